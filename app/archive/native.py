@@ -1,0 +1,221 @@
+"""Reader of the native ``.webreplay`` archive (a zip; see ``resources/format/README.md``).
+
+The reader validates the container (``mimetype`` first, manifest, version, member safety)
+when opened and then hands out sessions one at a time; event members are copied out as
+bounded, line-complete NDJSON for DuckDB to read, so no event is parsed in Python.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from app.archive import format as fmt
+from app.archive.model import SessionMeta
+from app.archive.problems import ReadWarning, UnreadableFile
+from app.archive.safety import (
+    DEFAULT_LIMITS,
+    InflateResult,
+    Limits,
+    UnsafeInput,
+    gunzip_lines,
+    load_small_json,
+    unsafe_member_reason,
+)
+from app.archive.validate import schema_problem
+
+
+@dataclass(frozen=True)
+class SessionEntry:
+    """Where one session's members live inside the archive."""
+
+    session_id: str
+    meta: zipfile.ZipInfo
+    events: zipfile.ZipInfo
+    rum: zipfile.ZipInfo | None
+
+
+def is_native_archive(head: bytes) -> bool:
+    """True when the first bytes are a zip whose first member is our stored ``mimetype``."""
+    return head.startswith(b"PK\x03\x04") and head[30:38] == b"mimetype"
+
+
+class ArchiveReader:
+    """Open and validate a ``.webreplay`` archive; iterate its sessions.
+
+    Raises :class:`UnreadableFile` when the container itself cannot be used. Problems that
+    only cost some sessions are collected in :attr:`warnings` and the rest stays readable.
+    """
+
+    format = "replay-archive"
+
+    def __init__(self, path: str | Path, limits: Limits = DEFAULT_LIMITS) -> None:
+        self.path = Path(path)
+        self.limits = limits
+        self.warnings: list[ReadWarning] = []
+        self.skipped_sessions: list[str] = []
+        try:
+            self._zip = zipfile.ZipFile(self.path)
+        except zipfile.BadZipFile as exc:
+            raise UnreadableFile(self.path, f"the zip container is damaged ({exc})") from None
+        except OSError as exc:
+            raise UnreadableFile(self.path, f"cannot be read ({exc.strerror or exc})") from None
+        try:
+            self._check_container()
+            self.manifest = self._read_manifest()
+            self._entries = self._collect_sessions()
+        except BaseException:
+            self._zip.close()
+            raise
+
+    # ---- opening -------------------------------------------------------------------------
+    def _warn(self, message: str, session_id: str | None = None) -> None:
+        self.warnings.append(ReadWarning(self.path.name, message, session_id))
+
+    def _check_container(self) -> None:
+        infos = self._zip.infolist()
+        if not infos or infos[0].filename != fmt.MIMETYPE_MEMBER:
+            raise UnreadableFile(
+                self.path, "is a zip file but not a .webreplay archive (no leading 'mimetype')"
+            )
+        mimetype = self._zip.read(infos[0])[:200].decode("ascii", errors="replace").strip()
+        if mimetype != fmt.MIMETYPE:
+            raise UnreadableFile(
+                self.path, f"is a zip of type '{mimetype}', not a .webreplay session archive"
+            )
+        self._unsafe: set[str] = set()
+        for info in infos:
+            reason = unsafe_member_reason(info, self.limits)
+            if reason:
+                self._unsafe.add(info.filename)
+                self._warn(f"{reason}; it was not read")
+
+    def _read_small_json(self, info: zipfile.ZipInfo, what: str) -> Any:
+        if info.file_size > self.limits.metadata_bytes:
+            raise UnsafeInput(f"{what} declares {info.file_size:,} bytes, over the limit")
+        with self._zip.open(info) as member:
+            raw = member.read(self.limits.metadata_bytes + 1)
+        return load_small_json(raw, what, self.limits.metadata_bytes)
+
+    def _read_manifest(self) -> dict[str, Any]:
+        try:
+            info = self._zip.getinfo(fmt.MANIFEST_MEMBER)
+        except KeyError:
+            raise UnreadableFile(self.path, "has no manifest.json; it is incomplete") from None
+        if info.filename in self._unsafe:
+            raise UnreadableFile(self.path, "its manifest.json was refused (see warnings)")
+        try:
+            manifest = self._read_small_json(info, "manifest.json")
+        except (UnsafeInput, zipfile.BadZipFile, OSError) as exc:
+            raise UnreadableFile(self.path, str(exc)) from None
+        if not isinstance(manifest, dict):
+            raise UnreadableFile(self.path, "manifest.json is not a JSON object")
+        try:
+            warning = fmt.check_version(manifest.get("format_version"))
+        except fmt.UnsupportedVersion as exc:
+            raise UnreadableFile(self.path, str(exc)) from None
+        if warning:
+            self._warn(warning)
+        problem = schema_problem("manifest", manifest)
+        if problem:
+            raise UnreadableFile(self.path, f"manifest.json is invalid: {problem}")
+        return manifest
+
+    def _collect_sessions(self) -> list[SessionEntry]:
+        members: dict[str, dict[str, zipfile.ZipInfo]] = {}
+        for info in self._zip.infolist():
+            name = info.filename
+            if not name.startswith(fmt.SESSIONS_DIR) or name in self._unsafe:
+                continue
+            parts = name[len(fmt.SESSIONS_DIR) :].split("/")
+            if len(parts) == 2 and parts[1]:
+                members.setdefault(parts[0], {})[parts[1]] = info
+        listed = self.manifest.get("sessions")
+        order = list(listed) if isinstance(listed, list) else sorted(members)
+        for sid in sorted(set(members) - set(order)):
+            self._warn(f"session folder '{sid}' is not listed in the manifest; read anyway")
+            order.append(sid)
+        entries: list[SessionEntry] = []
+        for sid in order:
+            files = members.get(sid, {})
+            meta, events = files.get(fmt.SESSION_META), files.get(fmt.SESSION_EVENTS)
+            if not fmt.SESSION_ID_PATTERN.match(sid):
+                self._skip(sid, "its id is not allowed in an archive")
+            elif meta is None or events is None:
+                missing = [
+                    n
+                    for n, i in ((fmt.SESSION_META, meta), (fmt.SESSION_EVENTS, events))
+                    if i is None
+                ]
+                self._skip(sid, f"{' and '.join(missing)} missing")
+            else:
+                entries.append(SessionEntry(sid, meta, events, files.get(fmt.SESSION_RUM)))
+        count = self.manifest.get("session_count")
+        if isinstance(count, int) and count != len(order):
+            self._warn(
+                f"the manifest announces {count} sessions but the archive holds {len(order)}"
+            )
+        return entries
+
+    def _skip(self, session_id: str, why: str) -> None:
+        self.skipped_sessions.append(session_id)
+        self._warn(f"session skipped: {why}", session_id)
+
+    # ---- reading -------------------------------------------------------------------------
+    @property
+    def sessions(self) -> list[SessionEntry]:
+        return list(self._entries)
+
+    def read_meta(self, entry: SessionEntry) -> SessionMeta | None:
+        """The session's metadata, or ``None`` (with a warning) when it is unusable."""
+        try:
+            doc = self._read_small_json(entry.meta, f"sessions/{entry.session_id}/session.json")
+        except (UnsafeInput, zipfile.BadZipFile, OSError) as exc:
+            self._skip(entry.session_id, str(exc))
+            return None
+        problem = schema_problem("session", doc)
+        if problem:
+            self._skip(entry.session_id, f"session.json is invalid: {problem}")
+            return None
+        if doc["id"] != entry.session_id:
+            self._skip(entry.session_id, f"session.json names another session ('{doc['id']}')")
+            return None
+        return SessionMeta.from_json(doc)
+
+    def extract(self, info: zipfile.ZipInfo, sink: IO[bytes]) -> InflateResult:
+        """Inflate one gzip NDJSON member into ``sink`` (complete lines only, bounded)."""
+        try:
+            with self._zip.open(info) as member:
+                return gunzip_lines(
+                    member, sink, compressed_size=info.compress_size, limits=self.limits
+                )
+        except (zipfile.BadZipFile, OSError, EOFError) as exc:
+            return InflateResult(problem=f"cannot be read from the zip ({exc})")
+
+    def source_maps(self) -> Iterator[tuple[str, str]]:
+        """``(script URL, source map text)`` for every readable map the manifest lists."""
+        for item in self.manifest.get("source_maps") or []:
+            path = item["path"]
+            if path in self._unsafe:
+                continue
+            try:
+                info = self._zip.getinfo(path)
+                with self._zip.open(info) as member:
+                    raw = member.read(self.limits.metadata_bytes + 1)
+                if len(raw) > self.limits.metadata_bytes:
+                    raise UnsafeInput("too large")
+                yield item["source_url"], raw.decode("utf-8")
+            except (KeyError, UnsafeInput, UnicodeDecodeError, zipfile.BadZipFile, OSError) as exc:
+                self._warn(f"source map '{path}' could not be read ({exc})")
+
+    def close(self) -> None:
+        self._zip.close()
+
+    def __enter__(self) -> ArchiveReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

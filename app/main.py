@@ -1,0 +1,20 @@
+"""Console entry point: subcommands go to the CLI, everything else opens the window."""
+
+from __future__ import annotations
+
+import sys
+
+from app.cli.main import COMMANDS, run_cli
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and (args[0] in COMMANDS or args[0] in {"-h", "--help", "--version"}):
+        return run_cli(args)
+    from app.ui.application import run_gui
+
+    return run_gui(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
