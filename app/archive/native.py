@@ -72,7 +72,7 @@ class ArchiveReader:
             raise
 
     # ---- opening -------------------------------------------------------------------------
-    def _warn(self, message: str, session_id: str | None = None) -> None:
+    def warn(self, message: str, session_id: str | None = None) -> None:
         self.warnings.append(ReadWarning(self.path.name, message, session_id))
 
     def _check_container(self) -> None:
@@ -91,7 +91,7 @@ class ArchiveReader:
             reason = unsafe_member_reason(info, self.limits)
             if reason:
                 self._unsafe.add(info.filename)
-                self._warn(f"{reason}; it was not read")
+                self.warn(f"{reason}; it was not read")
 
     def _read_small_json(self, info: zipfile.ZipInfo, what: str) -> Any:
         if info.file_size > self.limits.metadata_bytes:
@@ -118,7 +118,7 @@ class ArchiveReader:
         except fmt.UnsupportedVersion as exc:
             raise UnreadableFile(self.path, str(exc)) from None
         if warning:
-            self._warn(warning)
+            self.warn(warning)
         problem = schema_problem("manifest", manifest)
         if problem:
             raise UnreadableFile(self.path, f"manifest.json is invalid: {problem}")
@@ -136,33 +136,31 @@ class ArchiveReader:
         listed = self.manifest.get("sessions")
         order = list(listed) if isinstance(listed, list) else sorted(members)
         for sid in sorted(set(members) - set(order)):
-            self._warn(f"session folder '{sid}' is not listed in the manifest; read anyway")
+            self.warn(f"session folder '{sid}' is not listed in the manifest; read anyway")
             order.append(sid)
         entries: list[SessionEntry] = []
         for sid in order:
             files = members.get(sid, {})
             meta, events = files.get(fmt.SESSION_META), files.get(fmt.SESSION_EVENTS)
             if not fmt.SESSION_ID_PATTERN.match(sid):
-                self._skip(sid, "its id is not allowed in an archive")
+                self.skip(sid, "its id is not allowed in an archive")
             elif meta is None or events is None:
                 missing = [
                     n
                     for n, i in ((fmt.SESSION_META, meta), (fmt.SESSION_EVENTS, events))
                     if i is None
                 ]
-                self._skip(sid, f"{' and '.join(missing)} missing")
+                self.skip(sid, f"{' and '.join(missing)} missing")
             else:
                 entries.append(SessionEntry(sid, meta, events, files.get(fmt.SESSION_RUM)))
         count = self.manifest.get("session_count")
         if isinstance(count, int) and count != len(order):
-            self._warn(
-                f"the manifest announces {count} sessions but the archive holds {len(order)}"
-            )
+            self.warn(f"the manifest announces {count} sessions but the archive holds {len(order)}")
         return entries
 
-    def _skip(self, session_id: str, why: str) -> None:
+    def skip(self, session_id: str, why: str) -> None:
         self.skipped_sessions.append(session_id)
-        self._warn(f"session skipped: {why}", session_id)
+        self.warn(f"session skipped: {why}", session_id)
 
     # ---- reading -------------------------------------------------------------------------
     @property
@@ -174,14 +172,14 @@ class ArchiveReader:
         try:
             doc = self._read_small_json(entry.meta, f"sessions/{entry.session_id}/session.json")
         except (UnsafeInput, zipfile.BadZipFile, OSError) as exc:
-            self._skip(entry.session_id, str(exc))
+            self.skip(entry.session_id, str(exc))
             return None
         problem = schema_problem("session", doc)
         if problem:
-            self._skip(entry.session_id, f"session.json is invalid: {problem}")
+            self.skip(entry.session_id, f"session.json is invalid: {problem}")
             return None
         if doc["id"] != entry.session_id:
-            self._skip(entry.session_id, f"session.json names another session ('{doc['id']}')")
+            self.skip(entry.session_id, f"session.json names another session ('{doc['id']}')")
             return None
         return SessionMeta.from_json(doc)
 
@@ -209,7 +207,7 @@ class ArchiveReader:
                     raise UnsafeInput("too large")
                 yield item["source_url"], raw.decode("utf-8")
             except (KeyError, UnsafeInput, UnicodeDecodeError, zipfile.BadZipFile, OSError) as exc:
-                self._warn(f"source map '{path}' could not be read ({exc})")
+                self.warn(f"source map '{path}' could not be read ({exc})")
 
     def close(self) -> None:
         self._zip.close()

@@ -1,5 +1,238 @@
-COMMANDS = {}
+"""The command line: ``info``, ``ingest`` and ``sql`` over any supported recording file.
+
+Output goes to stdout; every problem goes to stderr as ``replay-investigator: FILE: problem``
+with a non-zero exit status (2 for a file that cannot be read, 1 for a failed query).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from app import __version__
+from app.archive.problems import UnreadableFile
+from app.store.ingest import ingest_file
+from app.store.open import open_store
+from app.store.store import QueryError, SessionStore
+
+COMMANDS = {"info", "ingest", "sql"}
+PROG = "replay-investigator"
 
 
-def run_cli(a):
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Investigate exported web sessions. Without a command, opens the window "
+        "(on FILE, or on the bundled demo archive).",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    info = commands.add_parser("info", help="list the sessions of a recording file")
+    info.add_argument("file", type=Path)
+    info.add_argument("--json", action="store_true", help="print JSON")
+    info.add_argument("--db", type=Path, help="store path (default: the user cache)")
+
+    ingest = commands.add_parser("ingest", help="load a recording file into its DuckDB store")
+    ingest.add_argument("file", type=Path)
+    ingest.add_argument("--db", type=Path, help="store path (default: the user cache)")
+    ingest.add_argument("--force", action="store_true", help="ingest again even if cached")
+
+    sql = commands.add_parser("sql", help="run a read-only SQL query over the store")
+    sql.add_argument("file", type=Path)
+    sql.add_argument("query")
+    sql.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    sql.add_argument("--db", type=Path, help="store path (default: the user cache)")
+    return parser
+
+
+def run_cli(argv: Sequence[str]) -> int:
+    args = _parser().parse_args(list(argv))
+    try:
+        if args.command == "ingest":
+            return _ingest(args)
+        store, result = open_store(args.file, args.db)
+        with store:
+            if args.command == "info":
+                return _info(store, result.format, args.json)
+            return _sql(store, args.query, args.format)
+    except UnreadableFile as exc:
+        return _fail(f"{exc.path}: {exc.problem}", 2)
+    except QueryError as exc:
+        return _fail(f"query failed: {exc}", 1)
+    except BrokenPipeError:
+        return 0
+    except OSError as exc:
+        return _fail(f"{getattr(exc, 'filename', None) or args.file}: {exc.strerror or exc}", 2)
+
+
+def _fail(message: str, status: int) -> int:
+    print(f"{PROG}: {message}", file=sys.stderr)
+    return status
+
+
+def _warn_all(warnings: list[str]) -> None:
+    for line in warnings:
+        print(f"{PROG}: warning: {line}", file=sys.stderr)
+
+
+def _stored_warnings(store: SessionStore) -> list[str]:
+    name = store.info().get("source_name", "")
+    return [f"{name}{f' (session {sid})' if sid else ''}: {msg}" for sid, msg in store.warnings()]
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    def report(fraction: float, message: str) -> None:
+        if sys.stderr.isatty():
+            print(f"\r{fraction:6.1%} {message:<50}", end="", file=sys.stderr, flush=True)
+
+    result = ingest_file(args.file, args.db, progress=report, force=args.force)
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    with SessionStore(result.db_path) as store:
+        counts = store.table_counts()
+        _warn_all(_stored_warnings(store))
+    verb = "Reused the store of" if result.reused else "Ingested"
+    print(
+        f"{verb} {args.file} ({result.format}): {counts['sessions']} sessions, "
+        f"{counts['events']:,} events, {counts['actions']:,} actions, {counts['errors']:,} errors"
+        + ("" if result.reused else f" in {result.seconds:.2f} s")
+    )
+    print(f"Store: {result.db_path}")
     return 0
+
+
+def _info(store: SessionStore, fmt: str, as_json: bool) -> int:
+    warnings = _stored_warnings(store)
+    info = store.info()
+    fmt = info.get("format", fmt)
+    sessions = []
+    for s in store.session_summaries():
+        clicks = [
+            a["name"] for a in store.actions(s.session_id) if a["trigger"] in ("click", "dblclick")
+        ]
+        sessions.append(
+            {
+                "id": s.session_id,
+                "user": s.user_id,
+                "start": _iso(s.started_at),
+                "duration_ms": s.duration_ms,
+                "events": s.events,
+                "actions": s.actions,
+                "errors": s.errors,
+                "pages": s.pages,
+                "clicks": s.clicks,
+                "click_names": clicks[:50],
+            }
+        )
+    document = {
+        "format": fmt,
+        "sessions": sessions,
+        "skipped_sessions": info.get("skipped_sessions", []),
+        "warnings": warnings,
+    }
+    if as_json:
+        json.dump(document, sys.stdout, indent=2, ensure_ascii=False)
+        print()
+        return 0
+    _warn_all(warnings)
+    print(f"{info.get('source_name')}: {fmt}, {len(sessions)} session(s)")
+    rows = [
+        (
+            s["id"],
+            s["user"] or "",
+            s["start"] or "",
+            _duration(s["duration_ms"]),
+            str(s["events"]),
+            str(s["actions"]),
+            str(s["clicks"]),
+            str(s["errors"]),
+        )
+        for s in sessions
+    ]
+    _print_table(
+        ["session", "user", "start (UTC)", "duration", "events", "actions", "clicks", "errors"],
+        rows,
+    )
+    return 0
+
+
+def _sql(store: SessionStore, query: str, fmt: str) -> int:
+    result = store.query(query)
+    if fmt == "json":
+        records = [
+            {c: _plain(v) for c, v in zip(result.columns, row, strict=True)} for row in result.rows
+        ]
+        json.dump(records, sys.stdout, indent=2, ensure_ascii=False)
+        print()
+    elif fmt == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(result.columns)
+        writer.writerows([[_text(v) for v in row] for row in result.rows])
+    else:
+        _print_table(result.columns, [[_text(v) for v in row] for row in result.rows])
+        print(f"({len(result.rows)} row{'s' if len(result.rows) != 1 else ''})")
+    return 0
+
+
+def _print_table(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    widths = [len(c) for c in columns]
+    for row in rows:
+        widths = [max(w, min(len(cell), 60)) for w, cell in zip(widths, row, strict=True)]
+    line = "  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True))
+    print(line.rstrip())
+    print("  ".join("-" * w for w in widths))
+    for row in rows:
+        cells = [
+            (c if len(c) <= 60 else c[:59] + "…").ljust(w) for c, w in zip(row, widths, strict=True)
+        ]
+        print("  ".join(cells).rstrip())
+
+
+def _iso(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+
+
+def _duration(ms: int | None) -> str:
+    if ms is None:
+        return ""
+    seconds = ms // 1000
+    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return _iso(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, bytes):
+        return value.hex()
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    plain = _plain(value)
+    return (
+        plain
+        if isinstance(plain, str)
+        else json.dumps(plain)
+        if isinstance(plain, list | dict)
+        else str(plain)
+    )

@@ -1,0 +1,59 @@
+"""Normalising rrweb events from any producer into what the replayer expects."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from typing import Any
+
+POSTHOG_COMPRESSION = "2024-10"
+SECONDS_CUTOFF = 1e11  # a timestamp below this is in seconds (Sentry), not milliseconds
+
+
+class BadEvent(ValueError):
+    """An item that is not a usable rrweb event."""
+
+
+def _inflate_posthog_field(value: Any) -> Any:
+    if isinstance(value, str):
+        return json.loads(gzip.decompress(value.encode("latin-1")))
+    return value
+
+
+def normalise_event(item: Any) -> dict[str, Any]:
+    """Check an rrweb event's shape, fix its time unit and inflate PostHog payloads.
+
+    Raises :class:`BadEvent` for items that cannot be replayed.
+    """
+    if not isinstance(item, dict):
+        raise BadEvent("not a JSON object")
+    etype, ts = item.get("type"), item.get("timestamp")
+    if not isinstance(etype, int) or isinstance(etype, bool) or not 0 <= etype <= 8:
+        raise BadEvent("no rrweb event type")
+    if not isinstance(ts, int | float) or isinstance(ts, bool) or ts <= 0:
+        raise BadEvent("no timestamp")
+    if ts < SECONDS_CUTOFF:
+        item["timestamp"] = round(ts * 1000)
+    elif not isinstance(ts, int):
+        item["timestamp"] = round(ts)
+    if item.get("cv") == POSTHOG_COMPRESSION:
+        try:
+            _inflate_posthog(item)
+        except (OSError, EOFError, ValueError, UnicodeEncodeError) as exc:
+            raise BadEvent(f"compressed payload cannot be inflated ({exc})") from None
+        item.pop("cv", None)
+    if not isinstance(item.get("data"), dict):
+        raise BadEvent("no data object")
+    return item
+
+
+def _inflate_posthog(item: dict[str, Any]) -> None:
+    """PostHog ``cv: "2024-10"``: gzip bytes carried as latin-1 strings inside events."""
+    data = item.get("data")
+    if item["type"] == 2:
+        item["data"] = _inflate_posthog_field(data)
+    elif item["type"] == 3 and isinstance(data, dict):
+        fields = {0: ("texts", "attributes", "removes", "adds"), 8: ("adds", "removes")}
+        for key in fields.get(data.get("source"), ()):
+            if key in data:
+                data[key] = _inflate_posthog_field(data[key])

@@ -1,0 +1,273 @@
+"""Derive RUM records (actions, errors, requests) from a stream of rrweb events.
+
+Definitions (written down because the numbers are choices):
+
+* A **click** / **double click** is one action named after its target (see ``naming``).
+* Typing into a field is one **input** action per field: consecutive Input events on the same
+  field, less than ``INPUT_DEBOUNCE_MS`` apart and not interrupted by another action.
+* A **navigation** is a Meta event whose ``href`` differs from the current page (the first
+  Meta is the entry page), or a PostHog ``$pageview`` custom event; it is a ``load`` action
+  named ``loading of page <path>``.
+* An action is an **XHR** action when a request starts within ``XHR_START_WINDOW_MS`` after it;
+  its duration runs until the last such request ends. Other clicks and inputs are ``custom``
+  actions lasting until the page's first visible response (a DOM mutation) within
+  ``RESPONSE_WINDOW_MS``, else 0.
+* **Errors** are ``rrweb/console@1`` entries at level ``error`` (and legacy source 11 logs);
+  an error belongs to the last click or input within ``ERROR_ACTION_WINDOW_MS`` before it.
+* **Requests** come from ``rrweb/network@1`` entries.
+"""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+import json
+import re
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import urlsplit
+
+from app.derive.mirror import DomMirror
+from app.derive.naming import action_target, element_name, selector
+
+INPUT_DEBOUNCE_MS = 5_000
+XHR_START_WINDOW_MS = 1_000
+RESPONSE_WINDOW_MS = 10_000
+ERROR_ACTION_WINDOW_MS = 5_000
+MAX_ACTION_MS = 180_000  # Dynatrace caps web user actions at 3 minutes
+
+META, FULL, INCREMENTAL, CUSTOM, PLUGIN = 4, 2, 3, 5, 6
+MUTATION, MOUSE_INTERACTION, INPUT, LOG = 0, 2, 5, 11
+CLICK, DBLCLICK = 2, 4
+_FRAME = re.compile(r"\(?((?:https?|file|blob|webpack|app)[^\s()]*?):(\d+):(\d+)\)?\s*$")
+
+
+def page_name(url: str) -> str:
+    parts = urlsplit(url)
+    path = parts.path or "/"
+    return path + (f"#{parts.fragment}" if parts.fragment.startswith("/") else "")
+
+
+def _console_text(payload: Any) -> str:
+    items = payload if isinstance(payload, list) else [payload]
+    texts = []
+    for item in items:
+        if isinstance(item, str):
+            with contextlib.suppress(json.JSONDecodeError, RecursionError):
+                item = json.loads(item)
+        texts.append(item if isinstance(item, str) else json.dumps(item)[:500])
+    return " ".join(texts).strip()
+
+
+def parse_frame(frame: str) -> tuple[str | None, int | None, int | None]:
+    """``"at f (https://x/app.js:10:5)"`` → ``("https://x/app.js", 10, 5)``."""
+    match = _FRAME.search(frame.strip())
+    if not match:
+        return None, None, None
+    return match.group(1), int(match.group(2)), int(match.group(3))
+
+
+class _Window:
+    """Derivation state of one browser window (tab)."""
+
+    def __init__(self) -> None:
+        self.mirror = DomMirror()
+        self.url = ""
+
+
+class RumDeriver:
+    """Feed rrweb events in time order with :meth:`feed`; :meth:`finish` returns records."""
+
+    def __init__(self) -> None:
+        self._windows: dict[Any, _Window] = {}
+        self.actions: list[dict[str, Any]] = []
+        self.errors: list[dict[str, Any]] = []
+        self.requests: list[dict[str, Any]] = []
+        self._mutations: list[int] = []
+        self._editing: tuple[Any, int, int] | None = None  # (field id, last ts, action index)
+        self._pending_load: dict[str, Any] | None = None
+
+    # ---- feeding -------------------------------------------------------------------------
+    def feed(self, event: dict[str, Any]) -> None:
+        etype, ts, data = event["type"], event["timestamp"], event.get("data")
+        if not isinstance(data, dict):
+            return
+        window = self._windows.get(event.get("windowId"))
+        if window is None:
+            window = self._windows[event.get("windowId")] = _Window()
+        if etype == INCREMENTAL:
+            source = data.get("source")
+            if source == MUTATION:
+                window.mirror.apply_mutation(data)
+                self._mutations.append(ts)
+            elif source == MOUSE_INTERACTION and data.get("type") in (CLICK, DBLCLICK):
+                self._click(window, ts, data)
+            elif source == INPUT and data.get("userTriggered") is not False:
+                self._input(window, ts, data)
+            elif source == LOG:
+                self._log(window, ts, data)
+        elif etype == META:
+            href = data.get("href")
+            if isinstance(href, str) and href != window.url:
+                self._navigation(window, ts, href)
+        elif etype == FULL:
+            if isinstance(data.get("node"), dict):
+                window.mirror.reset(data["node"])
+            if self._pending_load is not None:
+                self._pending_load["duration_ms"] = max(0, ts - self._pending_load["ts"])
+                self._pending_load = None
+        elif etype == PLUGIN:
+            plugin = data.get("plugin")
+            if plugin == "rrweb/console@1":
+                self._log(window, ts, data.get("payload") or {})
+            elif plugin == "rrweb/network@1":
+                self._network(ts, data.get("payload") or {})
+        elif etype == CUSTOM and data.get("tag") == "$pageview":
+            href = (data.get("payload") or {}).get("href")
+            if isinstance(href, str) and href != window.url:
+                self._navigation(window, ts, href)
+
+    def feed_all(self, events: Iterable[dict[str, Any]]) -> RumDeriver:
+        for event in events:
+            self.feed(event)
+        return self
+
+    def _add_action(self, **fields: Any) -> dict[str, Any]:
+        action = {"kind": "action", "id": f"a{len(self.actions) + 1}", **fields}
+        self.actions.append(action)
+        self._editing = None
+        return action
+
+    def _navigation(self, window: _Window, ts: int, href: str) -> None:
+        window.url = href
+        self._pending_load = self._add_action(
+            ts=ts,
+            type="load",
+            trigger="navigation",
+            name=f"loading of page {page_name(href)}",
+            target=None,
+            url=href,
+            duration_ms=0,
+        )
+
+    def _click(self, window: _Window, ts: int, data: dict[str, Any]) -> None:
+        target = action_target(window.mirror, data.get("id"))
+        verb = "click" if data.get("type") == CLICK else "double click"
+        name = element_name(window.mirror, target) if target else f"node {data.get('id')}"
+        self._add_action(
+            ts=ts,
+            type="custom",
+            trigger="click" if verb == "click" else "dblclick",
+            name=f"{verb} on '{name}'",
+            target=selector(target) if target else None,
+            url=window.url,
+            duration_ms=0,
+        )
+
+    def _input(self, window: _Window, ts: int, data: dict[str, Any]) -> None:
+        field_id = data.get("id")
+        if (
+            self._editing
+            and self._editing[0] == field_id
+            and ts - self._editing[1] < INPUT_DEBOUNCE_MS
+        ):
+            self._editing = (field_id, ts, self._editing[2])
+            return
+        target = window.mirror.element(field_id)
+        name = element_name(window.mirror, target) if target else f"node {field_id}"
+        self._add_action(
+            ts=ts,
+            type="custom",
+            trigger="input",
+            name=f"change on '{name}'",
+            target=selector(target) if target else None,
+            url=window.url,
+            duration_ms=0,
+        )
+        self._editing = (field_id, ts, len(self.actions) - 1)
+
+    def _log(self, window: _Window, ts: int, payload: dict[str, Any]) -> None:
+        if payload.get("level") != "error":
+            return
+        trace = [str(t) for t in payload.get("trace") or [] if t]
+        source, line, col = parse_frame(trace[0]) if trace else (None, None, None)
+        self.errors.append(
+            {
+                "kind": "error",
+                "ts": ts,
+                "message": _console_text(payload.get("payload")) or "(empty)",
+                "stack": "\n".join(trace) or None,
+                "source": source,
+                "line": line,
+                "col": col,
+                "url": window.url or None,
+                "action_id": self._recent_action(ts),
+            }
+        )
+
+    def _network(self, ts: int, payload: dict[str, Any]) -> None:
+        for request in payload.get("requests") or []:
+            if not isinstance(request, dict):
+                continue
+            url = request.get("name") or request.get("url")
+            if not isinstance(url, str):
+                continue
+            duration = request.get("duration")
+            if not isinstance(duration, int | float) and isinstance(
+                request.get("endTime"), int | float
+            ):
+                duration = request["endTime"] - (request.get("startTime") or 0)
+            started = request.get("timestamp")
+            status = request.get("responseStatus", request.get("status"))
+            self.requests.append(
+                {
+                    "kind": "request",
+                    "ts": int(started)
+                    if isinstance(started, int | float) and started > 1e11
+                    else ts,
+                    "method": str(request.get("method") or "GET").upper(),
+                    "url": url,
+                    "status": int(status) if isinstance(status, int | float) else None,
+                    "duration_ms": round(duration) if isinstance(duration, int | float) else None,
+                    "action_id": None,
+                }
+            )
+
+    def _recent_action(self, ts: int) -> str | None:
+        for action in reversed(self.actions):
+            if (
+                action["trigger"] in ("click", "dblclick", "input")
+                and 0 <= ts - action["ts"] <= ERROR_ACTION_WINDOW_MS
+            ):
+                return action["id"]
+            if ts - action["ts"] > ERROR_ACTION_WINDOW_MS:
+                break
+        return None
+
+    # ---- finishing -----------------------------------------------------------------------
+    def finish(self) -> list[dict[str, Any]]:
+        """Classify actions (XHR or custom), time them, link requests; return all records."""
+        self.requests.sort(key=lambda r: r["ts"])
+        starts = [r["ts"] for r in self.requests]
+        self._mutations.sort()
+        for index, action in enumerate(self.actions):
+            if action["type"] == "load":
+                continue
+            limit = self.actions[index + 1]["ts"] if index + 1 < len(self.actions) else None
+            first = bisect.bisect_left(starts, action["ts"])
+            last = bisect.bisect_right(starts, action["ts"] + XHR_START_WINDOW_MS)
+            linked = [r for r in self.requests[first:last] if limit is None or r["ts"] < limit]
+            if linked:
+                action["type"] = "xhr"
+                end = max(r["ts"] + (r["duration_ms"] or 0) for r in linked)
+                action["duration_ms"] = min(MAX_ACTION_MS, max(0, end - action["ts"]))
+                for request in linked:
+                    request["action_id"] = action["id"]
+            else:
+                m = bisect.bisect_right(self._mutations, action["ts"])
+                if (
+                    m < len(self._mutations)
+                    and self._mutations[m] - action["ts"] <= RESPONSE_WINDOW_MS
+                ):
+                    action["duration_ms"] = self._mutations[m] - action["ts"]
+        return [*self.actions, *self.errors, *self.requests]

@@ -1,0 +1,134 @@
+"""Read access to an ingested store: the queries the CLI and the views need.
+
+The store opens its database read-only with file access switched off, so the SQL a user
+types (``replay-investigator sql``, the SQL tab later) can neither change the store nor read
+or write other files.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    session_id: str
+    user_id: str | None
+    started_at: datetime | None
+    duration_ms: int | None
+    pages: int
+    events: int
+    actions: int
+    errors: int
+    clicks: int
+    browser: str | None
+    os: str | None
+    country: str | None
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    columns: list[str]
+    rows: list[tuple[Any, ...]]
+
+
+class QueryError(Exception):
+    """A user query failed; the message is DuckDB's, which names the problem."""
+
+
+_SUMMARY_SQL = """
+WITH ev AS (SELECT session_id, count(*) AS n FROM events GROUP BY session_id),
+     ac AS (SELECT session_id, count(*) AS n,
+                   count(*) FILTER (WHERE trigger IN ('click', 'dblclick')) AS clicks,
+                   count(DISTINCT url) FILTER (WHERE type = 'load') AS pages
+            FROM actions GROUP BY session_id),
+     er AS (SELECT session_id, count(*) AS n FROM errors GROUP BY session_id)
+SELECT s.session_id, s.user_id, s.started_at, s.duration_ms,
+       coalesce(ac.pages, 0), coalesce(ev.n, 0), coalesce(ac.n, 0), coalesce(er.n, 0),
+       coalesce(ac.clicks, 0), s.browser, s.os, s.country
+FROM sessions s
+LEFT JOIN ev USING (session_id) LEFT JOIN ac USING (session_id) LEFT JOIN er USING (session_id)
+ORDER BY s.started_at, s.session_id
+"""
+
+
+class SessionStore:
+    """A read-only view of one ingested archive."""
+
+    def __init__(self, db_path: str | Path) -> None:
+        self.db_path = Path(db_path)
+        self._con = duckdb.connect(
+            str(self.db_path), read_only=True, config={"enable_external_access": False}
+        )
+
+    def close(self) -> None:
+        self._con.close()
+
+    def __enter__(self) -> SessionStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def info(self) -> dict[str, Any]:
+        """Facts about the ingest: format, source name, manifest, skipped sessions."""
+        info: dict[str, Any] = dict(
+            self._con.execute("SELECT key, value FROM archive_info").fetchall()
+        )
+        for key in ("manifest", "skipped_sessions"):
+            if key in info:
+                info[key] = json.loads(info[key])
+        return info
+
+    def warnings(self) -> list[tuple[str | None, str]]:
+        return self._con.execute("SELECT session_id, message FROM ingest_warnings").fetchall()
+
+    def session_summaries(self) -> list[SessionSummary]:
+        return [SessionSummary(*row) for row in self._con.execute(_SUMMARY_SQL).fetchall()]
+
+    def actions(self, session_id: str) -> list[dict[str, Any]]:
+        cursor = self._con.execute(
+            """SELECT ts, type, trigger, name, target, url, duration_ms, action_id
+               FROM actions WHERE session_id = ? ORDER BY ts, action_id""",
+            [session_id],
+        )
+        columns = [d[0] for d in cursor.description]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+    def errors(self, session_id: str) -> list[dict[str, Any]]:
+        cursor = self._con.execute(
+            """SELECT ts, message, stack, source, line, col, url, action_id
+               FROM errors WHERE session_id = ? ORDER BY ts""",
+            [session_id],
+        )
+        columns = [d[0] for d in cursor.description]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+    def table_counts(self) -> dict[str, int]:
+        names = ("sessions", "events", "actions", "errors", "requests", "vitals", "goals")
+        return {n: self._con.execute(f"SELECT count(*) FROM {n}").fetchone()[0] for n in names}
+
+    def query(self, sql: str) -> QueryResult:
+        """Run a read-only query typed by the user."""
+        try:
+            cursor = self._con.cursor()
+            cursor.execute(sql)
+            if cursor.description is None:
+                return QueryResult([], [])
+            columns = [d[0] for d in cursor.description]
+            return QueryResult(columns, cursor.fetchall())
+        except duckdb.Error as exc:
+            raise QueryError(str(exc).strip()) from None
+
+    def query_arrow(self, sql: str) -> pa.Table:
+        try:
+            return self._con.cursor().execute(sql).fetch_arrow_table()
+        except duckdb.Error as exc:
+            raise QueryError(str(exc).strip()) from None
