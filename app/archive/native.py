@@ -174,21 +174,30 @@ class ArchiveReader:
         except (UnsafeInput, zipfile.BadZipFile, OSError) as exc:
             self.skip(entry.session_id, str(exc))
             return None
-        problem = schema_problem("session", doc)
-        if problem:
-            self.skip(entry.session_id, f"session.json is invalid: {problem}")
-            return None
+        if not _plainly_valid_session(doc):  # the full schema check is slow; run it on doubt
+            problem = schema_problem("session", doc)
+            if problem:
+                self.skip(entry.session_id, f"session.json is invalid: {problem}")
+                return None
         if doc["id"] != entry.session_id:
             self.skip(entry.session_id, f"session.json names another session ('{doc['id']}')")
             return None
-        return SessionMeta.from_json(doc)
+        try:
+            return SessionMeta.from_json(doc)
+        except (ValueError, TypeError, AttributeError) as exc:
+            self.skip(entry.session_id, f"session.json is invalid: {exc}")
+            return None
 
-    def extract(self, info: zipfile.ZipInfo, sink: IO[bytes]) -> InflateResult:
-        """Inflate one gzip NDJSON member into ``sink`` (complete lines only, bounded)."""
+    def extract(
+        self, info: zipfile.ZipInfo, sink: IO[bytes], tag: str | None = None
+    ) -> InflateResult:
+        """Inflate one gzip NDJSON member into ``sink`` (complete lines only, bounded).
+
+        ``tag`` marks every line with its session (see :func:`gunzip_lines`)."""
         try:
             with self._zip.open(info) as member:
                 return gunzip_lines(
-                    member, sink, compressed_size=info.compress_size, limits=self.limits
+                    member, sink, compressed_size=info.compress_size, limits=self.limits, tag=tag
                 )
         except (zipfile.BadZipFile, OSError, EOFError) as exc:
             return InflateResult(problem=f"cannot be read from the zip ({exc})")
@@ -217,3 +226,39 @@ class ArchiveReader:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+_OPTIONAL_TEXT = (
+    "user_id",
+    "browser",
+    "os",
+    "device",
+    "country",
+    "city",
+    "entry_url",
+    "release",
+    "user_agent",
+)
+_KNOWN_KEYS = {"id", "started_at", "ended_at", "screen", "extra", *_OPTIONAL_TEXT}
+
+
+def _plainly_valid_session(doc: Any) -> bool:
+    """A fast check that implies ``session.schema.json`` holds (used to skip jsonschema).
+
+    It accepts only the common, obviously valid shape; anything else goes to the schema,
+    which then names the problem. ``tests/archive`` checks the two agree.
+    """
+    if not isinstance(doc, dict) or not _KNOWN_KEYS.issuperset(doc):
+        return False
+    if not all(isinstance(doc.get(k), str) for k in ("id", "started_at", "ended_at")):
+        return False
+    if not fmt.SESSION_ID_PATTERN.match(doc["id"]):
+        return False
+    if not all(isinstance(doc.get(k), str | None) for k in _OPTIONAL_TEXT):
+        return False
+    screen = doc.get("screen", {})
+    if not isinstance(screen, dict) or not all(
+        type(v) is int for k, v in screen.items() if k in ("width", "height")
+    ):
+        return False
+    return isinstance(doc.get("extra", {}), dict)

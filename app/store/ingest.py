@@ -19,9 +19,10 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import duckdb
 import pyarrow as pa
@@ -29,7 +30,7 @@ import pyarrow as pa
 from app import __version__
 from app.archive.detect import Source, open_recording
 from app.archive.model import SessionMeta
-from app.archive.native import ArchiveReader
+from app.archive.native import ArchiveReader, SessionEntry
 from app.archive.problems import ReadWarning, UnreadableFile
 from app.archive.recording import RecordedSession
 from app.archive.safety import DEFAULT_LIMITS, Limits
@@ -58,11 +59,27 @@ class IngestResult:
 
 
 @dataclass
-class _Staged:
-    meta: SessionMeta
-    events: Path
-    rum: Path | None
-    derived: bool = False
+class _Batch:
+    """Sessions staged for one load: a tagged events file and a tagged RUM file."""
+
+    events_path: Path
+    rum_path: Path
+    events_sink: IO[bytes]
+    rum_sink: IO[bytes]
+    sessions: list[SessionMeta] = field(default_factory=list)
+    event_lines: dict[str, int] = field(default_factory=dict)
+    rum_lines: dict[str, int] = field(default_factory=dict)
+    size: int = 0
+
+    @classmethod
+    def open(cls, folder: Path, slot: int) -> _Batch:
+        events, rum = folder / f"{slot}.events.ndjson", folder / f"{slot}.rum.ndjson"
+        return cls(events, rum, _open_for_rewrite(events), _open_for_rewrite(rum))
+
+    def close(self) -> None:
+        for sink in (self.events_sink, self.rum_sink):
+            sink.truncate(sink.tell())
+            sink.close()
 
 
 SESSION_FIELDS = (
@@ -132,13 +149,19 @@ class IngestJob:
                 con = duckdb.connect(str(partial))
                 self._con = con
                 try:
+                    # Auto-commit per statement: a failed strict read must not abort the
+                    # rest. All-or-nothing comes from building under a temporary name.
+                    # One checkpoint at the end instead of one whenever the WAL fills up.
+                    con.execute("SET checkpoint_threshold = '64GB'")
                     con.execute(schema.DDL)
-                    con.execute("SET preserve_insertion_order = true")
+                    con.execute(schema.RUM_STAGE_DDL)
                     count = self._load(con, source, Path(tmp))
+                    self._insert_rum(con)
                     self._check_cancel()
                     self.progress(0.97, "Finishing")
                     warnings = list(source.warnings)
                     self._finish(con, source, warnings)
+                    con.execute("CHECKPOINT")
                 finally:
                     self._con = None
                     con.close()
@@ -163,117 +186,124 @@ class IngestJob:
     def _load_archive(
         self, con: duckdb.DuckDBPyConnection, reader: ArchiveReader, tmp: Path
     ) -> int:
+        """Inflate sessions batch by batch; DuckDB loads one batch while the next inflates.
+
+        A batch is one events file and one RUM file holding many sessions, each line tagged
+        with its session id. Two sets of files alternate, so they are rewritten rather than
+        created anew (file creation and truncation are slow on some disks).
+        """
         entries = reader.sessions
         total = max(len(entries), 1)
-        batch: list[_Staged] = []
-        batch_bytes = loaded = 0
-        for index, entry in enumerate(entries):
-            self._check_cancel()
-            meta = reader.read_meta(entry)
-            if meta is None:
-                continue
-            events_path = tmp / f"{index}.events.ndjson"
-            with events_path.open("wb") as sink:
-                result = reader.extract(entry.events, sink)
-            if result.problem:
-                if result.lines == 0:
-                    reader.skip(entry.session_id, f"events.ndjson.gz {result.problem}")
-                    events_path.unlink(missing_ok=True)
-                    continue
-                reader.warn(
-                    f"events.ndjson.gz {result.problem}; "
-                    f"the first {result.lines:,} events were kept",
-                    entry.session_id,
-                )
-            rum_path: Path | None = None
-            if entry.rum is not None:
-                rum_path = tmp / f"{index}.rum.ndjson"
-                with rum_path.open("wb") as sink:
-                    rum_result = reader.extract(entry.rum, sink)
-                if rum_result.problem:
-                    reader.warn(
-                        f"rum.ndjson.gz {rum_result.problem}; "
-                        f"{rum_result.lines:,} records were kept",
-                        entry.session_id,
-                    )
-            batch.append(_Staged(meta, events_path, rum_path))
-            batch_bytes += result.bytes_written
-            if batch_bytes >= BATCH_BYTES or len(batch) >= BATCH_SESSIONS:
-                loaded += self._flush(con, batch, reader)
-                batch, batch_bytes = [], 0
-            self.progress(0.95 * (index + 1) / total, f"Reading session {index + 1} of {total}")
+        loaded = parity = 0
+        pending: Future[int] | None = None
+        batch = _Batch.open(tmp, parity)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-load") as loader:
+            for index, entry in enumerate(entries):
+                self._check_cancel()
+                self._stage_entry(reader, entry, batch)
+                if batch.size >= BATCH_BYTES or len(batch.sessions) >= BATCH_SESSIONS:
+                    batch.close()
+                    loaded += pending.result() if pending else 0
+                    pending = loader.submit(self._flush, con, batch, reader)
+                    parity = 1 - parity
+                    batch = _Batch.open(tmp, parity)
+                self.progress(0.95 * (index + 1) / total, f"Reading session {index + 1} of {total}")
+            batch.close()
+            loaded += pending.result() if pending else 0
         loaded += self._flush(con, batch, reader)
         for url, text in reader.source_maps():
             con.execute("INSERT INTO source_maps VALUES (?, ?)", [url, text])
         return loaded
 
+    def _stage_entry(self, reader: ArchiveReader, entry: SessionEntry, batch: _Batch) -> None:
+        """Inflate one session's members into the batch files, or skip it with a reason."""
+        meta = reader.read_meta(entry)
+        if meta is None:
+            return
+        sid = meta.session_id
+        result = reader.extract(entry.events, batch.events_sink, tag=sid)
+        if result.problem:
+            if result.lines == 0:
+                reader.skip(sid, f"events.ndjson.gz {result.problem}")
+                return
+            reader.warn(
+                f"events.ndjson.gz {result.problem}; the first {result.lines:,} events were kept",
+                sid,
+            )
+        if entry.rum is not None:
+            rum = reader.extract(entry.rum, batch.rum_sink, tag=sid)
+            batch.rum_lines[sid] = rum.lines
+            if rum.problem:
+                reader.warn(f"rum.ndjson.gz {rum.problem}; {rum.lines:,} records were kept", sid)
+        batch.sessions.append(meta)
+        batch.event_lines[sid] = result.lines
+        batch.size += result.bytes_written
+
     def _load_recording(self, con: duckdb.DuckDBPyConnection, source: Any, tmp: Path) -> int:
         loaded = 0
         size = max(self.path.stat().st_size, 1)
         for index, session in enumerate(source.sessions()):
-            staged = self._stage_recorded(session, source, tmp, index, size)
-            if staged is not None:
-                loaded += self._flush(con, [staged], source)
+            batch = _Batch.open(tmp, index)
+            staged = self._stage_recorded(session, source, batch, size)
+            batch.close()
+            if staged:
+                loaded += self._flush(con, batch, source)
         return loaded
 
     def _stage_recorded(
-        self, session: RecordedSession, source: Any, tmp: Path, index: int, size: int
-    ) -> _Staged | None:
-        """Write one streamed session as NDJSON while deriving its RUM records."""
+        self, session: RecordedSession, source: Any, batch: _Batch, size: int
+    ) -> bool:
+        """Write one streamed session as tagged NDJSON while deriving its RUM records."""
         deriver = RumDeriver()
-        events_path, rum_path = tmp / f"{index}.events.ndjson", tmp / f"{index}.rum.ndjson"
+        meta = session.meta
+        opener = '{"__sid":"' + meta.session_id + '",'
         first = last = None
         written = 0
-        with events_path.open("w", encoding="utf-8") as sink:
-            for event in session.events:
-                try:
-                    line = json.dumps(event, separators=(",", ":"), ensure_ascii=False)
-                except (RecursionError, ValueError):
-                    source.warn("an event nested too deeply was skipped", session.meta.session_id)
-                    continue
-                deriver.feed(event)
-                sink.write(line)
-                sink.write("\n")
-                ts = event["timestamp"]
-                first = ts if first is None or ts < first else first
-                last = ts if last is None or ts > last else last
-                written += 1
-                if written % 5000 == 0:
-                    self._check_cancel()
-                    self.progress(min(0.9, 0.9 * sink.tell() / size), f"Read {written:,} events")
+        events_sink, rum_sink = batch.events_sink, batch.rum_sink
+        for event in session.events:
+            try:
+                line = json.dumps(event, separators=(",", ":"), ensure_ascii=False)
+            except (RecursionError, ValueError):
+                source.warn("an event nested too deeply was skipped", meta.session_id)
+                continue
+            deriver.feed(event)
+            events_sink.write((opener + line[1:] + "\n").encode())
+            ts = event["timestamp"]
+            first = ts if first is None or ts < first else first
+            last = ts if last is None or ts > last else last
+            written += 1
+            if written % 5000 == 0:
+                self._check_cancel()
+                self.progress(min(0.9, 0.9 * events_sink.tell() / size), f"Read {written:,} events")
         if written == 0:
-            source.skipped_sessions.append(session.meta.session_id)
-            source.warn("contains no rrweb events", session.meta.session_id)
-            return None
-        with rum_path.open("w", encoding="utf-8") as sink:
-            for record in deriver.finish():
-                sink.write(json.dumps(record, separators=(",", ":"), ensure_ascii=False) + "\n")
-        meta = session.meta
+            source.skipped_sessions.append(meta.session_id)
+            source.warn("contains no rrweb events", meta.session_id)
+            return False
+        records = deriver.finish()
+        for record in records:
+            line = json.dumps(record, separators=(",", ":"), ensure_ascii=False)
+            rum_sink.write((opener + line[1:] + "\n").encode())
         meta.started_at_ms = meta.started_at_ms or first
         meta.ended_at_ms = meta.ended_at_ms or last
-        return _Staged(meta, events_path, rum_path, derived=True)
+        batch.sessions.append(meta)
+        batch.event_lines[meta.session_id] = written
+        batch.rum_lines[meta.session_id] = len(records)
+        return True
 
-    def _flush(self, con: duckdb.DuckDBPyConnection, batch: list[_Staged], source: Any) -> int:
-        """Load a batch of staged sessions with one statement per table."""
-        if not batch:
+    def _flush(self, con: duckdb.DuckDBPyConnection, batch: _Batch, source: Any) -> int:
+        """Load one batch: events, RUM records and session rows, one statement each."""
+        if not batch.sessions:
             return 0
         self._check_cancel()
-        con.execute("CREATE OR REPLACE TEMP TABLE file_map (path VARCHAR, session_id VARCHAR)")
-        rows = [(str(s.events), s.meta.session_id) for s in batch]
-        rows += [(str(s.rum), s.meta.session_id) for s in batch if s.rum is not None]
-        con.executemany("INSERT INTO file_map VALUES (?, ?)", rows)
-        event_files = [str(s.events) for s in batch]
-        rum_files = [str(s.rum) for s in batch if s.rum is not None]
-        for bad in self._read_ndjson(con, "events", event_files, source):
-            source.warn("events file has malformed lines; they were skipped", bad)
-        if rum_files:
-            con.execute(schema.RUM_STAGE_DDL)
-            for bad in self._read_ndjson(con, "rum", rum_files, source):
-                source.warn("RUM stream has malformed records; they were skipped", bad)
-            self._insert_rum(con)
+        short = self._read_ndjson(con, "events", batch.events_path, batch.event_lines)
+        for sid, missing in short.items():
+            source.warn(f"{missing:,} malformed event line(s) were skipped", sid)
+        short = self._read_ndjson(con, "rum", batch.rum_path, batch.rum_lines)
+        for sid, missing in short.items():
+            source.warn(f"{missing:,} malformed RUM record(s) were skipped", sid)
         sessions = pa.table(
-            {name: [getattr(s.meta, name) for s in batch] for name in SESSION_FIELDS}
-            | {"extra": [json.dumps(s.meta.extra) if s.meta.extra else None for s in batch]}
+            {name: [getattr(m, name) for m in batch.sessions] for name in SESSION_FIELDS}
+            | {"extra": [json.dumps(m.extra) if m.extra else None for m in batch.sessions]}
         )
         con.register("staged_sessions", sessions)
         con.execute(
@@ -284,67 +314,72 @@ class IngestJob:
                FROM staged_sessions"""
         )
         con.unregister("staged_sessions")
-        for staged in batch:
-            staged.events.unlink(missing_ok=True)
-            if staged.rum is not None:
-                staged.rum.unlink(missing_ok=True)
-        return len(batch)
+        return len(batch.sessions)
 
     def _read_ndjson(
-        self, con: duckdb.DuckDBPyConnection, kind: str, files: list[str], source: Any
-    ) -> list[str]:
-        """Load NDJSON files into ``events`` or the RUM stage; return sessions with bad lines."""
+        self,
+        con: duckdb.DuckDBPyConnection,
+        kind: str,
+        path: Path,
+        expected: dict[str, int],
+    ) -> dict[str, int]:
+        """Load a batch file strictly; on malformed lines load what parses and report,
+        per session, how many lines were lost."""
         try:
-            self._ndjson_statement(con, kind, files, ignore_errors=False)
-            return []
+            self._ndjson_statement(con, kind, path, ignore_errors=False)
+            return {}
         except duckdb.InterruptException:
             raise
         except duckdb.Error:
             pass
-        bad: list[str] = []
-        for path in files:  # find the damaged files; load the good ones strictly
-            try:
-                self._ndjson_statement(con, kind, [path], ignore_errors=False)
-            except duckdb.InterruptException:
-                raise
-            except duckdb.Error:
-                self._ndjson_statement(con, kind, [path], ignore_errors=True)
-                sid = con.execute(
-                    "SELECT session_id FROM file_map WHERE path = ?", [path]
-                ).fetchone()
-                bad.append(sid[0] if sid else path)
-        return bad
+        self._ndjson_statement(con, kind, path, ignore_errors=True)
+        table = "events" if kind == "events" else "rum_stage"
+        sids = list(expected)
+        counts = dict(
+            con.execute(
+                f"SELECT session_id, count(*) FROM {table} WHERE session_id IN "
+                "(SELECT unnest($sids)) GROUP BY session_id",
+                {"sids": sids},
+            ).fetchall()
+        )
+        return {
+            sid: lines - counts.get(sid, 0)
+            for sid, lines in expected.items()
+            if lines > counts.get(sid, 0)
+        }
 
     def _ndjson_statement(
-        self, con: duckdb.DuckDBPyConnection, kind: str, files: list[str], ignore_errors: bool
+        self, con: duckdb.DuckDBPyConnection, kind: str, path: Path, ignore_errors: bool
     ) -> None:
         options = (
-            f"format='newline_delimited', filename=true, maximum_object_size={MAX_OBJECT_BYTES}, "
+            f"format='newline_delimited', maximum_object_size={MAX_OBJECT_BYTES}, "
             f"ignore_errors={'true' if ignore_errors else 'false'}"
         )
         if kind == "events":
             con.execute(
                 f"""INSERT INTO events
-                    SELECT m.session_id, epoch_ms(round(e.timestamp)::BIGINT), e.type,
-                           CASE WHEN e.type = 3
-                                THEN TRY_CAST(json_extract_string(e.data, '$.source') AS TINYINT)
+                    SELECT __sid, epoch_ms(round(timestamp)::BIGINT), type,
+                           CASE WHEN type != 3 THEN NULL
+                                -- rrweb writes "source" first: read it without parsing
+                                WHEN starts_with(data, '{{"source":')
+                                THEN TRY_CAST(rtrim(substr(data, 11, 2), ',') AS TINYINT)
+                                ELSE TRY_CAST(json_extract_string(data, '$.source') AS TINYINT)
                            END,
-                           e.windowId, e.data
-                    FROM read_ndjson($files, columns={schema.EVENT_COLUMNS}, {options}) e
-                    JOIN file_map m ON m.path = e.filename
-                    WHERE e.type IS NOT NULL AND e.timestamp IS NOT NULL""",
-                {"files": files},
+                           windowId, data
+                    FROM read_ndjson(?, columns={schema.EVENT_COLUMNS}, {options})
+                    WHERE __sid IS NOT NULL AND type IS NOT NULL AND timestamp IS NOT NULL""",
+                [str(path)],
             )
         else:
             con.execute(
                 f"""INSERT INTO rum_stage
-                    SELECT m.session_id, r.* EXCLUDE (filename)
-                    FROM read_ndjson($files, columns={schema.RUM_COLUMNS}, {options}) r
-                    JOIN file_map m ON m.path = r.filename""",
-                {"files": files},
+                    SELECT * FROM read_ndjson(?, columns={schema.RUM_COLUMNS}, {options})
+                    WHERE __sid IS NOT NULL""",
+                [str(path)],
             )
 
     def _insert_rum(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Split the staged RUM records of all sessions into their tables (once, at the end)."""
         con.execute(
             """INSERT INTO actions SELECT session_id, epoch_ms(round(ts)::BIGINT), lower(type),
                    trigger, name, target, url, round(duration_ms)::BIGINT, id
@@ -412,7 +447,15 @@ class IngestJob:
                 "INSERT INTO ingest_warnings VALUES (?, ?)",
                 [(w.session_id, w.message) for w in warnings],
             )
-        con.execute("CHECKPOINT")
+
+
+def _open_for_rewrite(path: Path) -> IO[bytes]:
+    """Open a slot file for writing without truncating it (see :class:`_Batch`).
+
+    Why: truncating a file to zero frees all its blocks at once, which is slow on file
+    systems mounted with online discard; overwriting in place and trimming the tail is not.
+    """
+    return os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600), "wb")
 
 
 def is_current_store(path: Path) -> bool:

@@ -36,9 +36,13 @@ CREATE TABLE idle_periods (
 CREATE TABLE source_maps (source_url VARCHAR, map VARCHAR);
 """
 
-EVENT_COLUMNS = "{'type': 'TINYINT', 'timestamp': 'DOUBLE', 'data': 'JSON', 'windowId': 'VARCHAR'}"
+EVENT_COLUMNS = (
+    "{'__sid': 'VARCHAR', 'type': 'TINYINT', 'timestamp': 'DOUBLE', 'data': 'JSON', "
+    "'windowId': 'VARCHAR'}"
+)
 
 RUM_FIELDS = {
+    "__sid": "VARCHAR",
     "kind": "VARCHAR",
     "ts": "DOUBLE",
     "type": "VARCHAR",
@@ -61,8 +65,8 @@ RUM_FIELDS = {
 }
 RUM_COLUMNS = "{" + ", ".join(f"'{k}': '{v}'" for k, v in RUM_FIELDS.items()) + "}"
 RUM_STAGE_DDL = (
-    "CREATE OR REPLACE TEMP TABLE rum_stage (session_id VARCHAR, "
-    + ", ".join(f'"{k}" {v}' for k, v in RUM_FIELDS.items())
+    "CREATE OR REPLACE TEMP TABLE rum_stage ("
+    + ", ".join(f'"{"session_id" if k == "__sid" else k}" {v}' for k, v in RUM_FIELDS.items())
     + ")"
 )
 
