@@ -45,10 +45,12 @@ def open_recording(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Source:
             if what is None:
                 raise UnreadableFile(path, f"is not UTF-8 text (byte {exc.start})") from None
             raise UnreadableFile(path, f"is {what}, not a session recording") from None
-    if text_head.startswith(b"["):
-        return RrwebFile(path, "array")
-    if text_head.startswith(b"{"):
-        return _classify_object(path, text_head)
+    if text_head.startswith((b"[", b"{")):
+        source = (
+            RrwebFile(path, "array") if text_head[:1] == b"[" else _classify_object(path, text_head)
+        )
+        source.check_depth()
+        return source
     what = describe_foreign(text_head)
     raise UnreadableFile(
         path,

@@ -18,6 +18,7 @@ import ijson
 from app.archive.events import BadEvent, normalise_event
 from app.archive.model import SessionMeta
 from app.archive.problems import ReadWarning, UnreadableFile
+from app.archive.safety import MAX_STREAM_DEPTH, stream_depth_exceeds
 from app.archive.streams import open_maybe_gzip
 
 POSTHOG_VERSIONS = ("2023-04-28", "2022-12-02")
@@ -56,6 +57,18 @@ class RecordingFile:
 
     def sessions(self) -> Iterator[RecordedSession]:
         raise NotImplementedError
+
+    def check_depth(self) -> None:
+        """Refuse absurdly nested JSON before a streaming parser runs out of memory."""
+        try:
+            with open_maybe_gzip(self.path) as stream:
+                too_deep = stream_depth_exceeds(stream)
+        except (EOFError, OSError):
+            return  # truncation is reported, with what was kept, while reading events
+        if too_deep:
+            raise UnreadableFile(
+                self.path, f"nests JSON deeper than {MAX_STREAM_DEPTH} levels; refused"
+            )
 
     def _checked(
         self, items: Iterator[Any], session_id: str, window: Callable[[dict], Any] | None = None

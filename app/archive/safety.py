@@ -15,12 +15,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
+import numpy as np
+
 MAX_METADATA_BYTES = 16 * 1024 * 1024
 MAX_MEMBER_BYTES = 8 * 1024**3
 MAX_INFLATED_BYTES = 16 * 1024**3
 MAX_COMPRESSION_RATIO = 200
 RATIO_CHECK_AFTER_BYTES = 32 * 1024 * 1024
 MAX_JSON_DEPTH = 512
+MAX_STREAM_DEPTH = 4000  # rrweb DOM trees nest 2 levels per element
 CHUNK = 1024 * 1024
 
 
@@ -206,3 +209,24 @@ def gunzip_lines(
 def iter_chunks(stream: IO[bytes]) -> Iterator[bytes]:
     while block := stream.read(CHUNK):
         yield block
+
+
+def stream_depth_exceeds(stream: IO[bytes], max_depth: int = MAX_STREAM_DEPTH) -> bool:
+    """True when a JSON stream's brackets may nest deeper than ``max_depth``.
+
+    Why: a streaming JSON parser keeps one prefix per open level, so a file of a hundred
+    thousand ``[`` exhausts memory. This pass counts brackets at C speed (numpy) without
+    parsing; brackets inside strings are counted too, so it is an upper bound, which only
+    matters for absurdly bracket-heavy text.
+    """
+    depth = 0
+    opening = np.zeros(256, dtype=np.int8)
+    opening[[ord("["), ord("{")]] = 1
+    opening[[ord("]"), ord("}")]] = -1
+    while block := stream.read(CHUNK * 8):
+        steps = opening[np.frombuffer(block, dtype=np.uint8)].astype(np.int32)
+        levels = np.cumsum(steps) + depth
+        if levels.size and int(levels.max()) > max_depth:
+            return True
+        depth = int(levels[-1]) if levels.size else depth
+    return False

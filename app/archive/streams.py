@@ -13,12 +13,9 @@ SNIFF_BYTES = 64 * 1024
 
 def open_maybe_gzip(path: Path) -> IO[bytes]:
     """Open ``path`` for reading, inflating it on the fly when it is gzip (by content)."""
-    raw = path.open("rb")
-    if raw.read(2) == GZIP_MAGIC:
-        raw.seek(0)
-        return gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[return-value]
-    raw.seek(0)
-    return raw
+    with path.open("rb") as probe:
+        gzipped = probe.read(2) == GZIP_MAGIC
+    return gzip.open(path, "rb") if gzipped else path.open("rb")  # type: ignore[return-value]
 
 
 def sniff_head(path: Path) -> tuple[bytes, bool]:

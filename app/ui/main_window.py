@@ -1,0 +1,562 @@
+"""The main window: open an archive (menu, recent list, drop), watch it ingest, list sessions.
+
+Why it is built this way: opening a file must never freeze or crash the window. The ingest
+runs on a worker thread (see :mod:`app.ui.ingest_worker`) and reports through queued signals;
+a file that cannot be read leaves whatever was shown before and says why; problems that cost
+only part of the data are listed in a banner above the table instead of a modal dialog.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from pathlib import Path
+
+import PySide6
+from PySide6.QtCore import QSettings, QSize, Qt, QThread, Signal, qVersion
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QGuiApplication,
+    QKeySequence,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QStackedWidget,
+    QStyle,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import __version__
+from app.archive.problems import UnreadableFile
+from app.store.store import SessionStore
+from app.ui.ingest_worker import IngestRun, IngestWorker, OpenedArchive
+from app.ui.session_table import SessionTableModel, SessionTableView
+
+log = logging.getLogger(__name__)
+
+APP_NAME = "Replay Investigator"
+ORGANIZATION = "Replay Investigator"
+RECENT_KEY = "recent_files"
+MAX_RECENT = 10
+FILE_FILTER = "Session recordings (*.webreplay *.json *.ndjson *.jsonl *.gz);;All files (*)"
+EMPTY_TEXT = "Open a session archive (File › Open or drop a file here)"
+
+
+def app_settings() -> QSettings:
+    """The user's settings, in the process-wide default format (tests point it at a temp dir)."""
+    return QSettings(QSettings.defaultFormat(), QSettings.Scope.UserScope, ORGANIZATION, APP_NAME)
+
+
+def describe_failure(path: Path, exc: BaseException) -> str:
+    """One line naming the file and the problem, whatever the exception."""
+    if isinstance(exc, UnreadableFile):
+        return str(exc)
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{path.name}: {exc.strerror}"
+    detail = str(exc).strip() or type(exc).__name__
+    return f"{path.name}: {detail}"
+
+
+def describe_warning(session_id: str | None, message: str) -> str:
+    return f"Session {session_id}: {message}" if session_id else message
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count:,} {word}" if count == 1 else f"{count:,} {word}s"
+
+
+class WarningBanner(QFrame):
+    """A quiet, non-modal strip above the table saying that part of the archive was lost."""
+
+    details_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("warningBanner")
+        self.setStyleSheet(
+            "#warningBanner { background: #fff4e5; border: 1px solid #f0c36d;"
+            " border-radius: 4px; }"
+            "#warningBanner QLabel { color: #5f3b00; background: transparent; }"
+        )
+        icon = QLabel(self)
+        size = self.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize)
+        icon.setPixmap(
+            self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning).pixmap(size)
+        )
+        self.label = QLabel(self)
+        self.label.setTextFormat(Qt.TextFormat.RichText)
+        self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.plain_text = ""
+        self.details_button = QPushButton("Details…", self)
+        self.details_button.clicked.connect(self.details_requested)
+        close = QToolButton(self)
+        close.setAutoRaise(True)
+        close.setText("✕")
+        close.setToolTip("Hide this message")
+        close.clicked.connect(self.hide)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 4, 4)
+        layout.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.details_button)
+        layout.addWidget(close)
+
+    def show_problems(self, file_name: str, problems: list[str]) -> None:
+        headline = f"{plural(len(problems), 'problem')} while reading {file_name}"
+        first = problems[0] if problems else ""
+        if len(first) > 160:
+            first = first[:157] + "…"
+        more = " (and more)" if len(problems) > 1 else ""
+        self.plain_text = f"{headline} — {first}{more}"
+        self.label.setText(
+            f"<b>{html.escape(headline)}</b> — {html.escape(first)}{html.escape(more)}"
+        )
+        self.label.setAccessibleName(self.plain_text)
+        self.show()
+
+
+class ProblemsDialog(QDialog):
+    """Lists every reading problem; non-modal, so the investigator can keep working."""
+
+    def __init__(self, file_name: str, problems: list[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Problems while reading {file_name}")
+        self.problems = list(problems)
+        intro = QLabel(
+            f"{plural(len(problems), 'problem')} while reading {file_name}. "
+            "The rest of the archive was read; the sessions named here are missing "
+            "or incomplete.",
+            self,
+        )
+        intro.setWordWrap(True)
+        self.list = QListWidget(self)
+        self.list.setWordWrap(True)
+        self.list.setAlternatingRowColors(True)
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.list.setSpacing(2)
+        self.list.addItems(self.problems)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        close = buttons.button(QDialogButtonBox.StandardButton.Close)
+        close.setDefault(True)
+        close.setFocus()
+        copy = buttons.addButton("Copy All", QDialogButtonBox.ButtonRole.ActionRole)
+        copy.setToolTip("Copy every problem to the clipboard, one per line")
+        copy.clicked.connect(self.copy_all)
+        buttons.rejected.connect(self.close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.list, 1)
+        layout.addWidget(buttons)
+        self.resize(680, 360)
+
+    def text(self) -> str:
+        return "\n".join(self.problems)
+
+    def copy_all(self) -> None:
+        QGuiApplication.clipboard().setText(self.text())
+
+
+class MainWindow(QMainWindow):
+    """The first window: the session list of one archive."""
+
+    store_opened = Signal(object)  # SessionStore
+    open_failed = Signal(str)  # message naming the file and the problem
+    ingest_progress = Signal(float, str)  # fraction 0..1, message (GUI thread)
+    ingest_cancelled = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store: SessionStore | None = None
+        self.current_path: Path | None = None
+        self.last_error: str | None = None
+        self._problems: list[str] = []
+        self._problems_dialog: ProblemsDialog | None = None
+        self._runs: dict[int, IngestRun] = {}
+        self._active: int | None = None
+        self._next_run = 0
+        self._remember: dict[int, bool] = {}
+
+        self.setWindowTitle(APP_NAME)
+        self.setAcceptDrops(True)
+        self.resize(1100, 680)
+        self._build_menus()
+        self._build_central()
+        self._build_status_bar()
+        self._show_empty(EMPTY_TEXT)
+
+    # ---- construction --------------------------------------------------------------------
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        self.open_action = QAction("&Open…", self)
+        self.open_action.setShortcut(QKeySequence("Ctrl+O"))
+        self.open_action.triggered.connect(self.choose_file)
+        file_menu.addAction(self.open_action)
+
+        self.recent_menu = QMenu("Open &Recent", self)
+        self.recent_menu.setToolTipsVisible(True)
+        self.recent_menu.aboutToShow.connect(self._rebuild_recent_menu)
+        file_menu.addMenu(self.recent_menu)
+        self.clear_recent_action = QAction("&Clear Recent", self)
+        self.clear_recent_action.triggered.connect(self.clear_recent_files)
+
+        file_menu.addSeparator()
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        help_menu = self.menuBar().addMenu("&Help")
+        about_action = QAction(f"&About {APP_NAME}", self)
+        about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        about_action.triggered.connect(self.show_about)
+        help_menu.addAction(about_action)
+        self._rebuild_recent_menu()
+
+    def _build_central(self) -> None:
+        self.empty_label = QLabel(EMPTY_TEXT)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        font = self.empty_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        self.empty_label.setFont(font)
+        self.empty_label.setEnabled(False)  # greyed: a hint, not content
+        self.empty_open_button = QPushButton("Open File…")
+        self.empty_open_button.clicked.connect(self.choose_file)
+        self.empty_page = QWidget()
+        empty_layout = QVBoxLayout(self.empty_page)
+        empty_layout.addStretch(1)
+        empty_layout.addWidget(self.empty_label)
+        empty_layout.addSpacing(12)
+        empty_layout.addWidget(self.empty_open_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        empty_layout.addStretch(1)
+
+        self.banner = WarningBanner()
+        self.banner.details_requested.connect(self.show_problems)
+        self.banner.hide()
+        self.model = SessionTableModel(self)
+        self.table = SessionTableView()
+        self.table.setModel(self.model)
+
+        table_page = QWidget()
+        layout = QVBoxLayout(table_page)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.setSpacing(6)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.table, 1)
+
+        self.pages = QStackedWidget(self)
+        self.pages.addWidget(self.empty_page)
+        self.pages.addWidget(table_page)
+        self.setCentralWidget(self.pages)
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.status_label = QLabel()
+        bar.addWidget(self.status_label, 1)
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setRange(0, 1000)
+        self.progress_bar.setFixedWidth(220)
+        self.progress_bar.setFormat("%p%")
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setToolTip("Stop reading the file; nothing is kept")
+        self.cancel_button.clicked.connect(self.cancel_ingest)
+        bar.addPermanentWidget(self.progress_bar)
+        bar.addPermanentWidget(self.cancel_button)
+        self._set_busy(False)
+
+    # ---- state helpers -------------------------------------------------------------------
+    @property
+    def status_text(self) -> str:
+        return self.status_label.text()
+
+    def set_status(self, text: str) -> None:
+        self.status_label.setText(text)
+
+    def _show_empty(self, text: str) -> None:
+        """The page shown while no archive is open: a hint, or what is being opened."""
+        self.empty_label.setText(text)
+        self.empty_open_button.setVisible(text == EMPTY_TEXT)
+        self.pages.setCurrentWidget(self.empty_page)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.progress_bar.setVisible(busy)
+        self.cancel_button.setVisible(busy)
+        self.cancel_button.setEnabled(busy)
+        if busy:
+            self.progress_bar.setValue(0)
+
+    @property
+    def is_ingesting(self) -> bool:
+        """True while the ingest the window waits for is running."""
+        return self._active is not None
+
+    @property
+    def running_ingests(self) -> int:
+        """Worker threads not yet ended, including abandoned ones still stopping."""
+        return len(self._runs)
+
+    def sizeHint(self) -> QSize:
+        return QSize(1100, 680)
+
+    # ---- opening -------------------------------------------------------------------------
+    def choose_file(self) -> None:
+        start = str(self.current_path.parent) if self.current_path else ""
+        name, _ = QFileDialog.getOpenFileName(self, "Open session archive", start, FILE_FILTER)
+        if name:
+            self.open_file(name)
+
+    def open_file(self, path: str | Path, *, remember: bool = True) -> None:
+        """Start ingesting ``path`` on a worker thread; a running ingest is cancelled first.
+
+        ``remember=False`` keeps the file out of the recent list (the demo archive).
+        """
+        path = Path(path)
+        self._abandon_active()
+        self._next_run += 1
+        run = self._next_run
+        worker = IngestWorker(run, path)
+        thread = QThread(self)
+        thread.setObjectName(f"ingest-{run}")
+        worker.moveToThread(thread)
+        worker.progressed.connect(self._on_progress)
+        worker.succeeded.connect(self._on_succeeded)
+        worker.failed.connect(self._on_failed)
+        worker.cancelled.connect(self._on_cancelled)
+        worker.done.connect(self._on_done)
+        thread.started.connect(worker.run)
+        self._runs[run] = IngestRun(worker, thread)
+        self._remember[run] = remember
+        self._active = run
+        self._set_busy(True)
+        self.set_status(f"Opening {path.name}…")
+        if self.store is None:
+            self._show_empty(f"Opening {path.name}…")
+        thread.start()
+
+    def cancel_ingest(self) -> None:
+        """The Cancel button: ask the running ingest to stop (it reports back when it has)."""
+        if self._active is None:
+            return
+        self._runs[self._active].worker.cancel()
+        self.cancel_button.setEnabled(False)
+        self.set_status("Cancelling…")
+
+    def _abandon_active(self) -> None:
+        """Cancel the running ingest without reporting it; its late signals are ignored."""
+        if self._active is not None:
+            self._runs[self._active].worker.cancel()
+            self._active = None
+
+    def _on_progress(self, run: int, fraction: float, message: str) -> None:
+        if run != self._active:
+            return
+        self.progress_bar.setValue(round(max(0.0, min(fraction, 1.0)) * 1000))
+        if self.cancel_button.isEnabled():
+            self.set_status(message)
+        self.ingest_progress.emit(fraction, message)
+
+    def _on_succeeded(self, run: int, opened: OpenedArchive) -> None:
+        if run != self._active:
+            opened.store.close()
+            return
+        self._active = None
+        self._set_busy(False)
+        if self.store is not None:
+            self.store.close()
+        self.store = opened.store
+        self.current_path = opened.path
+        self.last_error = None
+        self.model.set_sessions(opened.sessions)
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.pages.setCurrentIndex(1)
+        self.table.fit_columns()
+        self.setWindowTitle(f"{opened.path.name} — {APP_NAME}")
+        self._problems = [describe_warning(sid, message) for sid, message in opened.warnings]
+        if self._problems_dialog is not None:
+            self._problems_dialog.close()
+            self._problems_dialog = None
+        if self._problems:
+            self.banner.show_problems(opened.path.name, self._problems)
+        else:
+            self.banner.hide()
+        self.set_status(plural(len(opened.sessions), "session"))
+        if self._remember.get(run, True):
+            self.add_recent_file(opened.path)
+        self.store_opened.emit(self.store)
+
+    def _on_failed(self, run: int, exc: BaseException) -> None:
+        if run != self._active:
+            return
+        self._active = None
+        self._set_busy(False)
+        path = self._runs[run].worker.path
+        if not isinstance(exc, UnreadableFile | OSError):
+            log.error("Opening %s failed", path, exc_info=exc)
+        message = describe_failure(path, exc)
+        self.last_error = message
+        self._restore_view()
+        self.set_status(f"Could not open {path.name}")
+        self.open_failed.emit(message)
+        self.show_error(f"Cannot open {path.name}", message)
+
+    def _on_cancelled(self, run: int) -> None:
+        if run != self._active:
+            return
+        self._active = None
+        self._set_busy(False)
+        self._restore_view()
+        self.set_status("Cancelled")
+        self.ingest_cancelled.emit()
+
+    def _restore_view(self) -> None:
+        """After a failed or cancelled open, show again what was there before."""
+        if self.store is None:
+            self._show_empty(EMPTY_TEXT)
+
+    def _on_done(self, run: int) -> None:
+        """The worker has finished; end its thread and drop the references."""
+        entry = self._runs.pop(run, None)
+        self._remember.pop(run, None)
+        if entry is not None:
+            entry.thread.quit()
+            entry.thread.wait()
+            entry.thread.deleteLater()
+
+    def show_error(self, title: str, text: str) -> None:
+        """Tell the user a file could not be opened (tests replace this to avoid the dialog)."""
+        QMessageBox.warning(self, title, text)
+
+    # ---- problems banner -----------------------------------------------------------------
+    @property
+    def problems(self) -> list[str]:
+        return list(self._problems)
+
+    def show_problems(self) -> None:
+        if not self._problems:
+            return
+        name = self.current_path.name if self.current_path else "the archive"
+        if self._problems_dialog is None:
+            self._problems_dialog = ProblemsDialog(name, self._problems, self)
+        self._problems_dialog.show()
+        self._problems_dialog.raise_()
+        self._problems_dialog.activateWindow()
+
+    # ---- recent files --------------------------------------------------------------------
+    def recent_files(self) -> list[str]:
+        value = app_settings().value(RECENT_KEY, [])
+        if isinstance(value, str):  # QSettings returns a lone entry as a plain string
+            value = [value]
+        return [str(item) for item in (value or []) if item]
+
+    def add_recent_file(self, path: str | Path) -> None:
+        entry = str(Path(path).resolve())
+        files = [entry] + [f for f in self.recent_files() if f != entry]
+        app_settings().setValue(RECENT_KEY, files[:MAX_RECENT])
+        self._rebuild_recent_menu()
+
+    def clear_recent_files(self) -> None:
+        app_settings().remove(RECENT_KEY)
+        self._rebuild_recent_menu()
+
+    def _rebuild_recent_menu(self) -> None:
+        """Refill Open Recent; files that have gone away are listed but disabled."""
+        menu = self.recent_menu
+        menu.clear()
+        files = self.recent_files()
+        if not files:
+            placeholder = menu.addAction("No recent files")
+            placeholder.setEnabled(False)
+        for number, name in enumerate(files, start=1):
+            path = Path(name)
+            label = path.name.replace("&", "&&")
+            prefix = f"&{number}  " if number < 10 else "1&0  "
+            action = menu.addAction(f"{prefix}{label}")
+            action.setData(name)
+            exists = path.exists()
+            action.setEnabled(exists)
+            action.setToolTip(name if exists else f"{name} (no longer exists)")
+            if not exists:
+                action.setText(f"{prefix}{label} (missing)")
+            action.triggered.connect(lambda _checked=False, p=name: self.open_file(p))
+        menu.addSeparator()
+        menu.addAction(self.clear_recent_action)
+        self.clear_recent_action.setEnabled(bool(files))
+
+    # ---- drag and drop -------------------------------------------------------------------
+    @staticmethod
+    def _dropped_file(event: QDropEvent | QDragEnterEvent | QDragMoveEvent) -> Path | None:
+        mime = event.mimeData()
+        if mime is None or not mime.hasUrls():
+            return None
+        for url in mime.urls():
+            if url.isLocalFile():
+                return Path(url.toLocalFile())
+        return None
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self._dropped_file(event) is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if self._dropped_file(event) is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        path = self._dropped_file(event)
+        if path is None:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.open_file(path)
+
+    # ---- about and closing ---------------------------------------------------------------
+    def about_text(self) -> str:
+        return (
+            f"<h3>{APP_NAME} {__version__}</h3>"
+            "<p>An offline investigator for exported web-session archives.</p>"
+            f"<p>Qt {qVersion()} · PySide6 {PySide6.__version__}</p>"
+        )
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, f"About {APP_NAME}", self.about_text())
+
+    def shutdown(self) -> None:
+        """Stop every ingest and close the store; called when the window closes."""
+        self._active = None
+        for run in list(self._runs.values()):
+            if not run.stop():
+                log.warning("ingest thread %s did not stop in time", run.thread.objectName())
+        self._runs.clear()
+        if self._problems_dialog is not None:
+            self._problems_dialog.close()
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.shutdown()
+        super().closeEvent(event)

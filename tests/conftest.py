@@ -1,0 +1,40 @@
+"""Test-wide set-up: isolated caches, WebEngine flags for root, and 'no tests' is a failure."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+if hasattr(os, "geteuid") and os.geteuid() == 0:
+    # Chromium refuses to run as root with its sandbox; only tests and root runs drop it.
+    os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox --disable-gpu")
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(autouse=True)
+def isolated_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Every test gets its own store cache, so no test sees another's databases."""
+    cache = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("REPLAY_INVESTIGATOR_CACHE", str(cache))
+    return cache
+
+
+@pytest.fixture
+def shared_fixtures() -> Path:
+    """``../shared/fixtures``; tests using it skip cleanly on a clone without it."""
+    path = SHARED / "fixtures"
+    if not path.is_dir():
+        pytest.skip("../shared/fixtures is not present beside this checkout")
+    return path
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
