@@ -96,4 +96,7 @@ def selector(node: MirrorNode) -> str:
     ident = node.attributes.get("id")
     classes = str(node.attributes.get("class", "")).split()
     out = tag + (f"#{ident}" if isinstance(ident, str) and ident else "")
+    name = node.attributes.get("name")
+    if not ident and isinstance(name, str) and name:
+        out += f"[name={name}]"
     return out + "".join(f".{c}" for c in classes[:3])

@@ -2,7 +2,8 @@
 
 Definitions (written down because the numbers are choices):
 
-* A **click** / **double click** is one action named after its target (see ``naming``).
+* A **click** / **double click** is one action named after its target (see ``naming``);
+  the two clicks that precede a double click (within ``DOUBLE_CLICK_MS``) are folded into it.
 * Typing into a field is one **input** action per field: consecutive Input events on the same
   field, less than ``INPUT_DEBOUNCE_MS`` apart and not interrupted by another action.
 * A **navigation** is a Meta event whose ``href`` differs from the current page (the first
@@ -34,6 +35,7 @@ INPUT_DEBOUNCE_MS = 5_000
 XHR_START_WINDOW_MS = 1_000
 RESPONSE_WINDOW_MS = 10_000
 ERROR_ACTION_WINDOW_MS = 5_000
+DOUBLE_CLICK_MS = 600
 MAX_ACTION_MS = 180_000  # Dynatrace caps web user actions at 3 minutes
 
 META, FULL, INCREMENTAL, CUSTOM, PLUGIN = 4, 2, 3, 5, 6
@@ -153,6 +155,14 @@ class RumDeriver:
     def _click(self, window: _Window, ts: int, data: dict[str, Any]) -> None:
         target = action_target(window.mirror, data.get("id"))
         verb = "click" if data.get("type") == CLICK else "double click"
+        if verb == "double click":  # a double click arrives after its two clicks: fold them
+            while (
+                self.actions
+                and self.actions[-1]["trigger"] == "click"
+                and self.actions[-1]["target"] == (selector(target) if target else None)
+                and ts - self.actions[-1]["ts"] <= DOUBLE_CLICK_MS
+            ):
+                self.actions.pop()
         name = element_name(window.mirror, target) if target else f"node {data.get('id')}"
         self._add_action(
             ts=ts,
