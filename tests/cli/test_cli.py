@@ -1,0 +1,120 @@
+"""The command line, as a script would use it (a real subprocess for the entry point)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from app.cli.main import run_cli
+from tests.builders import write_archive
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Path:
+    return write_archive(tmp_path / "shop.webreplay", sessions=2)
+
+
+def test_info_json_lists_sessions(archive: Path, capsys: pytest.CaptureFixture) -> None:
+    assert run_cli(["info", str(archive), "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["format"] == "replay-archive"
+    assert doc["warnings"] == []
+    first = doc["sessions"][0]
+    assert {
+        k: first[k] for k in ("id", "user", "start", "duration_ms", "events", "actions", "errors")
+    } == {
+        "id": "s0",
+        "user": "u0",
+        "start": "2023-11-14T22:13:20.000Z",
+        "duration_ms": 45_000,
+        "events": 9,
+        "actions": 2,
+        "errors": 1,
+    }
+
+
+def test_info_on_the_real_rrweb_player_demo(shared_fixtures: Path, capsys) -> None:
+    assert (
+        run_cli(["info", str(shared_fixtures / "real" / "rrweb-player-demo.json"), "--json"]) == 0
+    )
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["format"] == "rrweb"
+    [session] = doc["sessions"]
+    assert session["events"] == 272 and session["duration_ms"] == 81_080
+    assert session["clicks"] == 3
+    assert session["click_names"] == [
+        "click on 'render () {'",
+        "click on '}'",
+        "click on 'ReactHooks.js'",
+    ]
+
+
+def test_info_text_is_a_readable_table(archive: Path, capsys) -> None:
+    assert run_cli(["info", str(archive)]) == 0
+    out = capsys.readouterr().out
+    assert "shop.webreplay: replay-archive, 2 session(s)" in out
+    assert "u1" in out and "0:00:45" in out
+
+
+def test_ingest_reports_counts_and_the_store(archive: Path, tmp_path: Path, capsys) -> None:
+    db = tmp_path / "x.duckdb"
+    assert run_cli(["ingest", str(archive), "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "2 sessions, 18 events, 4 actions, 2 errors" in out and str(db) in out
+    assert run_cli(["ingest", str(archive), "--db", str(db)]) == 0
+    assert "Reused the store" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "json"])
+def test_sql_formats(archive: Path, fmt: str, capsys) -> None:
+    query = "SELECT session_id, user_id, started_at FROM sessions ORDER BY 1"
+    assert run_cli(["sql", str(archive), query, "--format", fmt]) == 0
+    out = capsys.readouterr().out
+    if fmt == "json":
+        assert json.loads(out) == [
+            {"session_id": "s0", "user_id": "u0", "started_at": "2023-11-14T22:13:20.000Z"},
+            {"session_id": "s1", "user_id": "u1", "started_at": "2023-11-14T22:14:20.000Z"},
+        ]
+    elif fmt == "csv":
+        rows = list(csv.reader(io.StringIO(out)))
+        assert rows[0] == ["session_id", "user_id", "started_at"] and len(rows) == 3
+    else:
+        assert out.splitlines()[0].split() == ["session_id", "user_id", "started_at"]
+        assert "(2 rows)" in out
+
+
+def test_sql_refuses_writes_with_an_error(archive: Path, capsys) -> None:
+    assert run_cli(["sql", str(archive), "DELETE FROM sessions"]) == 1
+    assert "read-only" in capsys.readouterr().err
+
+
+def test_sql_syntax_error_is_reported(archive: Path, capsys) -> None:
+    assert run_cli(["sql", str(archive), "SELEC nothing"]) == 1
+    assert "query failed" in capsys.readouterr().err
+
+
+def test_console_command_and_python_m_app_run(archive: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "app", "info", str(archive), "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert len(json.loads(done.stdout)["sessions"]) == 2
+    missing = subprocess.run(
+        [sys.executable, "-m", "app", "info", "/nonexistent.webreplay"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert missing.returncode == 2
+    assert "nonexistent.webreplay: does not exist" in missing.stderr

@@ -1,0 +1,206 @@
+"""The DuckDB store: tables, time types, reuse by content, cancel, read-only queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from app.store.cache import cache_dir, content_key
+from app.store.ingest import IngestCancelled, IngestJob, ingest_file, is_current_store
+from app.store.open import open_store
+from app.store.store import QueryError, SessionStore
+from tests.builders import T0, write_archive
+
+REQUIRED_COLUMNS = {
+    "sessions": [
+        "session_id",
+        "user_id",
+        "started_at",
+        "ended_at",
+        "duration_ms",
+        "browser",
+        "os",
+        "country",
+        "entry_url",
+        "release",
+    ],
+    "actions": ["session_id", "ts", "type", "trigger", "name", "target", "url", "duration_ms"],
+    "errors": ["session_id", "ts", "message", "stack", "source", "line", "col", "url"],
+    "requests": ["session_id", "ts", "method", "url", "status", "duration_ms"],
+    "events": ["session_id", "ts", "type", "source", "data"],
+}
+
+
+def _utc(ms: int) -> dt.datetime:
+    return dt.datetime.fromtimestamp(ms / 1000, tz=dt.UTC).replace(tzinfo=None)
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Path:
+    return write_archive(tmp_path / "shop.webreplay", sessions=3)
+
+
+def test_store_has_the_documented_tables_and_columns(archive: Path) -> None:
+    result = ingest_file(archive)
+    with duckdb.connect(str(result.db_path), read_only=True) as con:
+        for table, columns in REQUIRED_COLUMNS.items():
+            described = {row[0]: row[1] for row in con.execute(f"DESCRIBE {table}").fetchall()}
+            assert set(columns) <= set(described), table
+            for column in ("ts", "started_at", "ended_at"):
+                if column in described:
+                    assert described[column] == "TIMESTAMP"
+
+
+def test_rum_stream_and_events_land_with_millisecond_utc_times(archive: Path) -> None:
+    store, _ = open_store(archive)
+    with store:
+        rows = store.query(
+            "SELECT session_id, ts, type, trigger, name, duration_ms FROM actions "
+            "WHERE session_id = 's1' ORDER BY ts"
+        ).rows
+        assert rows[1] == ("s1", _utc(T0 + 61_000), "xhr", "click", "click on 'Place order'", 420)
+        error = store.errors("s1")[0]
+        assert (error["message"], error["line"], error["col"], error["action_id"]) == (
+            "TypeError: x is undefined",
+            10,
+            5,
+            "a2",
+        )
+        counts = store.table_counts()
+        assert counts == {
+            "sessions": 3,
+            "events": 27,
+            "actions": 6,
+            "errors": 3,
+            "requests": 3,
+            "vitals": 3,
+            "goals": 3,
+        }
+        first = store.query(
+            "SELECT ts, type, data->>'$.href' FROM events "
+            "WHERE session_id = 's0' ORDER BY ts LIMIT 1"
+        ).rows[0]
+        assert first == (_utc(T0), 4, "https://shop.example/checkout")
+        sources = store.query(
+            "SELECT source, count(*) FROM events WHERE type = 3 GROUP BY ALL ORDER BY 1"
+        ).rows
+        assert sources == [(0, 3), (2, 6), (5, 6)]
+
+
+def test_session_summary_counts_and_durations(archive: Path) -> None:
+    store, _ = open_store(archive)
+    with store:
+        summary = store.session_summaries()[0]
+    assert (
+        summary.session_id,
+        summary.user_id,
+        summary.events,
+        summary.actions,
+        summary.errors,
+        summary.pages,
+    ) == ("s0", "u0", 9, 2, 1, 1)
+    assert summary.duration_ms == 45_000
+    assert summary.started_at == _utc(T0)
+
+
+def test_idle_periods_are_derived_for_every_session(archive: Path) -> None:
+    store, _ = open_store(archive)
+    with store:
+        idle = store.query(
+            "SELECT session_id, started_at, duration_ms FROM idle_periods ORDER BY 1"
+        ).rows
+    # Input at +2.3 s, next interaction (a click) at +45 s.
+    assert idle[0] == ("s0", _utc(T0 + 2300), 42_700)
+    assert len(idle) == 3
+
+
+def test_reopening_reuses_the_store_and_a_changed_archive_is_ingested_again(
+    archive: Path, tmp_path: Path
+) -> None:
+    first = ingest_file(archive)
+    again = ingest_file(archive)
+    assert again.reused and again.db_path == first.db_path
+    write_archive(archive, sessions=4)  # same name, new content
+    changed = ingest_file(archive)
+    assert not changed.reused and changed.db_path != first.db_path
+    with SessionStore(changed.db_path) as store:
+        assert len(store.session_summaries()) == 4
+
+
+def test_content_key_follows_content_not_name(archive: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "renamed.bin"
+    copy.write_bytes(archive.read_bytes())
+    assert content_key(copy) == content_key(archive)
+
+
+def test_a_store_of_another_schema_version_is_not_reused(archive: Path) -> None:
+    result = ingest_file(archive)
+    with duckdb.connect(str(result.db_path)) as con:
+        con.execute("UPDATE archive_info SET value = '0' WHERE key = 'schema_version'")
+    assert not is_current_store(result.db_path)
+    assert not ingest_file(archive).reused
+
+
+def test_cancel_stops_the_ingest_and_leaves_no_store(tmp_path: Path) -> None:
+    archive = write_archive(tmp_path / "big.webreplay", sessions=400)
+    seen: list[float] = []
+
+    def progress(fraction: float, message: str) -> None:
+        seen.append(fraction)
+        if fraction > 0.2:
+            job.cancel()
+
+    job = IngestJob(archive, progress=progress)
+    with pytest.raises(IngestCancelled):
+        job.run()
+    assert 0.2 < max(seen) < 0.95
+    assert list(cache_dir().glob("*.duckdb")) == []
+    assert list(cache_dir().glob(".*part*")) == []
+
+
+def test_cancel_from_another_thread_interrupts(tmp_path: Path) -> None:
+    archive = write_archive(tmp_path / "big.webreplay", sessions=300)
+    started = threading.Event()
+    job = IngestJob(archive, progress=lambda f, m: started.set())
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            job.run()
+        except BaseException as exc:
+            errors.append(exc)
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    assert started.wait(10)
+    job.cancel()
+    worker.join(30)
+    assert not worker.is_alive()
+    assert errors and isinstance(errors[0], IngestCancelled)
+
+
+def test_user_sql_is_read_only_and_cannot_touch_files(archive: Path, tmp_path: Path) -> None:
+    store, _ = open_store(archive)
+    with store:
+        assert store.query("SELECT count(*) FROM sessions").rows == [(3,)]
+        for statement in (
+            "DELETE FROM sessions",
+            "DROP TABLE events",
+            f"COPY sessions TO '{tmp_path / 'out.csv'}'",
+            "SELECT * FROM read_csv('/etc/passwd')",
+            "ATTACH '/tmp/other.duckdb' AS other",
+        ):
+            with pytest.raises(QueryError):
+                store.query(statement)
+        assert store.query("SELECT count(*) FROM sessions").rows == [(3,)]
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_explicit_database_path_is_used(archive: Path, tmp_path: Path) -> None:
+    target = tmp_path / "elsewhere" / "store.duckdb"
+    result = ingest_file(archive, target)
+    assert result.db_path == target and target.exists()

@@ -1,0 +1,35 @@
+"""The package's layering holds: readers and the store import no Qt, views no DuckDB.
+
+The contracts live in ``pyproject.toml`` (``[tool.importlinter]``); this runs them."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import REPO
+
+
+def test_import_contracts_hold() -> None:
+    linter = shutil.which("lint-imports", path=str(Path(sys.executable).parent))
+    assert linter, "import-linter is part of the test extra"
+    done = subprocess.run(
+        [linter, "--no-cache"], cwd=REPO, capture_output=True, text=True, check=False, timeout=300
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_no_third_party_browser_code_is_tracked() -> None:
+    tracked = subprocess.run(
+        ["git", "ls-files"], cwd=REPO, capture_output=True, text=True, check=False
+    ).stdout.split()
+    assert not [f for f in tracked if f.startswith(("node_modules/", "app/web/vendor/"))]
+    assert not [f for f in tracked if f.endswith((".min.js", ".cjs"))]
+
+
+def test_the_build_vendored_rrweb_from_npm() -> None:
+    from app.resources import vendor_path
+
+    assert vendor_path("rrweb.umd.min.js").stat().st_size > 100_000
