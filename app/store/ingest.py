@@ -37,6 +37,7 @@ from app.archive.safety import DEFAULT_LIMITS, Limits
 from app.derive.rum import RumDeriver
 from app.store import schema
 from app.store.cache import content_key, store_path_for
+from app.store.store import STORE_CONFIG
 
 Progress = Callable[[float, str], None]
 BATCH_BYTES = 256 * 1024 * 1024
@@ -78,8 +79,9 @@ class _Batch:
 
     def close(self) -> None:
         for sink in (self.events_sink, self.rum_sink):
-            sink.truncate(sink.tell())
-            sink.close()
+            if not sink.closed:
+                sink.truncate(sink.tell())
+                sink.close()
 
 
 SESSION_FIELDS = (
@@ -197,19 +199,24 @@ class IngestJob:
         loaded = parity = 0
         pending: Future[int] | None = None
         batch = _Batch.open(tmp, parity)
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-load") as loader:
-            for index, entry in enumerate(entries):
-                self._check_cancel()
-                self._stage_entry(reader, entry, batch)
-                if batch.size >= BATCH_BYTES or len(batch.sessions) >= BATCH_SESSIONS:
-                    batch.close()
-                    loaded += pending.result() if pending else 0
-                    pending = loader.submit(self._flush, con, batch, reader)
-                    parity = 1 - parity
-                    batch = _Batch.open(tmp, parity)
-                self.progress(0.95 * (index + 1) / total, f"Reading session {index + 1} of {total}")
+        try:
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-load") as loader:
+                for index, entry in enumerate(entries):
+                    self._check_cancel()
+                    self._stage_entry(reader, entry, batch)
+                    if batch.size >= BATCH_BYTES or len(batch.sessions) >= BATCH_SESSIONS:
+                        batch.close()
+                        loaded += pending.result() if pending else 0
+                        pending = loader.submit(self._flush, con, batch, reader)
+                        parity = 1 - parity
+                        batch = _Batch.open(tmp, parity)
+                    self.progress(
+                        0.95 * (index + 1) / total, f"Reading session {index + 1} of {total}"
+                    )
+                batch.close()
+                loaded += pending.result() if pending else 0
+        finally:
             batch.close()
-            loaded += pending.result() if pending else 0
         loaded += self._flush(con, batch, reader)
         for url, text in reader.source_maps():
             con.execute("INSERT INTO source_maps VALUES (?, ?)", [url, text])
@@ -244,8 +251,10 @@ class IngestJob:
         size = max(self.path.stat().st_size, 1)
         for index, session in enumerate(source.sessions()):
             batch = _Batch.open(tmp, index)
-            staged = self._stage_recorded(session, source, batch, size)
-            batch.close()
+            try:
+                staged = self._stage_recorded(session, source, batch, size)
+            finally:
+                batch.close()
             if staged:
                 loaded += self._flush(con, batch, source)
         return loaded
@@ -463,7 +472,9 @@ def is_current_store(path: Path) -> bool:
     if not path.exists():
         return False
     try:
-        with duckdb.connect(str(path), read_only=True) as con:
+        # Same configuration as SessionStore: DuckDB refuses a second connection to an
+        # open file with different settings, which would look like a stale store.
+        with duckdb.connect(str(path), read_only=True, config=STORE_CONFIG) as con:
             row = con.execute(
                 "SELECT value FROM archive_info WHERE key = 'schema_version'"
             ).fetchone()

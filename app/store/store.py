@@ -59,14 +59,15 @@ ORDER BY s.started_at, s.session_id
 """
 
 
+STORE_CONFIG = {"enable_external_access": False}
+
+
 class SessionStore:
     """A read-only view of one ingested archive."""
 
     def __init__(self, db_path: str | Path) -> None:
         self.db_path = Path(db_path)
-        self._con = duckdb.connect(
-            str(self.db_path), read_only=True, config={"enable_external_access": False}
-        )
+        self._con = duckdb.connect(str(self.db_path), read_only=True, config=STORE_CONFIG)
 
     def close(self) -> None:
         self._con.close()
@@ -88,7 +89,9 @@ class SessionStore:
         return info
 
     def warnings(self) -> list[tuple[str | None, str]]:
-        return self._con.execute("SELECT session_id, message FROM ingest_warnings").fetchall()
+        return self._con.execute(
+            "SELECT session_id, message FROM ingest_warnings ORDER BY rowid"
+        ).fetchall()
 
     def session_summaries(self) -> list[SessionSummary]:
         return [SessionSummary(*row) for row in self._con.execute(_SUMMARY_SQL).fetchall()]

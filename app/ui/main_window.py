@@ -13,7 +13,7 @@ import logging
 from pathlib import Path
 
 import PySide6
-from PySide6.QtCore import QSettings, QSize, Qt, QThread, Signal, qVersion
+from PySide6.QtCore import QSettings, Qt, QThread, Signal, qVersion
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -314,9 +314,6 @@ class MainWindow(QMainWindow):
     def running_ingests(self) -> int:
         """Worker threads not yet ended, including abandoned ones still stopping."""
         return len(self._runs)
-
-    def sizeHint(self) -> QSize:
-        return QSize(1100, 680)
 
     # ---- opening -------------------------------------------------------------------------
     def choose_file(self) -> None:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import resource
 import shutil
 import statistics
 import subprocess

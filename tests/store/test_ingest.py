@@ -204,3 +204,11 @@ def test_explicit_database_path_is_used(archive: Path, tmp_path: Path) -> None:
     target = tmp_path / "elsewhere" / "store.duckdb"
     result = ingest_file(archive, target)
     assert result.db_path == target and target.exists()
+
+
+def test_reopening_a_file_whose_store_is_open_reuses_it(archive: Path) -> None:
+    store, first = open_store(archive)
+    with store:
+        again = ingest_file(archive)
+        assert again.reused and again.db_path == first.db_path
+        assert len(store.session_summaries()) == 3
