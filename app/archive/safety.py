@@ -15,8 +15,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
-import numpy as np
-
 MAX_METADATA_BYTES = 16 * 1024 * 1024
 MAX_MEMBER_BYTES = 8 * 1024**3
 MAX_INFLATED_BYTES = 16 * 1024**3
@@ -102,7 +100,8 @@ def load_small_json(raw: bytes, what: str, limit: int = MAX_METADATA_BYTES) -> A
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise UnsafeInput(f"{what} is not UTF-8 text (byte {exc.start})") from None
-    if not json_depth_ok(text):
+    # Nesting cannot exceed the number of opening brackets: skip the scan for small docs.
+    if text.count("[") + text.count("{") > MAX_JSON_DEPTH and not json_depth_ok(text):
         raise UnsafeInput(f"{what} nests JSON deeper than {MAX_JSON_DEPTH} levels")
     try:
         return json.loads(text)
@@ -219,6 +218,8 @@ def stream_depth_exceeds(stream: IO[bytes], max_depth: int = MAX_STREAM_DEPTH) -
     parsing; brackets inside strings are counted too, so it is an upper bound, which only
     matters for absurdly bracket-heavy text.
     """
+    import numpy as np  # only the single-file readers need it; keep it off start-up
+
     depth = 0
     opening = np.zeros(256, dtype=np.int8)
     opening[[ord("["), ord("{")]] = 1

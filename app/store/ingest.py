@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import IO, Any
 
 import duckdb
-import pyarrow as pa
 
 from app import __version__
 from app.archive.detect import Source, open_recording
@@ -73,8 +72,10 @@ class _Batch:
     size: int = 0
 
     @classmethod
-    def open(cls, folder: Path, slot: int) -> _Batch:
-        events, rum = folder / f"{slot}.events.ndjson", folder / f"{slot}.rum.ndjson"
+    def open(cls, folder: Path, slot: int, number: int) -> _Batch:
+        # Event files alternate between two slots; RUM files are small and all read at once
+        # at the end, so each batch keeps its own.
+        events, rum = folder / f"{slot}.events.ndjson", folder / f"rum-{number}.ndjson"
         return cls(events, rum, _open_for_rewrite(events), _open_for_rewrite(rum))
 
     def close(self) -> None:
@@ -120,6 +121,7 @@ class IngestJob:
         self.limits = limits
         self.force = force
         self._cancel = threading.Event()
+        self._rum_batches: list[_Batch] = []
         self._con: duckdb.DuckDBPyConnection | None = None
 
     def cancel(self) -> None:
@@ -155,10 +157,12 @@ class IngestJob:
                     # rest. All-or-nothing comes from building under a temporary name.
                     # One checkpoint at the end instead of one whenever the WAL fills up.
                     con.execute("SET checkpoint_threshold = '64GB'")
+                    con.execute("SET threads = 1")
                     con.execute(schema.DDL)
                     con.execute(schema.RUM_STAGE_DDL)
                     count = self._load(con, source, Path(tmp))
-                    self._insert_rum(con)
+                    con.execute("RESET threads")
+                    self._load_rum(con, source)
                     self._check_cancel()
                     self.progress(0.97, "Finishing")
                     warnings = list(source.warnings)
@@ -198,7 +202,7 @@ class IngestJob:
         total = max(len(entries), 1)
         loaded = parity = 0
         pending: Future[int] | None = None
-        batch = _Batch.open(tmp, parity)
+        batch = _Batch.open(tmp, parity, 0)
         try:
             with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-load") as loader:
                 for index, entry in enumerate(entries):
@@ -209,7 +213,7 @@ class IngestJob:
                         loaded += pending.result() if pending else 0
                         pending = loader.submit(self._flush, con, batch, reader)
                         parity = 1 - parity
-                        batch = _Batch.open(tmp, parity)
+                        batch = _Batch.open(tmp, parity, len(self._rum_batches))
                     self.progress(
                         0.95 * (index + 1) / total, f"Reading session {index + 1} of {total}"
                     )
@@ -250,7 +254,7 @@ class IngestJob:
         loaded = 0
         size = max(self.path.stat().st_size, 1)
         for index, session in enumerate(source.sessions()):
-            batch = _Batch.open(tmp, index)
+            batch = _Batch.open(tmp, index, index)
             try:
                 staged = self._stage_recorded(session, source, batch, size)
             finally:
@@ -304,44 +308,29 @@ class IngestJob:
         if not batch.sessions:
             return 0
         self._check_cancel()
-        short = self._read_ndjson(con, "events", batch.events_path, batch.event_lines)
+        short = self._read_ndjson(con, "events", [batch.events_path], batch.event_lines)
         for sid, missing in short.items():
             source.warn(f"{missing:,} malformed event line(s) were skipped", sid)
-        short = self._read_ndjson(con, "rum", batch.rum_path, batch.rum_lines)
-        for sid, missing in short.items():
-            source.warn(f"{missing:,} malformed RUM record(s) were skipped", sid)
-        sessions = pa.table(
-            {name: [getattr(m, name) for m in batch.sessions] for name in SESSION_FIELDS}
-            | {"extra": [json.dumps(m.extra) if m.extra else None for m in batch.sessions]}
-        )
-        con.register("staged_sessions", sessions)
-        con.execute(
-            """INSERT INTO sessions SELECT session_id, user_id,
-                   epoch_ms(started_at_ms::BIGINT), epoch_ms(ended_at_ms::BIGINT), NULL,
-                   browser, os, device, screen_width, screen_height, country, city,
-                   entry_url, release, user_agent, extra::JSON
-               FROM staged_sessions"""
-        )
-        con.unregister("staged_sessions")
+        self._rum_batches.append(batch)
         return len(batch.sessions)
 
     def _read_ndjson(
         self,
         con: duckdb.DuckDBPyConnection,
         kind: str,
-        path: Path,
+        paths: list[Path],
         expected: dict[str, int],
     ) -> dict[str, int]:
         """Load a batch file strictly; on malformed lines load what parses and report,
         per session, how many lines were lost."""
         try:
-            self._ndjson_statement(con, kind, path, ignore_errors=False)
+            self._ndjson_statement(con, kind, paths, ignore_errors=False)
             return {}
         except duckdb.InterruptException:
             raise
         except duckdb.Error:
             pass
-        self._ndjson_statement(con, kind, path, ignore_errors=True)
+        self._ndjson_statement(con, kind, paths, ignore_errors=True)
         table = "events" if kind == "events" else "rum_stage"
         sids = list(expected)
         counts = dict(
@@ -358,7 +347,7 @@ class IngestJob:
         }
 
     def _ndjson_statement(
-        self, con: duckdb.DuckDBPyConnection, kind: str, path: Path, ignore_errors: bool
+        self, con: duckdb.DuckDBPyConnection, kind: str, paths: list[Path], ignore_errors: bool
     ) -> None:
         options = (
             f"format='newline_delimited', maximum_object_size={MAX_OBJECT_BYTES}, "
@@ -377,15 +366,43 @@ class IngestJob:
                            windowId, data
                     FROM read_ndjson(?, columns={schema.EVENT_COLUMNS}, {options})
                     WHERE __sid IS NOT NULL AND type IS NOT NULL AND timestamp IS NOT NULL""",
-                [str(path)],
+                [[str(p) for p in paths]],
             )
         else:
             con.execute(
                 f"""INSERT INTO rum_stage
                     SELECT * FROM read_ndjson(?, columns={schema.RUM_COLUMNS}, {options})
                     WHERE __sid IS NOT NULL""",
-                [str(path)],
+                [[str(p) for p in paths]],
             )
+
+    def _load_rum(self, con: duckdb.DuckDBPyConnection, source: Any) -> None:
+        """Read the RUM and session files of all batches in one statement each."""
+        batches = [b for b in self._rum_batches if b.sessions]
+        sessions_path = (
+            self._rum_batches[0].rum_path.with_name("sessions.ndjson") if batches else None
+        )
+        if sessions_path is not None:
+            with sessions_path.open("w", encoding="utf-8") as sink:
+                for meta in (m for b in batches for m in b.sessions):
+                    row = {name: getattr(meta, name) for name in SESSION_FIELDS}
+                    row["extra"] = json.dumps(meta.extra) if meta.extra else None
+                    sink.write(json.dumps(row, ensure_ascii=False) + "\n")
+            con.execute(
+                f"""INSERT INTO sessions SELECT session_id, user_id,
+                       epoch_ms(started_at_ms), epoch_ms(ended_at_ms), NULL,
+                       browser, os, device, screen_width, screen_height, country, city,
+                       entry_url, release, user_agent, extra::JSON
+                   FROM read_ndjson(?, columns={schema.SESSION_COLUMNS},
+                                    maximum_object_size={MAX_OBJECT_BYTES})""",
+                [str(sessions_path)],
+            )
+        if batches:
+            expected = {sid: n for b in batches for sid, n in b.rum_lines.items()}
+            short = self._read_ndjson(con, "rum", [b.rum_path for b in batches], expected)
+            for sid, missing in short.items():
+                source.warn(f"{missing:,} malformed RUM record(s) were skipped", sid)
+        self._insert_rum(con)
 
     def _insert_rum(self, con: duckdb.DuckDBPyConnection) -> None:
         """Split the staged RUM records of all sessions into their tables (once, at the end)."""

@@ -70,4 +70,12 @@ RUM_STAGE_DDL = (
     + ")"
 )
 
+SESSION_COLUMNS = (
+    "{'session_id': 'VARCHAR', 'user_id': 'VARCHAR', 'started_at_ms': 'BIGINT', "
+    "'ended_at_ms': 'BIGINT', 'browser': 'VARCHAR', 'os': 'VARCHAR', 'device': 'VARCHAR', "
+    "'screen_width': 'INTEGER', 'screen_height': 'INTEGER', 'country': 'VARCHAR', "
+    "'city': 'VARCHAR', 'entry_url': 'VARCHAR', 'release': 'VARCHAR', "
+    "'user_agent': 'VARCHAR', 'extra': 'VARCHAR'}"
+)
+
 IDLE_GAP_MS = 10_000  # rrweb's own inactivity threshold (inactivePeriodThreshold)
