@@ -160,7 +160,6 @@ def gunzip_lines(
                 chunk = chunk.replace(b"\n{", b"\n" + opener)
                 if chunk.startswith(b"{"):
                     chunk = opener + chunk[1:]
-                chunk = chunk.replace(opener[:-1] + b",}", opener[:-1] + b"}")
             sink.write(chunk)
             result.bytes_written += len(chunk)
 

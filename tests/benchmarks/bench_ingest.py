@@ -49,8 +49,9 @@ else:
     with duckdb.connect(db, read_only=True) as con:
         n = con.execute("SELECT count(*) FROM events").fetchone()[0]
 seconds = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-print(json.dumps({"seconds": seconds, "events": n, "peak_bytes": peak}))
+usage = resource.getrusage(resource.RUSAGE_SELF)
+print(json.dumps({"seconds": seconds, "events": n, "peak_bytes": usage.ru_maxrss * 1024,
+                  "cpu": usage.ru_utime + usage.ru_stime}))
 """
 
 
@@ -109,9 +110,11 @@ def main() -> int:
         seconds = statistics.median(r["seconds"] for r in results)
         events = results[0]["events"]
         summary[kind] = (seconds, events, max(r["peak_bytes"] for r in results))
+        cpu = statistics.median(r["cpu"] for r in results)
         print(
             f"{kind:9s} {events:>10,} events  {seconds:7.2f} s  "
-            f"{events / seconds:>12,.0f} events/s  peak {summary[kind][2] / 2**20:7.0f} MiB"
+            f"{events / seconds:>12,.0f} events/s  cpu {cpu:5.2f} s  "
+            f"peak {summary[kind][2] / 2**20:5.0f} MiB"
         )
     ratio = (summary["ours"][1] / summary["ours"][0]) / (
         summary["baseline"][1] / summary["baseline"][0]
