@@ -99,20 +99,21 @@ class SessionStore:
         return [SessionSummary(*row) for row in self._con.execute(_SUMMARY_SQL).fetchall()]
 
     def actions(self, session_id: str) -> list[dict[str, Any]]:
-        cursor = self._con.execute(
+        return self._records(
             """SELECT ts, type, trigger, name, target, url, duration_ms, action_id
                FROM actions WHERE session_id = ? ORDER BY ts, action_id""",
-            [session_id],
+            session_id,
         )
-        columns = [d[0] for d in cursor.description]
-        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
     def errors(self, session_id: str) -> list[dict[str, Any]]:
-        cursor = self._con.execute(
+        return self._records(
             """SELECT ts, message, stack, source, line, col, url, action_id
                FROM errors WHERE session_id = ? ORDER BY ts""",
-            [session_id],
+            session_id,
         )
+
+    def _records(self, sql: str, *params: Any) -> list[dict[str, Any]]:
+        cursor = self._con.execute(sql, list(params))
         columns = [d[0] for d in cursor.description]
         return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 

@@ -212,3 +212,23 @@ def test_reopening_a_file_whose_store_is_open_reuses_it(archive: Path) -> None:
         again = ingest_file(archive)
         assert again.reused and again.db_path == first.db_path
         assert len(store.session_summaries()) == 3
+
+
+def test_source_maps_travel_with_the_archive_into_the_store(tmp_path: Path) -> None:
+    from app.archive.model import SessionMeta
+    from app.archive.writer import ArchiveWriter
+    from tests.builders import basic_events
+
+    map_text = '{"version":3,"sources":["src/checkout.ts"],"names":[],"mappings":"AAAA"}'
+    path = tmp_path / "maps.webreplay"
+    with ArchiveWriter(path) as writer:
+        writer.add_session(SessionMeta(session_id="s0"), basic_events())
+        writer.add_source_map("https://shop.example/app.min.js", map_text)
+    store, _ = open_store(path)
+    with store:
+        assert store.query("SELECT source_url, map FROM source_maps").rows == [
+            ("https://shop.example/app.min.js", map_text)
+        ]
+        assert store.info()["manifest"]["source_maps"] == [
+            {"source_url": "https://shop.example/app.min.js", "path": "sourcemaps/app.min.js.map"}
+        ]

@@ -342,26 +342,25 @@ def file_drop(path: Path) -> QMimeData:
     return mime
 
 
+def drag_event(kind: type, mime: QMimeData) -> Any:
+    """A drag-enter or drop event carrying ``mime`` at a point inside the window."""
+    return kind(
+        QPointF(20, 20),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+
+
 def test_dropping_a_file_opens_it(qtbot: Any, window: MainWindow, archives: Any) -> None:
     path = archives.write("dropped.webreplay", [archives.Spec("s1", "dana")])
     mime = file_drop(path)
-    enter = QDragEnterEvent(
-        QPointF(20, 20),
-        Qt.DropAction.CopyAction,
-        mime,
-        Qt.MouseButton.LeftButton,
-        Qt.KeyboardModifier.NoModifier,
-    )
+    enter = drag_event(QDragEnterEvent, mime)
     window.dragEnterEvent(enter)
     assert enter.isAccepted()
 
-    drop = QDropEvent(
-        QPointF(20, 20),
-        Qt.DropAction.CopyAction,
-        mime,
-        Qt.MouseButton.LeftButton,
-        Qt.KeyboardModifier.NoModifier,
-    )
+    drop = drag_event(QDropEvent, mime)
     with qtbot.waitSignal(window.store_opened, timeout=TIMEOUT_MS):
         window.dropEvent(drop)
     assert window.windowTitle() == "dropped.webreplay — Replay Investigator"
@@ -371,13 +370,7 @@ def test_dropping_a_file_opens_it(qtbot: Any, window: MainWindow, archives: Any)
 def test_dropping_text_is_refused(window: MainWindow) -> None:
     mime = QMimeData()
     mime.setText("hello")
-    enter = QDragEnterEvent(
-        QPointF(20, 20),
-        Qt.DropAction.CopyAction,
-        mime,
-        Qt.MouseButton.LeftButton,
-        Qt.KeyboardModifier.NoModifier,
-    )
+    enter = drag_event(QDragEnterEvent, mime)
     window.dragEnterEvent(enter)
     assert not enter.isAccepted()
     assert window.acceptDrops()
