@@ -117,6 +117,31 @@ class SessionStore:
         columns = [d[0] for d in cursor.description]
         return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
+    def session_windows(self, session_id: str) -> list[tuple[str | None, int]]:
+        """Browser windows (tabs) of a session with their event counts, biggest first."""
+        return self._con.execute(
+            """SELECT window_id, count(*) FROM events WHERE session_id = ?
+               GROUP BY window_id ORDER BY count(*) DESC, window_id NULLS FIRST""",
+            [session_id],
+        ).fetchall()
+
+    def session_events_json(self, session_id: str, window_id: str | None = None) -> bytes:
+        """The session's rrweb events as a JSON array, in recording order (built by DuckDB).
+
+        With several windows, pass ``window_id`` to get one window's stream (each window is
+        its own document with its own node ids, so they replay separately).
+        """
+        row = self._con.execute(
+            """SELECT '[' || coalesce(string_agg(
+                       json_object('type', type, 'data', data, 'timestamp', epoch_ms(ts)),
+                       ',' ORDER BY ts, rowid), '') || ']'
+               FROM events
+               WHERE session_id = $sid
+                 AND ($all OR window_id IS NOT DISTINCT FROM $window)""",
+            {"sid": session_id, "window": window_id, "all": window_id is None},
+        ).fetchone()
+        return row[0].encode() if row else b"[]"
+
     def table_counts(self) -> dict[str, int]:
         names = ("sessions", "events", "actions", "errors", "requests", "vitals", "goals")
         return {n: self._con.execute(f"SELECT count(*) FROM {n}").fetchone()[0] for n in names}

@@ -1,0 +1,1 @@
+"""Observable application state shared by the views (QtCore only, no widgets)."""

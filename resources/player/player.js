@@ -1,0 +1,181 @@
+// The replay page: drives rrweb.Replayer for the Qt window. Every control lives in Qt;
+// this page only loads events, seeks, plays, and reports time back over the web channel.
+"use strict";
+
+let bridge = null;
+let replayer = null;
+let firstTs = 0;
+let lastTs = 0;
+let seekSeq = 0;
+let playing = false;
+let speed = 1;
+let skipInactive = false;
+let highlightId = -1;
+let lastTick = 0;
+const frame = document.getElementById("frame");
+const message = document.getElementById("message");
+
+function report(text) {
+  if (bridge) bridge.page_error(String(text));
+}
+
+window.addEventListener("error", (e) => report(`${e.message} (${e.filename}:${e.lineno})`));
+window.addEventListener("unhandledrejection", (e) => report(`unhandled rejection: ${e.reason}`));
+
+function showMessage(text) {
+  message.textContent = text;
+  message.hidden = !text;
+}
+
+function fit() {
+  if (!replayer) return;
+  const iframe = replayer.iframe;
+  const w = Number(iframe.width) || iframe.clientWidth || 1;
+  const h = Number(iframe.height) || iframe.clientHeight || 1;
+  const scale = Math.min(window.innerWidth / w, window.innerHeight / h, 1) * 0.98;
+  frame.style.width = `${w}px`;
+  frame.style.height = `${h}px`;
+  frame.style.transform = `scale(${scale})`;
+  frame.style.left = `${Math.max(0, (window.innerWidth - w * scale) / 2)}px`;
+  frame.style.top = `${Math.max(0, (window.innerHeight - h * scale) / 2)}px`;
+  placeHighlight();
+}
+
+function destroy() {
+  if (replayer) {
+    try { replayer.destroy(); } catch (e) { /* already gone */ }
+  }
+  replayer = null;
+  frame.innerHTML = "";
+  playing = false;
+}
+
+async function load(url) {
+  destroy();
+  showMessage("Loading…");
+  let events;
+  try {
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    events = await response.json();
+  } catch (e) {
+    showMessage("The session's events could not be loaded.");
+    report(`cannot load events: ${e}`);
+    return;
+  }
+  if (!Array.isArray(events) || events.length < 2) {
+    showMessage("This session has too few events to replay.");
+    bridge.page_loaded(events && events[0] ? events[0].timestamp : 0, 0);
+    return;
+  }
+  showMessage("");
+  replayer = new rrweb.Replayer(events, {
+    root: frame,
+    speed,
+    skipInactive,
+    mouseTail: false,
+    showWarning: false,
+    showDebug: false,
+    triggerFocus: false,
+    UNSAFE_replayCanvas: false,
+    logger: { log() {}, warn() {} },
+  });
+  replayer.on("resize", () => setTimeout(fit, 0));
+  replayer.on("finish", () => {
+    playing = false;
+    tick(true);
+    bridge.page_finished();
+  });
+  const meta = replayer.getMetaData();
+  firstTs = meta.startTime;
+  lastTs = meta.endTime;
+  replayer.pause(0);
+  setTimeout(fit, 0);
+  bridge.page_loaded(firstTs, lastTs);
+}
+
+function tick(force) {
+  if (!replayer) return;
+  const now = performance.now();
+  if (force || now - lastTick > 33) {
+    lastTick = now;
+    bridge.page_tick(replayer.getCurrentTime(), seekSeq);
+  }
+}
+
+function loop() {
+  if (playing) tick(false);
+  placeHighlight();
+  requestAnimationFrame(loop);
+}
+
+function seek(offset, seq, play) {
+  seekSeq = seq;
+  if (!replayer) return;
+  offset = Math.max(0, Math.min(offset, lastTs - firstTs));
+  if (play) {
+    // rrweb cannot seek while skipping inactivity (rrweb#884): turn it off around the seek.
+    if (skipInactive) replayer.setConfig({ skipInactive: false });
+    replayer.play(offset);
+    if (skipInactive) replayer.setConfig({ skipInactive: true });
+    playing = true;
+  } else {
+    replayer.pause(offset);
+    playing = false;
+  }
+  tick(true);
+}
+
+function placeHighlight() {
+  const old = frame.querySelector(".ri-highlight");
+  if (highlightId < 0 || !replayer) {
+    if (old) old.remove();
+    return;
+  }
+  const node = replayer.getMirror().getNode(highlightId);
+  const element = node && node.nodeType === 3 ? node.parentElement : node;
+  if (!element || !element.getBoundingClientRect) {
+    if (old) old.remove();
+    return;
+  }
+  const rect = element.getBoundingClientRect();
+  const box = old || document.createElement("div");
+  box.className = "ri-highlight";
+  box.style.left = `${rect.left - 3}px`;
+  box.style.top = `${rect.top - 3}px`;
+  box.style.width = `${rect.width + 6}px`;
+  box.style.height = `${rect.height + 6}px`;
+  if (!old) frame.appendChild(box);
+}
+
+// Tests and the frame exporter read the replayed document through these.
+window.replayDocument = () => (replayer ? replayer.iframe.contentDocument : null);
+window.replayHtml = () => {
+  const doc = window.replayDocument();
+  return doc && doc.documentElement ? "<!doctype html>\n" + doc.documentElement.outerHTML : "";
+};
+window.replayTime = () => (replayer ? replayer.getCurrentTime() : -1);
+
+window.addEventListener("resize", fit);
+
+new QWebChannel(qt.webChannelTransport, (channel) => {
+  bridge = channel.objects.bridge;
+  bridge.load_requested.connect((url) => { load(url); });
+  bridge.seek_requested.connect((offset, seq, play) => seek(offset, seq, play));
+  bridge.pause_requested.connect(() => {
+    if (replayer) replayer.pause();
+    playing = false;
+    tick(true);
+  });
+  bridge.speed_requested.connect((value) => {
+    speed = value;
+    if (replayer) replayer.setConfig({ speed });
+  });
+  bridge.skip_inactive_requested.connect((value) => {
+    skipInactive = value;
+    if (replayer) replayer.setConfig({ skipInactive });
+  });
+  bridge.highlight_requested.connect((id) => { highlightId = id; placeHighlight(); });
+  requestAnimationFrame(loop);
+  bridge.page_ready();
+});
