@@ -33,3 +33,19 @@ def test_the_build_vendored_rrweb_from_npm() -> None:
     from app.resources import vendor_path
 
     assert vendor_path("rrweb.umd.min.js").stat().st_size > 100_000
+
+
+def test_state_models_use_qtcore_only() -> None:
+    """``app.state`` may use QtCore signals but no widgets, web engine or charts
+    (import-linter cannot forbid submodules of an external package, so this checks it)."""
+    import ast
+
+    banned = ("PySide6.QtWidgets", "PySide6.QtWebEngine", "PySide6.QtGui", "pyqtgraph")
+    for path in (REPO / "app" / "state").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            assert not [n for n in names if n.startswith(banned)], (path, names)
