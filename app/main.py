@@ -10,6 +10,11 @@ from app.cli.main import COMMANDS, run_cli
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args and (args[0] in COMMANDS or args[0] in {"-h", "--help", "--version"}):
+        if args[0] == "frame":
+            import app.cli.main as cli
+            from app.replay.frames import run_frame_command
+
+            cli.frame_runner = run_frame_command
         return run_cli(args)
     from app.ui.application import run_gui
 

@@ -10,7 +10,7 @@ import argparse
 import csv
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -22,7 +22,7 @@ from app.store.ingest import ingest_file
 from app.store.open import open_store
 from app.store.store import QueryError, SessionStore
 
-COMMANDS = {"info", "ingest", "sql"}
+COMMANDS = {"info", "ingest", "sql", "frame"}
 PROG = "replay-investigator"
 
 
@@ -50,7 +50,26 @@ def _parser() -> argparse.ArgumentParser:
     sql.add_argument("query")
     sql.add_argument("--format", choices=("table", "csv", "json"), default="table")
     sql.add_argument("--db", type=Path, help="store path (default: the user cache)")
+    frame = commands.add_parser(
+        "frame", help="render the replay at chosen moments to PNG and HTML files"
+    )
+    frame.add_argument("file", type=Path)
+    frame.add_argument("--session", help="session id (optional when the file holds one)")
+    frame.add_argument(
+        "--at",
+        action="append",
+        required=True,
+        metavar="T",
+        help="epoch ms, an ISO-8601 time, or +SECONDS from the session start (repeatable)",
+    )
+    frame.add_argument("--out", type=Path, required=True, help="folder for frame-N.png/html")
+    frame.add_argument("--db", type=Path, help="store path (default: the user cache)")
     return parser
+
+
+FrameRunner = Callable[[SessionStore, "str | None", list[str], Path], int]
+frame_runner: FrameRunner | None = None
+"""Renders frames; set by the entry point (rendering needs Qt, which the CLI layer avoids)."""
 
 
 def run_cli(argv: Sequence[str]) -> int:
@@ -62,6 +81,10 @@ def run_cli(argv: Sequence[str]) -> int:
         with store:
             if args.command == "info":
                 return _info(store, result.format, args.json)
+            if args.command == "frame":
+                if frame_runner is None:
+                    return _fail("frame rendering is not available in this build", 2)
+                return frame_runner(store, args.session, args.at, args.out)
             return _sql(store, args.query, args.format)
     except UnreadableFile as exc:
         return _fail(f"{exc.path}: {exc.problem}", 2)

@@ -50,7 +50,8 @@ def page_name(url: str) -> str:
     return path + (f"#{parts.fragment}" if parts.fragment.startswith("/") else "")
 
 
-def _console_text(payload: Any) -> str:
+def console_text(payload: Any) -> str:
+    """The text of an ``rrweb/console@1`` payload (each argument is JSON-stringified)."""
     items = payload if isinstance(payload, list) else [payload]
     texts = []
     for item in items:
@@ -205,7 +206,7 @@ class RumDeriver:
             {
                 "kind": "error",
                 "ts": ts,
-                "message": _console_text(payload.get("payload")) or "(empty)",
+                "message": console_text(payload.get("payload")) or "(empty)",
                 "stack": "\n".join(trace) or None,
                 "source": source,
                 "line": line,

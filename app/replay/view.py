@@ -6,6 +6,7 @@ events are fetched by the page from the ``replay:`` scheme, which asks the store
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QFile, QIODevice, QUrl, Signal
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import QWebEngineScript
@@ -88,6 +89,9 @@ class ReplayView(QWebEngineView):
             self.bridge.load_requested.emit(self._pending)
 
     def shutdown(self) -> None:
-        """Release the page before its profile (avoids Qt's 'profile released' warning)."""
-        self.setPage(None)
-        self.guarded_page.deleteLater()
+        """Delete the page now, before its profile: a page outliving its profile crashes Qt."""
+        page = self.guarded_page
+        if not shiboken6.isValid(page):
+            return
+        page.setWebChannel(None)
+        shiboken6.delete(page)

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
+from app.store.session_detail import SessionDetail, load_session_detail
+
 if TYPE_CHECKING:
     import pyarrow as pa
 
@@ -116,6 +118,10 @@ class SessionStore:
         cursor = self._con.execute(sql, list(params))
         columns = [d[0] for d in cursor.description]
         return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+    def session_detail(self, session_id: str) -> SessionDetail | None:
+        """Actions, errors, console, network, clicks and activity of one session."""
+        return load_session_detail(self._con, session_id)
 
     def session_windows(self, session_id: str) -> list[tuple[str | None, int]]:
         """Browser windows (tabs) of a session with their event counts, biggest first."""

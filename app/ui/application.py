@@ -7,7 +7,6 @@ environment (Chromium flags) is set, because Qt reads it once at start-up.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,10 +15,10 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from app import __version__
+from app.replay.engine import allow_root_without_sandbox, prepare_web_engine
 from app.ui.main_window import APP_NAME, ORGANIZATION, MainWindow
 
 PROG = "replay-investigator"
-CHROMIUM_FLAGS = "QTWEBENGINE_CHROMIUM_FLAGS"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -31,24 +30,11 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def allow_root_without_sandbox() -> None:
-    """Chromium refuses to start its sandbox as root; drop it only in that case.
-
-    Why: containers and CI often run as root, where QtWebEngine would otherwise abort. For
-    every other user the sandbox stays on. Must run before the QApplication exists.
-    """
-    geteuid = getattr(os, "geteuid", None)
-    if geteuid is None or geteuid() != 0:
-        return
-    flags = os.environ.get(CHROMIUM_FLAGS, "").split()
-    if "--no-sandbox" not in flags:
-        os.environ[CHROMIUM_FLAGS] = " ".join([*flags, "--no-sandbox"])
-
-
 def run_gui(args: Sequence[str]) -> int:
     """Show the main window and run the event loop; returns the exit status."""
     options = _parser().parse_args(list(args))
     allow_root_without_sandbox()
+    prepare_web_engine()
 
     QApplication.setApplicationName(APP_NAME)
     QApplication.setOrganizationName(ORGANIZATION)

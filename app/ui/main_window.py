@@ -11,9 +11,10 @@ from __future__ import annotations
 import html
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import PySide6
-from PySide6.QtCore import QSettings, Qt, QThread, Signal, qVersion
+from PySide6.QtCore import QModelIndex, QSettings, Qt, QThread, Signal, qVersion
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -39,6 +40,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QStackedWidget,
     QStyle,
+    QTabWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -49,6 +51,9 @@ from app.archive.problems import UnreadableFile
 from app.store.store import SessionStore
 from app.ui.ingest_worker import IngestRun, IngestWorker, OpenedArchive
 from app.ui.session_table import SessionTableModel, SessionTableView
+
+if TYPE_CHECKING:
+    from app.ui.replay_screen import ReplayScreen
 
 log = logging.getLogger(__name__)
 
@@ -264,10 +269,37 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.banner)
         layout.addWidget(self.table, 1)
 
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(table_page, "Sessions")
+        self.replay_screen: ReplayScreen | None = None  # made on first use: it starts Chromium
+        self.table.doubleClicked.connect(self._replay_row)
+        self.table.activated.connect(self._replay_row)
+
         self.pages = QStackedWidget(self)
         self.pages.addWidget(self.empty_page)
-        self.pages.addWidget(table_page)
+        self.pages.addWidget(self.tabs)
         self.setCentralWidget(self.pages)
+
+    def _replay_row(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.replay_session(self.model.summary(index.row()).session_id)
+
+    def replay_session(self, session_id: str) -> bool:
+        """Open the replay screen on a session of the open archive."""
+        if self.store is None:
+            return False
+        if self.replay_screen is None:
+            from app.ui.replay_screen import ReplayScreen
+
+            self.replay_screen = ReplayScreen()
+            self.tabs.addTab(self.replay_screen, "Replay")
+        if not self.replay_screen.open_session(self.store, session_id):
+            self.show_error("Cannot replay", f"Session {session_id} is not in this archive.")
+            return False
+        self.tabs.setCurrentWidget(self.replay_screen)
+        self.replay_screen.view.setFocus()
+        return True
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -544,6 +576,8 @@ class MainWindow(QMainWindow):
     def shutdown(self) -> None:
         """Stop every ingest and close the store; called when the window closes."""
         self._active = None
+        if self.replay_screen is not None:
+            self.replay_screen.shutdown()
         for run in list(self._runs.values()):
             if not run.stop():
                 log.warning("ingest thread %s did not stop in time", run.thread.objectName())

@@ -1,0 +1,171 @@
+"""Headless frames: the replayed page at chosen moments, as PNG and HTML files.
+
+``replay-investigator frame FILE [--session ID] --at T [--at T …] --out DIR`` renders
+``DIR/frame-1.png`` and ``DIR/frame-1.html`` (the replayed document at that moment), then
+``frame-2.*`` and so on, in one process with one player. T is epoch milliseconds, an
+ISO-8601 time, or ``+SECONDS`` from the session start.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from app.archive.model import ms_from_iso
+from app.store.store import SessionStore
+
+SETTLE_MS = 350  # the page paints a moment after the seek returns
+
+
+class FrameError(Exception):
+    """A bad session or time; the message says which."""
+
+
+def parse_moment(text: str, start_ms: int) -> int:
+    """``1700000000123`` | ``2023-11-14T22:13:20.123Z`` | ``+12.5`` → epoch ms."""
+    text = text.strip()
+    try:
+        if text.startswith("+"):
+            return start_ms + round(float(text[1:]) * 1000)
+        if text.isdigit():
+            return int(text)
+        return ms_from_iso(text)
+    except ValueError:
+        raise FrameError(
+            f"'{text}' is not a time: use epoch milliseconds, an ISO-8601 time, or +SECONDS"
+        ) from None
+
+
+@dataclass(frozen=True)
+class Frame:
+    index: int
+    at_ms: int
+    png: Path
+    html: Path
+
+
+def choose_session(store: SessionStore, session_id: str | None) -> tuple[str, int, int]:
+    """The session to render, with its start and end; FrameError when ambiguous or absent."""
+    sessions = store.session_summaries()
+    if session_id is None:
+        if len(sessions) != 1:
+            ids = ", ".join(s.session_id for s in sessions[:10])
+            raise FrameError(
+                f"the file holds {len(sessions)} sessions; choose one with --session ({ids}"
+                + (", …)" if len(sessions) > 10 else ")")
+            )
+        session_id = sessions[0].session_id
+    detail = store.session_detail(session_id)
+    if detail is None:
+        raise FrameError(f"there is no session '{session_id}' in this file")
+    return session_id, detail.start_ms, detail.end_ms
+
+
+def _wait(app: Any, condition: Callable[[], bool], timeout_s: float) -> bool:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        app.processEvents()
+        if condition():
+            return True
+        time.sleep(0.01)
+    return condition()
+
+
+def _run_js(app: Any, view: Any, code: str) -> Any:
+    result: dict[str, Any] = {}
+    view.page().runJavaScript(code, 0, lambda value: result.setdefault("value", value))
+    _wait(app, lambda: "value" in result, 30)
+    return result.get("value")
+
+
+def _pause(app: Any, ms: int) -> None:
+    until = time.monotonic() + ms / 1000
+    _wait(app, lambda: time.monotonic() >= until, ms / 1000 + 1)
+
+
+def render_frames(
+    store: SessionStore,
+    session_id: str,
+    moments: list[int],
+    out_dir: Path,
+    size: tuple[int, int] = (1280, 800),
+) -> list[Frame]:
+    """Render each moment of the session (epoch ms) into ``out_dir``; needs a QApplication."""
+    from PySide6.QtWidgets import QApplication
+
+    from app.replay.view import ReplayView
+
+    app = QApplication.instance()
+    view = ReplayView()
+    view.resize(*size)
+    view.set_events_provider(store.session_events_json)
+    loaded: list[tuple[float, float]] = []
+    view.session_loaded.connect(lambda first, last: loaded.append((first, last)))
+    view.show()
+    view.show_session(session_id)
+    if not _wait(app, lambda: bool(loaded) or bool(view.bridge.errors), 60):
+        raise FrameError("the player did not load the session in time")
+    if not loaded:
+        raise FrameError(f"the player failed: {view.bridge.errors[0]}")
+    first_ms = int(loaded[0][0])
+    out_dir.mkdir(parents=True, exist_ok=True)
+    frames = []
+    for index, at_ms in enumerate(moments, 1):
+        view.bridge.seek_requested.emit(float(max(0, at_ms - first_ms)), index, False)
+        _run_js(app, view, "window.replayTime()")  # returns once the seek has been applied
+        _pause(app, SETTLE_MS)
+        html = _run_js(app, view, "window.replayHtml()") or ""
+        png_path, html_path = out_dir / f"frame-{index}.png", out_dir / f"frame-{index}.html"
+        if not view.grab().save(str(png_path)):
+            raise FrameError(f"could not write {png_path}")
+        html_path.write_text(html, encoding="utf-8")
+        frames.append(Frame(index, at_ms, png_path, html_path))
+    view.set_events_provider(None)
+    view.shutdown()
+    view.deleteLater()
+    app.processEvents()
+    return frames
+
+
+def run_frame_command(store: SessionStore, session: str | None, at: list[str], out: Path) -> int:
+    """The ``frame`` subcommand, given an open store (the CLI opens it)."""
+    try:
+        session_id, start_ms, end_ms = choose_session(store, session)
+        moments = [parse_moment(text, start_ms) for text in at]
+        for text, moment in zip(at, moments, strict=True):
+            if not start_ms <= moment <= end_ms:
+                raise FrameError(
+                    f"{text} is outside session {session_id} "
+                    f"(it runs from +0 s to +{(end_ms - start_ms) / 1000:.3f} s)"
+                )
+    except FrameError as exc:
+        print(f"replay-investigator: {exc}", file=sys.stderr)
+        return 2
+    _start_qt()
+    try:
+        frames = render_frames(store, session_id, moments, out)
+    except FrameError as exc:
+        print(f"replay-investigator: {exc}", file=sys.stderr)
+        return 1
+    for frame in frames:
+        print(f"{frame.png}  {frame.html}")
+    return 0
+
+
+def _start_qt() -> None:
+    """A QApplication for headless rendering (offscreen when there is no display)."""
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    if QApplication.instance() is None:
+        from app.replay.engine import allow_root_without_sandbox, prepare_web_engine
+
+        allow_root_without_sandbox()
+        prepare_web_engine()
+        QApplication([sys.argv[0] if sys.argv else "replay-investigator"])

@@ -1,0 +1,176 @@
+"""Everything the replay screen shows about one session, as plain rows with epoch-ms times.
+
+Why a module of its own: the replay screen's lists (actions, errors, console, network,
+timeline) each need one query; keeping them together keeps ``store.py`` about opening and
+summarising, and every time here is an integer epoch millisecond, the unit of the
+:class:`~app.state.time_cursor.TimeCursor`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import duckdb
+
+from app.derive.rum import console_text
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    ts_ms: int
+    type: str
+    trigger: str | None
+    name: str
+    target: str | None
+    url: str | None
+    duration_ms: int | None
+    action_id: str | None
+
+
+@dataclass(frozen=True)
+class ErrorRow:
+    ts_ms: int
+    message: str
+    stack: str | None
+    source: str | None
+    line: int | None
+    col: int | None
+    url: str | None
+    action_id: str | None
+
+
+@dataclass(frozen=True)
+class RequestRow:
+    ts_ms: int
+    method: str | None
+    url: str
+    status: int | None
+    duration_ms: int | None
+
+
+@dataclass(frozen=True)
+class ConsoleRow:
+    ts_ms: int
+    level: str
+    message: str
+    trace: str | None
+
+
+@dataclass(frozen=True)
+class SessionDetail:
+    """One session as the replay screen needs it."""
+
+    session_id: str
+    user_id: str | None
+    start_ms: int
+    end_ms: int
+    windows: list[tuple[str | None, int]]
+    actions: list[ActionRow]
+    errors: list[ErrorRow]
+    requests: list[RequestRow]
+    console: list[ConsoleRow]
+    clicks: list[tuple[int, int]]
+    """(epoch ms, recorded node id) of every click, to outline the clicked element."""
+    activity_ms: list[int]
+    idle: list[tuple[int, int]]
+
+
+def load_session_detail(con: duckdb.DuckDBPyConnection, session_id: str) -> SessionDetail | None:
+    """Read one session's detail; ``None`` when the session does not exist."""
+    cur = con.cursor()
+    head = cur.execute(
+        """SELECT user_id, epoch_ms(started_at), epoch_ms(ended_at)
+           FROM sessions WHERE session_id = ?""",
+        [session_id],
+    ).fetchone()
+    if head is None:
+        return None
+    user_id, start_ms, end_ms = head
+    windows = cur.execute(
+        """SELECT window_id, count(*) FROM events WHERE session_id = ?
+           GROUP BY window_id ORDER BY count(*) DESC, window_id NULLS FIRST""",
+        [session_id],
+    ).fetchall()
+    actions = [
+        ActionRow(*row)
+        for row in cur.execute(
+            """SELECT epoch_ms(ts), type, trigger, name, target, url, duration_ms, action_id
+           FROM actions WHERE session_id = ? ORDER BY ts, rowid""",
+            [session_id],
+        ).fetchall()
+    ]
+    errors = [
+        ErrorRow(*row)
+        for row in cur.execute(
+            """SELECT epoch_ms(ts), message, stack, source, line, col, url, action_id
+           FROM errors WHERE session_id = ? ORDER BY ts, rowid""",
+            [session_id],
+        ).fetchall()
+    ]
+    requests = [
+        RequestRow(*row)
+        for row in cur.execute(
+            """SELECT epoch_ms(ts), method, url, status, duration_ms
+           FROM requests WHERE session_id = ? ORDER BY ts, rowid""",
+            [session_id],
+        ).fetchall()
+    ]
+    console_rows = cur.execute(
+        """SELECT epoch_ms(ts), data->>'$.payload.level', data->'$.payload.payload',
+                  data->'$.payload.trace'
+           FROM events
+           WHERE session_id = ? AND type = 6 AND data->>'$.plugin' = 'rrweb/console@1'
+           ORDER BY ts, rowid""",
+        [session_id],
+    ).fetchall()
+    console = [
+        ConsoleRow(
+            ts,
+            level or "log",
+            console_text(json.loads(payload) if payload else ""),
+            "\n".join(json.loads(trace)) if trace else None,
+        )
+        for ts, level, payload, trace in console_rows
+    ]
+    logged = {(row.ts_ms, row.level) for row in console}
+    console += [  # RUM errors that the recording's console plugin did not capture
+        ConsoleRow(e.ts_ms, "error", e.message, e.stack)
+        for e in errors
+        if (e.ts_ms, "error") not in logged
+    ]
+    console.sort(key=lambda row: row.ts_ms)
+    clicks = cur.execute(
+        """SELECT epoch_ms(ts), TRY_CAST(data->>'$.id' AS INTEGER) FROM events
+           WHERE session_id = ? AND type = 3 AND source = 2
+             AND TRY_CAST(data->>'$.type' AS INTEGER) IN (2, 4)
+           ORDER BY ts, rowid""",
+        [session_id],
+    ).fetchall()
+    activity = [
+        row[0]
+        for row in cur.execute(
+            """SELECT epoch_ms(ts) FROM events
+           WHERE session_id = ? AND type = 3 AND source BETWEEN 1 AND 5 ORDER BY ts""",
+            [session_id],
+        ).fetchall()
+    ]
+    idle = cur.execute(
+        """SELECT epoch_ms(started_at), epoch_ms(ended_at) FROM idle_periods
+           WHERE session_id = ? ORDER BY started_at""",
+        [session_id],
+    ).fetchall()
+    return SessionDetail(
+        session_id,
+        user_id,
+        start_ms,
+        end_ms,
+        windows,
+        actions,
+        errors,
+        requests,
+        console,
+        [(ts, node) for ts, node in clicks if node is not None],
+        activity,
+        [(a, b) for a, b in idle],
+    )

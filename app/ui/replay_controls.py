@@ -1,0 +1,170 @@
+"""Transport controls of the replay: every control is a Qt widget observing the TimeCursor."""
+
+from __future__ import annotations
+
+import bisect
+
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QStyle,
+    QToolButton,
+    QWidget,
+)
+
+from app.state.time_cursor import SPEEDS, TimeCursor
+from app.ui.timed_lists import format_clock, format_offset
+
+SOURCE = "controls"
+STEP_MS = 5_000
+
+
+class ReplayControls(QWidget):
+    """Play/pause, ±5 s, previous/next action and error, speed, skip inactivity, time."""
+
+    window_chosen = Signal(object)
+    """(window id or None) — the user picked another browser window/tab of the session."""
+    site_assets_toggled = Signal(bool)
+
+    def __init__(self, cursor: TimeCursor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.cursor = cursor
+        self._action_times: list[int] = []
+        self._error_times: list[int] = []
+        style = self.style()
+
+        def button(icon: QStyle.StandardPixmap, tip: str, slot) -> QToolButton:
+            b = QToolButton()
+            b.setIcon(style.standardIcon(icon))
+            b.setToolTip(tip)
+            b.setAutoRaise(True)
+            b.clicked.connect(slot)
+            return b
+
+        self.play_button = button(
+            QStyle.StandardPixmap.SP_MediaPlay, "Play / pause (Space)", cursor.toggle_playing
+        )
+        self.back_button = button(
+            QStyle.StandardPixmap.SP_MediaSeekBackward, "Back 5 s (←)", lambda: self.step(-STEP_MS)
+        )
+        self.forward_button = button(
+            QStyle.StandardPixmap.SP_MediaSeekForward, "Forward 5 s (→)", lambda: self.step(STEP_MS)
+        )
+        self.prev_action = button(
+            QStyle.StandardPixmap.SP_MediaSkipBackward,
+            "Previous action (Shift+←)",
+            lambda: self.jump(self._action_times, -1),
+        )
+        self.next_action = button(
+            QStyle.StandardPixmap.SP_MediaSkipForward,
+            "Next action (Shift+→)",
+            lambda: self.jump(self._action_times, 1),
+        )
+        self.prev_error = QToolButton(text="◀ Error")
+        self.prev_error.setToolTip("Previous JavaScript error (Ctrl+←)")
+        self.prev_error.clicked.connect(lambda: self.jump(self._error_times, -1))
+        self.next_error = QToolButton(text="Error ▶")
+        self.next_error.setToolTip("Next JavaScript error (Ctrl+→)")
+        self.next_error.clicked.connect(lambda: self.jump(self._error_times, 1))
+        self.speed = QComboBox()
+        for speed in SPEEDS:
+            self.speed.addItem(f"{speed:g}×", speed)
+        self.speed.setCurrentIndex(SPEEDS.index(1.0))
+        self.speed.setToolTip("Playback speed")
+        self.speed.currentIndexChanged.connect(lambda i: cursor.set_speed(self.speed.itemData(i)))
+        self.skip = QCheckBox("Skip inactivity")
+        self.skip.setToolTip("Play idle stretches fast; seeking still works")
+        self.skip.toggled.connect(cursor.set_skip_inactive)
+        self.window = QComboBox()
+        self.window.setToolTip("Browser windows/tabs recorded in this session")
+        self.window.currentIndexChanged.connect(
+            lambda i: self.window_chosen.emit(self.window.itemData(i))
+        )
+        self.assets = QCheckBox("Load site assets")
+        self.assets.setToolTip(
+            "Let the replay load images, fonts and styles from the recorded "
+            "site (off: nothing leaves this machine)"
+        )
+        self.assets.toggled.connect(self.site_assets_toggled)
+        self.time_label = QLabel()
+        self.time_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        font = self.time_label.font()
+        font.setFamily("monospace")
+        self.time_label.setFont(font)
+
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 2, 4, 2)
+        for widget in (
+            self.prev_action,
+            self.back_button,
+            self.play_button,
+            self.forward_button,
+            self.next_action,
+            self.prev_error,
+            self.next_error,
+        ):
+            layout.addWidget(widget)
+        layout.addSpacing(8)
+        layout.addWidget(self.time_label)
+        layout.addStretch(1)
+        for widget in (self.window, self.assets, self.skip, self.speed):
+            layout.addWidget(widget)
+
+        cursor.time_changed.connect(self._show_time)
+        cursor.range_changed.connect(lambda *_: self._show_time(cursor.time(), "range"))
+        cursor.playing_changed.connect(self._show_playing)
+        cursor.speed_changed.connect(self._show_speed)
+        cursor.skip_inactive_changed.connect(self._show_skip)
+        self._show_time(cursor.time(), "init")
+
+    def set_marks(self, action_times: list[int], error_times: list[int]) -> None:
+        self._action_times = sorted(action_times)
+        self._error_times = sorted(error_times)
+        self.prev_error.setEnabled(bool(error_times))
+        self.next_error.setEnabled(bool(error_times))
+
+    def set_windows(self, windows: list[tuple[str | None, int]]) -> None:
+        with QSignalBlocker(self.window):
+            self.window.clear()
+            for index, (window_id, count) in enumerate(windows):
+                self.window.addItem(f"Window {index + 1} ({count:,} events)", window_id)
+        self.window.setVisible(len(windows) > 1)
+
+    def step(self, delta_ms: int) -> None:
+        self.cursor.step(delta_ms, SOURCE)
+
+    def jump(self, times: list[int], direction: int) -> None:
+        """To the previous/next mark; 'previous' skips marks within the last second."""
+        now = self.cursor.time()
+        if direction > 0:
+            index = bisect.bisect_right(times, now + 1)
+            if index < len(times):
+                self.cursor.set_time(times[index], SOURCE)
+        else:
+            index = bisect.bisect_left(times, now - 1000) - 1
+            if index >= 0:
+                self.cursor.set_time(times[index], SOURCE)
+
+    def _show_time(self, t_ms: int, source: str) -> None:
+        total = self.cursor.end() - self.cursor.start()
+        self.time_label.setText(
+            f"{format_clock(t_ms)} UTC   {format_offset(t_ms - self.cursor.start())}"
+            f" / {format_offset(total)}"
+        )
+
+    def _show_playing(self, playing: bool) -> None:
+        icon = (
+            QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay
+        )
+        self.play_button.setIcon(self.style().standardIcon(icon))
+
+    def _show_speed(self, speed: float) -> None:
+        with QSignalBlocker(self.speed):
+            self.speed.setCurrentIndex(self.speed.findData(speed))
+
+    def _show_skip(self, skip: bool) -> None:
+        with QSignalBlocker(self.skip):
+            self.skip.setChecked(skip)

@@ -1,0 +1,208 @@
+"""The replay screen: the recorded page, its timeline and controls, and what happened.
+
+Layout: the player (a :class:`~app.replay.view.ReplayView`) above the timeline and the
+transport controls; beside them the action list, the console and the network requests.
+One :class:`~app.state.time_cursor.TimeCursor` is shared by all of them; none of these
+widgets talks to another.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QLabel, QSplitter, QTabWidget, QVBoxLayout, QWidget
+
+from app.replay.controller import ReplayController
+from app.replay.view import ReplayView
+from app.state.time_cursor import TimeCursor
+from app.store.session_detail import SessionDetail
+from app.store.store import SessionStore
+from app.ui.replay_controls import STEP_MS, ReplayControls
+from app.ui.timed_lists import TimedListView, TimedRow, format_clock, format_offset, page_of
+from app.ui.timeline import TimelineData, TimelineMarker, TimelineWidget
+
+ACTION_TYPES = {"load": "Load", "xhr": "XHR", "custom": "Custom"}
+
+
+def action_rows(detail: SessionDetail) -> list[TimedRow]:
+    """Actions and, inline, the errors that occurred (Dynatrace shows errors in the list)."""
+    start = detail.start_ms
+    rows = [
+        TimedRow(
+            a.ts_ms,
+            (
+                format_offset(a.ts_ms - start),
+                ACTION_TYPES.get(a.type, a.type),
+                a.name,
+                page_of(a.url),
+            ),
+            tooltip=f"{format_clock(a.ts_ms)} UTC · {a.name}"
+            + (f" · {a.duration_ms:,} ms" if a.duration_ms is not None else "")
+            + (f"\n{a.target}" if a.target else ""),
+            kind="load" if a.type == "load" else "",
+        )
+        for a in detail.actions
+    ]
+    rows += [
+        TimedRow(
+            e.ts_ms,
+            (format_offset(e.ts_ms - start), "Error", e.message, page_of(e.url)),
+            tooltip=e.stack or e.message,
+            kind="error",
+        )
+        for e in detail.errors
+    ]
+    return rows
+
+
+def console_rows(detail: SessionDetail) -> list[TimedRow]:
+    return [
+        TimedRow(
+            c.ts_ms,
+            (
+                format_offset(c.ts_ms - detail.start_ms),
+                c.level,
+                c.message.splitlines()[0][:300] if c.message else "",
+            ),
+            tooltip=(c.message + ("\n" + c.trace if c.trace else ""))[:4000],
+            kind={"error": "error", "warn": "warn"}.get(c.level, ""),
+        )
+        for c in detail.console
+    ]
+
+
+def network_rows(detail: SessionDetail) -> list[TimedRow]:
+    return [
+        TimedRow(
+            r.ts_ms,
+            (
+                format_offset(r.ts_ms - detail.start_ms),
+                r.method or "",
+                "" if r.status is None else str(r.status),
+                "" if r.duration_ms is None else f"{r.duration_ms:,} ms",
+                r.url,
+            ),
+            tooltip=r.url,
+            kind="failed" if r.status is not None and (r.status >= 400 or r.status == 0) else "",
+        )
+        for r in detail.requests
+    ]
+
+
+def timeline_data(detail: SessionDetail) -> TimelineData:
+    markers = [
+        TimelineMarker(a.ts_ms, "load" if a.type == "load" else "action", a.name)
+        for a in detail.actions
+    ]
+    markers += [TimelineMarker(e.ts_ms, "error", e.message) for e in detail.errors]
+    return TimelineData(detail.start_ms, detail.end_ms, markers, detail.activity_ms, detail.idle)
+
+
+class ReplayScreen(QWidget):
+    """Replays one session of the open store."""
+
+    session_opened = Signal(str)
+
+    def __init__(self, cursor: TimeCursor | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.cursor = cursor or TimeCursor(self)
+        self.store: SessionStore | None = None
+        self.detail: SessionDetail | None = None
+        self.view = ReplayView()
+        self.controller = ReplayController(self.cursor, self.view.bridge, self)
+        self.timeline = TimelineWidget(self.cursor)
+        self.controls = ReplayControls(self.cursor)
+        self.controls.window_chosen.connect(self._show_window)
+        self.controls.site_assets_toggled.connect(self.view.set_site_assets_allowed)
+        self.title = QLabel()
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        font = self.title.font()
+        font.setBold(True)
+        self.title.setFont(font)
+
+        self.actions = TimedListView(
+            self.cursor,
+            "actions",
+            ["Time", "Type", "Action", "Page"],
+            up_to_now_toggle=False,
+            pre_roll_ms=500,
+        )
+        self.console = TimedListView(self.cursor, "console", ["Time", "Level", "Message"])
+        self.network = TimedListView(
+            self.cursor, "network", ["Time", "Method", "Status", "Duration", "URL"]
+        )
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.actions, "Actions")
+        self.tabs.addTab(self.console, "Console")
+        self.tabs.addTab(self.network, "Network")
+
+        player = QWidget()
+        player_layout = QVBoxLayout(player)
+        player_layout.setContentsMargins(0, 0, 0, 0)
+        player_layout.setSpacing(2)
+        player_layout.addWidget(self.title)
+        player_layout.addWidget(self.view, 1)
+        player_layout.addWidget(self.timeline)
+        player_layout.addWidget(self.controls)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(player)
+        splitter.addWidget(self.tabs)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([820, 460])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(splitter)
+        self._shortcuts()
+
+    def _shortcuts(self) -> None:
+        context = Qt.ShortcutContext.WidgetWithChildrenShortcut
+        bindings = {
+            "Space": self.cursor.toggle_playing,
+            "Left": lambda: self.controls.step(-STEP_MS),
+            "Right": lambda: self.controls.step(STEP_MS),
+            "Shift+Left": self.controls.prev_action.click,
+            "Shift+Right": self.controls.next_action.click,
+            "Ctrl+Left": self.controls.prev_error.click,
+            "Ctrl+Right": self.controls.next_error.click,
+        }
+        self._bindings = []
+        for keys, slot in bindings.items():
+            shortcut = QShortcut(QKeySequence(keys), self, context=context)
+            shortcut.activated.connect(slot)
+            self._bindings.append(shortcut)
+
+    def open_session(self, store: SessionStore, session_id: str) -> bool:
+        """Show a session of ``store``; False when it does not exist."""
+        detail = store.session_detail(session_id)
+        if detail is None:
+            return False
+        self.store, self.detail = store, detail
+        self.view.set_events_provider(store.session_events_json)
+        self.controller.unload()
+        self.controller.set_clicks(detail.clicks)
+        self.cursor.set_range(detail.start_ms, detail.end_ms)
+        self.title.setText(
+            f"{detail.user_id or 'Anonymous user'} · session {detail.session_id} · "
+            f"{format_clock(detail.start_ms)} UTC · "
+            f"{format_offset(detail.end_ms - detail.start_ms)}"
+        )
+        self.actions.set_rows(action_rows(detail), detail.start_ms, (64, 56, 300))
+        self.console.set_rows(console_rows(detail), detail.start_ms, (64, 50))
+        self.network.set_rows(network_rows(detail), detail.start_ms, (64, 56, 50, 72))
+        self.timeline.set_data(timeline_data(detail))
+        self.controls.set_marks([a.ts_ms for a in detail.actions], [e.ts_ms for e in detail.errors])
+        self.controls.set_windows(detail.windows)
+        window = detail.windows[0][0] if len(detail.windows) > 1 else None
+        self.view.show_session(session_id, window)
+        self.session_opened.emit(session_id)
+        return True
+
+    def _show_window(self, window_id: str | None) -> None:
+        if self.detail is not None:
+            self.controller.unload()
+            self.view.show_session(self.detail.session_id, window_id)
+
+    def shutdown(self) -> None:
+        self.cursor.set_playing(False)
+        self.view.shutdown()

@@ -1,0 +1,258 @@
+"""Lists of things that happened at a time (actions, console, network), kept in step with the
+:class:`~app.state.time_cursor.TimeCursor`.
+
+Each list observes the cursor: the row of "now" is highlighted and kept in view, rows in the
+future are greyed, and in "up to now" mode rows after the current time are hidden. Clicking
+a row moves the cursor (with the list's own source name, so the list ignores the echo).
+"""
+
+from __future__ import annotations
+
+import bisect
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.state.time_cursor import TimeCursor
+
+_Index = QModelIndex | QPersistentModelIndex
+USER_SCROLL_GRACE_S = 4.0  # after the user scrolls a list, it stops following the cursor
+
+
+def format_offset(ms: int) -> str:
+    sign = "-" if ms < 0 else ""
+    ms = abs(ms)
+    minutes, rest = divmod(ms, 60_000)
+    return f"{sign}{minutes}:{rest / 1000:04.1f}"
+
+
+def format_clock(ms: int) -> str:
+    moment = datetime.fromtimestamp(ms / 1000, tz=UTC)
+    return moment.strftime("%H:%M:%S.") + f"{ms % 1000:03d}"
+
+
+def page_of(url: str | None) -> str:
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
+@dataclass(frozen=True)
+class TimedRow:
+    """One row: its time, its cells, and how it looks."""
+
+    ts_ms: int
+    cells: tuple[str, ...]
+    tooltip: str = ""
+    kind: str = ""  # "error", "warn", "load", "failed" … for colour
+
+
+_COLOURS = {
+    "error": QColor("#c92a2a"),
+    "failed": QColor("#c92a2a"),
+    "warn": QColor("#b35c00"),
+    "load": QColor("#1c5fb8"),
+}
+
+
+class TimedTableModel(QAbstractTableModel):
+    """Rows sorted by time; optionally only those up to the current time."""
+
+    def __init__(self, headers: Sequence[str], parent: Any = None) -> None:
+        super().__init__(parent)
+        self._headers = list(headers)
+        self._rows: list[TimedRow] = []
+        self._times: list[int] = []
+        self._visible = 0
+        self._up_to_now = False
+        self._now = 0
+        self.current_row = -1
+        self.origin_ms = 0
+
+    # ---- content -----------------------------------------------------------------------
+    def set_rows(self, rows: Sequence[TimedRow], origin_ms: int) -> None:
+        self.beginResetModel()
+        self._rows = sorted(rows, key=lambda r: r.ts_ms)
+        self._times = [r.ts_ms for r in self._rows]
+        self.origin_ms = origin_ms
+        self._visible = self._limit()
+        self.current_row = self._current()
+        self.endResetModel()
+
+    def row_at(self, row: int) -> TimedRow:
+        return self._rows[row]
+
+    def total_rows(self) -> int:
+        return len(self._rows)
+
+    # ---- time --------------------------------------------------------------------------
+    def set_up_to_now(self, enabled: bool) -> None:
+        self._up_to_now = enabled
+        self._apply_limit()
+
+    def set_now(self, t_ms: int) -> int:
+        """Follow the cursor; returns the current row (-1 before the first)."""
+        self._now = t_ms
+        self._apply_limit()
+        current = self._current()
+        if current != self.current_row:
+            old, self.current_row = self.current_row, current
+            for row in (old, current):
+                if 0 <= row < self._visible:
+                    self.dataChanged.emit(
+                        self.index(row, 0), self.index(row, self.columnCount() - 1)
+                    )
+        return current
+
+    def _current(self) -> int:
+        return bisect.bisect_right(self._times, self._now) - 1
+
+    def _limit(self) -> int:
+        return bisect.bisect_right(self._times, self._now) if self._up_to_now else len(self._rows)
+
+    def _apply_limit(self) -> None:
+        limit = self._limit()
+        if limit > self._visible:
+            self.beginInsertRows(QModelIndex(), self._visible, limit - 1)
+            self._visible = limit
+            self.endInsertRows()
+        elif limit < self._visible:
+            self.beginRemoveRows(QModelIndex(), limit, self._visible - 1)
+            self._visible = limit
+            self.endRemoveRows()
+
+    # ---- Qt model API ------------------------------------------------------------------
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self._visible
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._headers)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self._headers[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= self._visible:
+            return None
+        row = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return row.cells[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return row.tooltip or None
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if row.kind in _COLOURS:
+                return QBrush(_COLOURS[row.kind])
+            if row.ts_ms > self._now:
+                return QBrush(QColor("#8a8f98"))
+        if role == Qt.ItemDataRole.BackgroundRole and index.row() == self.current_row:
+            return QBrush(QColor("#fff3bf"))
+        if role == Qt.ItemDataRole.FontRole and index.row() == self.current_row:
+            font = QFont()
+            font.setBold(True)
+            return font
+        return None
+
+
+class TimedListView(QWidget):
+    """A :class:`TimedTableModel` in a table, following the cursor, click to seek."""
+
+    def __init__(
+        self,
+        cursor: TimeCursor,
+        source: str,
+        headers: Sequence[str],
+        *,
+        up_to_now_toggle: bool = True,
+        pre_roll_ms: int = 0,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.cursor = cursor
+        self.pre_roll_ms = pre_roll_ms
+        self.source = source
+        self.model = TimedTableModel(headers, self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(22)
+        self.table.setWordWrap(False)
+        self.table.setAlternatingRowColors(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        self.table.clicked.connect(self._on_clicked)
+        self.table.activated.connect(self._on_clicked)
+        self.table.verticalScrollBar().sliderPressed.connect(self._user_scrolled)
+        self._last_user_scroll = 0.0
+        self.empty_label = QLabel("Nothing recorded")
+        self.empty_label.setEnabled(False)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        self.up_to_now = QCheckBox("Up to now")
+        self.up_to_now.setToolTip("Show only what happened up to the current moment")
+        self.up_to_now.toggled.connect(self.model.set_up_to_now)
+        self.count_label = QLabel()
+        self.count_label.setEnabled(False)
+        bar = QHBoxLayout()
+        bar.setContentsMargins(4, 2, 4, 0)
+        bar.addWidget(self.up_to_now)
+        bar.addStretch(1)
+        bar.addWidget(self.count_label)
+        if up_to_now_toggle:
+            layout.addLayout(bar)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.empty_label)
+        cursor.time_changed.connect(self._on_time_changed)
+
+    def set_rows(
+        self, rows: Sequence[TimedRow], origin_ms: int, widths: Sequence[int] = ()
+    ) -> None:
+        self.model.set_rows(rows, origin_ms)
+        self.model.set_now(self.cursor.time())
+        self.empty_label.setVisible(not rows)
+        self.table.setVisible(bool(rows))
+        self.count_label.setText(f"{len(rows)}")
+        for column, width in enumerate(widths):
+            self.table.setColumnWidth(column, width)
+
+    def _user_scrolled(self) -> None:
+        self._last_user_scroll = time.monotonic()
+
+    def _on_time_changed(self, t_ms: int, source: str) -> None:
+        current = self.model.set_now(t_ms)
+        following = time.monotonic() - self._last_user_scroll > USER_SCROLL_GRACE_S
+        if 0 <= current < self.model.rowCount() and following and source != self.source:
+            self.table.scrollTo(
+                self.model.index(current, 0), QAbstractItemView.ScrollHint.EnsureVisible
+            )
+
+    def _on_clicked(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.seek_to_row(index.row())
+
+    def seek_to_row(self, row: int) -> None:
+        self.cursor.set_time(self.model.row_at(row).ts_ms - self.pre_roll_ms, self.source)
