@@ -13,8 +13,8 @@ import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 
+from app.replay.engine import CHROMIUM_FLAGS, allow_root_without_sandbox
 from app.store.cache import store_path_for
-from app.ui.application import CHROMIUM_FLAGS, allow_root_without_sandbox
 from app.ui.ingest_worker import IngestWorker
 from app.ui.main_window import EMPTY_TEXT, MainWindow
 from app.ui.session_table import COLUMN_INDEX, ERROR_COLOR, SessionTableModel
