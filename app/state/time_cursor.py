@@ -4,7 +4,8 @@ Why one model: views never drive each other. A view that wants to move time call
 :meth:`TimeCursor.set_time` with its own ``source`` name; every observer hears
 ``time_changed(t, source)`` and ignores changes it caused itself. Times are integer epoch
 milliseconds (wall clock, UTC), so equality is exact and a value written back by a widget
-never drifts. The equality guard means a repeated value emits nothing, which ends any loop.
+never drifts (signals carry them as ``qint64``: a plain ``int`` signal is 32-bit in Qt).
+The equality guard means a repeated value emits nothing, which ends any loop.
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ SPEEDS = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0)
 class TimeCursor(QObject):
     """Current time, time range, play state and speed of the replay being watched."""
 
-    time_changed = Signal(int, str)
+    time_changed = Signal("qint64", str)
     """(epoch ms, source) — the current time moved; ``source`` names who moved it."""
-    range_changed = Signal(int, int)
+    range_changed = Signal("qint64", "qint64")
     """(start ms, end ms) — a new session (or window of it) is being watched."""
     playing_changed = Signal(bool)
     speed_changed = Signal(float)

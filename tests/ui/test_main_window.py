@@ -344,8 +344,9 @@ def file_drop(path: Path) -> QMimeData:
 
 def drag_event(kind: type, mime: QMimeData) -> Any:
     """A drag-enter or drop event carrying ``mime`` at a point inside the window."""
+    # Qt 6.11 takes a QPoint for drag-enter events and a QPointF for drops.
     return kind(
-        QPointF(20, 20),
+        QPoint(20, 20) if kind is QDragEnterEvent else QPointF(20, 20),
         Qt.DropAction.CopyAction,
         mime,
         Qt.MouseButton.LeftButton,
