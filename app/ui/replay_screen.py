@@ -187,7 +187,7 @@ class ReplayScreen(QWidget):
             f"{format_clock(detail.start_ms)} UTC · "
             f"{format_offset(detail.end_ms - detail.start_ms)}"
         )
-        self.actions.set_rows(action_rows(detail), detail.start_ms, (64, 56, 300))
+        self.actions.set_rows(action_rows(detail), detail.start_ms, (64, 64, 300, 130))
         self.console.set_rows(console_rows(detail), detail.start_ms, (64, 50))
         self.network.set_rows(network_rows(detail), detail.start_ms, (64, 56, 50, 72))
         self.timeline.set_data(timeline_data(detail))

@@ -183,6 +183,7 @@ class TimedListView(QWidget):
         *,
         up_to_now_toggle: bool = True,
         pre_roll_ms: int = 0,
+        stretch_column: int = -1,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -201,7 +202,9 @@ class TimedListView(QWidget):
         self.table.setAlternatingRowColors(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        stretch = stretch_column % len(headers)
+        header.setStretchLastSection(stretch == len(headers) - 1)
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
         self.table.clicked.connect(self._on_clicked)
         self.table.activated.connect(self._on_clicked)
         self.table.verticalScrollBar().sliderPressed.connect(self._user_scrolled)
