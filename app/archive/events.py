@@ -7,7 +7,8 @@ import json
 from typing import Any
 
 POSTHOG_COMPRESSION = "2024-10"
-SECONDS_CUTOFF = 1e11  # a timestamp below this is in seconds (Sentry), not milliseconds
+SECONDS_RANGE = (1e8, 1e11)  # Unix time in seconds (Sentry): 1973…5138; not milliseconds
+# Below the range the numbers are small synthetic milliseconds (rrweb's own test events).
 
 
 class BadEvent(ValueError):
@@ -30,9 +31,9 @@ def normalise_event(item: Any) -> dict[str, Any]:
     etype, ts = item.get("type"), item.get("timestamp")
     if not isinstance(etype, int) or isinstance(etype, bool) or not 0 <= etype <= 8:
         raise BadEvent("no rrweb event type")
-    if not isinstance(ts, int | float) or isinstance(ts, bool) or ts <= 0:
+    if not isinstance(ts, int | float) or isinstance(ts, bool) or ts < 0:
         raise BadEvent("no timestamp")
-    if ts < SECONDS_CUTOFF:
+    if SECONDS_RANGE[0] <= ts < SECONDS_RANGE[1]:
         item["timestamp"] = round(ts * 1000)
     elif not isinstance(ts, int):
         item["timestamp"] = round(ts)

@@ -82,6 +82,7 @@ async function load(url) {
   });
   replayer.on("resize", () => setTimeout(fit, 0));
   replayer.on("finish", () => {
+    if (!playing) return; // a paused seek to the end casts the last event as well
     playing = false;
     tick(true);
     bridge.page_finished();
@@ -99,7 +100,7 @@ function tick(force) {
   const now = performance.now();
   if (force || now - lastTick > 33) {
     lastTick = now;
-    bridge.page_tick(replayer.getCurrentTime(), seekSeq);
+    bridge.page_tick(Math.min(replayer.getCurrentTime(), lastTs - firstTs), seekSeq);
   }
 }
 
@@ -112,7 +113,8 @@ function loop() {
 function seek(offset, seq, play) {
   seekSeq = seq;
   if (!replayer) return;
-  offset = Math.max(0, Math.min(offset, lastTs - firstTs));
+  const end = lastTs - firstTs;
+  offset = Math.max(0, Math.min(offset, end));
   if (play) {
     // rrweb cannot seek while skipping inactivity (rrweb#884): turn it off around the seek.
     if (skipInactive) replayer.setConfig({ skipInactive: false });
@@ -120,7 +122,9 @@ function seek(offset, seq, play) {
     if (skipInactive) replayer.setConfig({ skipInactive: true });
     playing = true;
   } else {
-    replayer.pause(offset);
+    // rrweb applies only the events *before* the offset, so paused at the very end the
+    // last event would be missing (playing to the end shows it): go 1 ms past it.
+    replayer.pause(offset >= end ? end + 1 : offset);
     playing = false;
   }
   tick(true);

@@ -146,3 +146,10 @@ def test_a_large_recording_is_streamed_not_loaded(tmp_path: Path) -> None:
         handle.write(b"\x00garbage")
     rest = list(stream)
     assert 0 < len(rest) < len(events) - 1
+
+
+def test_small_synthetic_millisecond_times_are_not_taken_for_seconds(tmp_path: Path) -> None:
+    events = [dict(e, timestamp=e["timestamp"] - T0) for e in basic_events()]  # 0, 5, 1000, …
+    path = tmp_path / "synthetic.json"
+    path.write_text(json.dumps(events))
+    assert [e["timestamp"] for e in _events_of(path)] == [e["timestamp"] for e in events]

@@ -23,8 +23,9 @@ Works with the ``offscreen`` QPA platform (no Xvfb needed).  Usage::
     cd /work/main && .venv/bin/python tests/data/recordings/make_recordings.py
 
 Writes ``checkout-clicks.json`` (compact JSON array of rrweb events),
-``checkout-clicks.expected.json`` (machine-readable scenario with node ids)
-and ``README.md`` next to this script.
+``checkout-clicks.expected.json`` (machine-readable scenario with node ids),
+``checkout-clicks.states.json`` (the live page's state at chosen moments, for replay
+fidelity tests) and ``README.md`` next to this script.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ VENDOR = REPO / "app" / "web" / "vendor"
 PAGES = HERE / "pages"
 OUT_EVENTS = HERE / "checkout-clicks.json"
 OUT_EXPECTED = HERE / "checkout-clicks.expected.json"
+OUT_STATES = HERE / "checkout-clicks.states.json"
 OUT_README = HERE / "README.md"
 
 VIEW_SIZE = (1024, 768)
@@ -89,6 +91,7 @@ PAGE1 = {
                 "<svg><path/></svg></button>"
             ),
             "note": "icon only; the button centre is on the SVG path. Removes the promo dialog",
+            "capture": "dialog closed",
         },
         {
             "do": "click",
@@ -97,6 +100,7 @@ PAGE1 = {
             "source": "title",
             "element": '<div role="button" title="Show help" class="help-icon" tabindex="0"></div>',
             "note": "no text; un-hides #help-text",
+            "capture": "help shown",
         },
         {
             "do": "click",
@@ -110,6 +114,7 @@ PAGE1 = {
             "do": "type",
             "sel": "#email_field",
             "text": "anna@example.com",
+            "capture": "email typed",
             "name": "email_field",
             "source": "id",
             "element": '<input type="email" id="email_field">',
@@ -127,6 +132,7 @@ PAGE1 = {
             "do": "type",
             "sel": 'input[name="postcode"]',
             "text": "SW1A 1AA",
+            "capture": "postcode typed",
             "name": "Postal code",
             "source": "placeholder",
             "element": '<input type="text" name="postcode" placeholder="Postal code">',
@@ -149,6 +155,7 @@ PAGE1 = {
             "source": "name",
             "element": '<select name="country">',
             "note": "value GB (United Kingdom) -> IE (Ireland)",
+            "capture": "country changed",
         },
         {
             "do": "dblclick",
@@ -157,6 +164,7 @@ PAGE1 = {
             "source": "text",
             "element": '<h2 class="summary-title">Order summary</h2>',
             "note": "selects the word 'summary'",
+            "capture": "after the double click",
         },
         {
             "do": "click",
@@ -165,6 +173,7 @@ PAGE1 = {
             "source": "tag+class",
             "element": '<span class="chip promo"></span>',
             "note": "no text, label or id; toggles class 'selected'",
+            "capture": "chip selected",
         },
         {
             "do": "click",
@@ -191,6 +200,7 @@ PAGE1 = {
             "note": "console.error('Postal code check failed'); appends "
             '<div class="spinner" aria-busy="true"> to #status; 50 ms later an uncaught '
             "TypeError (reading 'total' of null)",
+            "capture": "order placed (spinner shown)",
         },
     ],
 }
@@ -205,6 +215,7 @@ PAGE2 = {
             "source": "text",
             "element": '<button type="button" class="btn secondary">Download invoice</button>',
             "note": "the handler then changes the text to 'Preparing invoice…'",
+            "capture": "invoice being prepared",
         },
         {
             "do": "click",
@@ -217,6 +228,26 @@ PAGE2 = {
     ],
 }
 VERB = {"click": "click", "dblclick": "double click"}
+
+# The live page's state is captured at the page's load and after the steps that have a
+# "capture" name: Date.now() (rrweb's clock) and, for each selector, whether the element
+# exists, its text (whitespace collapsed), class attribute, ``hidden`` and, for inputs, the
+# value's length (the recording masks values with one '*' per character). Replay tests
+# seek to each moment and compare the replayed document with it.
+PAGE1["capture_selectors"] = [
+    ".dialog",
+    "#help-text",
+    "#email_field",
+    'input[name="postcode"]',
+    'select[name="country"]',
+    "h2.summary-title",
+    "span.chip.promo",
+    "#btn_sell-421198",
+    "button.btn.primary",
+    "#status",
+    "#status .spinner",
+]
+PAGE2["capture_selectors"] = ["h1", "button.btn.secondary", "a.btn.primary"]
 
 BOOTSTRAP = """
 window.__events = [];
@@ -243,6 +274,25 @@ LOCATE_JS = """
     hitId: hit ? m.getId(hit) : null, hitTag: hit ? hit.tagName.toLowerCase() : null,
     hitInside: !!hit && el.contains(hit)
   });
+})(%s)
+"""
+
+CAPTURE_JS = """
+(function (sels) {
+  var out = {timestamp: Date.now(), href: location.href,
+             pageEvents: (window.__events || []).length, elements: {}};
+  sels.forEach(function (sel) {
+    var el = document.querySelector(sel);
+    var info = {present: !!el};
+    if (el) {
+      info.text = (el.textContent || '').replace(/\\s+/g, ' ').trim();
+      info.className = el.getAttribute('class') || '';
+      info.hidden = el.hidden === true;
+      if (el.tagName === 'INPUT') { info.valueLength = el.value.length; }
+    }
+    out.elements[sel] = info;
+  });
+  return JSON.stringify(out);
 })(%s)
 """
 
@@ -312,6 +362,7 @@ class Recorder:
         self.view.resize(*VIEW_SIZE)
         self.view.show()
         self.log: list[dict] = []
+        self.states: list[dict] = []
 
     # -- helpers ---------------------------------------------------------
     def js(self, code: str, timeout_ms: int = STEP_TIMEOUT_MS):
@@ -459,6 +510,12 @@ class Recorder:
             raise RuntimeError("QWebEngineView has no focusProxy (render widget) yet")
         return proxy
 
+    def capture(self, name: str, page: dict) -> dict:
+        state = self.js_json(CAPTURE_JS % json.dumps(page["capture_selectors"]))
+        state = {"name": name, "page": page["url"], **state}
+        self.states.append(state)
+        return state
+
     def events(self) -> list:
         return json.loads(self.js("JSON.stringify(window.__events)"))
 
@@ -574,6 +631,24 @@ def verify(events: list, log: list[dict], boundary: int) -> list[str]:
     return problems
 
 
+def verify_states(events: list, states: list[dict], raw: list[dict]) -> list[str]:
+    """The captures line up with the recording: in order, inside it, after their events."""
+    problems: list[str] = []
+    for state, live in zip(states, raw, strict=True):
+        if live["href"] != state["page"]:
+            problems.append(f"{state['name']}: captured on {live['href']}")
+        before = events[: state["eventsBefore"]]
+        after = events[state["eventsBefore"] :]
+        if not before or max(e["timestamp"] for e in before) > state["timestamp"]:
+            problems.append(f"{state['name']}: an event before the capture is later than it")
+        if after and min(e["timestamp"] for e in after) < state["timestamp"]:
+            problems.append(f"{state['name']}: an event after the capture is earlier than it")
+    stamps = [s["timestamp"] for s in states]
+    if stamps != sorted(stamps) or len(set(stamps)) != len(stamps):
+        problems.append(f"capture timestamps not strictly increasing: {stamps}")
+    return problems
+
+
 # --------------------------------------------------------------------------
 # Summary / README
 # --------------------------------------------------------------------------
@@ -667,7 +742,9 @@ def qt_input(step: dict) -> str:
     return f"QTest.keyClick Key_{step['key']}"
 
 
-def write_readme(log: list[dict], summary: dict, boundary: int, total: int) -> None:
+def write_readme(
+    log: list[dict], summary: dict, boundary: int, total: int, states: list[dict]
+) -> None:
     close = next(s for s in log if s["name"] == "Close dialog")
     logo = next(s for s in log if s["name"] == "Company logo")
     close_target, close_node = close["clickTargetId"], close["nodeId"]
@@ -685,7 +762,8 @@ def write_readme(log: list[dict], summary: dict, boundary: int, total: int) -> N
         )
     text = f"""# Test recordings
 
-Generated by `make_recordings.py` (do not edit by hand; re-run the script):
+Generated by `make_recordings.py` (do not edit by hand; re-run the script; it also writes
+`checkout-clicks.states.json`, so the states always match the recording):
 
     cd /work/main && .venv/bin/python tests/data/recordings/make_recordings.py
 
@@ -709,6 +787,13 @@ widget overload sends no release events and Chromium never fires `dblclick` for 
   `0..{boundary - 1}` come from page 1, `{boundary}..{total - 1}` from page 2 (same view,
   navigated with `setHtml`; recorder re-injected, new Meta + FullSnapshot).
 - `checkout-clicks.expected.json` – the scenario below in machine-readable form.
+- `checkout-clicks.states.json` – the LIVE page's state at {len(states)} moments (page load
+  and after the steps named below), for replay-fidelity tests: `timestamp` is the page's
+  `Date.now()` (the clock of rrweb's event timestamps), `eventsBefore` the number of
+  recorded events emitted before it, and `elements` maps CSS selectors to `present`,
+  `text` (textContent, whitespace collapsed and trimmed), `className` (the class
+  attribute), `hidden` and, for inputs, `valueLength` (replayed values are masked, one `*`
+  per character). Captured moments: {", ".join(f"`{s['name']}`" for s in states)}.
 - `pages/checkout.html`, `pages/thank-you.html` – the recorded pages.
 
 Page 1: `{PAGE1["url"]}`; page 2: `{PAGE2["url"]}`.
@@ -786,8 +871,11 @@ def main() -> int:
     rec = Recorder()
 
     rec.load(PAGE1)
+    rec.capture("page 1 loaded", PAGE1)
     for step in PAGE1["steps"]:
         rec.run_step(PAGE1, step)
+        if "capture" in step:
+            rec.capture(step["capture"], PAGE1)
     # The uncaught TypeError fires 50 ms after "Place order"; also let the
     # mouse-move batch (500 ms) flush.
     rec.wait_until(lambda s: s["consoleErrors"] >= 2, "console error events")
@@ -796,8 +884,11 @@ def main() -> int:
     boundary = len(events)
 
     rec.load(PAGE2)
+    rec.capture("page 2 loaded", PAGE2)
     for step in PAGE2["steps"]:
         rec.run_step(PAGE2, step)
+        if "capture" in step:
+            rec.capture(step["capture"], PAGE2)
     QTest.qWait(600)
     events += rec.events()
 
@@ -808,7 +899,19 @@ def main() -> int:
     QTest.qWait(50)
     del app
 
+    states = [
+        {
+            "name": st["name"],
+            "page": st["page"],
+            "timestamp": st["timestamp"],
+            # events[:eventsBefore] were emitted before the capture
+            "eventsBefore": st["pageEvents"] + (boundary if st["page"] == PAGE2["url"] else 0),
+            "elements": st["elements"],
+        }
+        for st in rec.states
+    ]
     problems = verify(events, rec.log, boundary)
+    problems += verify_states(events, states, rec.states)
     if blocked:
         problems.append(f"network requests were attempted (blocked): {blocked}")
     summary = summarize(events)
@@ -870,10 +973,15 @@ def main() -> int:
     OUT_EXPECTED.write_text(
         json.dumps(expected, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
-    write_readme(rec.log, summary, boundary, len(events))
+    OUT_STATES.write_text(
+        json.dumps({"events_file": OUT_EVENTS.name, "states": states}, indent=2, ensure_ascii=False)
+        + "\n",
+        encoding="utf-8",
+    )
+    write_readme(rec.log, summary, boundary, len(events), states)
     print(
         f"\nwrote {OUT_EVENTS} ({len(payload.encode()) / 1024:.1f} KiB), "
-        f"{OUT_EXPECTED.name}, {OUT_README.name}"
+        f"{OUT_EXPECTED.name}, {OUT_STATES.name}, {OUT_README.name}"
     )
     return 0
 
