@@ -1,0 +1,116 @@
+"""The assembled replay screen under a real web engine: list, timeline, controls and page
+move together through the one time cursor."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
+from PySide6.QtTest import QTest
+
+from app.store.open import open_store
+from app.ui.replay_screen import ReplayScreen
+from tests.replay.conftest import LOAD_TIMEOUT_MS, RECORDING
+
+pytestmark = pytest.mark.webengine
+
+
+def _replay_time(qtbot: Any, screen: ReplayScreen) -> float:
+    with qtbot.waitCallback(timeout=10_000) as callback:
+        screen.view.page().runJavaScript("window.replayTime()", 0, callback)
+    return callback.args[0]
+
+
+def _replayed_text(qtbot: Any, screen: ReplayScreen, selector: str) -> str | None:
+    code = (
+        f"(() => {{ const d = window.replayDocument(); const e = d && "
+        f"d.querySelector({selector!r}); return e ? e.textContent.trim() : null; }})()"
+    )
+    with qtbot.waitCallback(timeout=10_000) as callback:
+        screen.view.page().runJavaScript(code, 0, callback)
+    return callback.args[0]
+
+
+@pytest.fixture
+def screen(qtbot: Any) -> Iterator[ReplayScreen]:
+    store, _ = open_store(RECORDING)
+    widget = ReplayScreen()
+    widget.resize(1300, 800)
+    widget.show()
+    with qtbot.waitSignal(widget.view.session_loaded, timeout=LOAD_TIMEOUT_MS):
+        assert widget.open_session(store, store.session_summaries()[0].session_id)
+    yield widget
+    widget.shutdown()
+    widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    store.close()
+
+
+def _row_named(screen: ReplayScreen, name: str) -> int:
+    model = screen.actions.model
+    return next(r for r in range(model.rowCount()) if model.row_at(r).cells[2] == name)
+
+
+def test_selecting_an_action_seeks_the_page_to_just_before_it(screen, qtbot) -> None:
+    row = _row_named(screen, "loading of page /checkout/thank-you")
+    target = screen.actions.model.row_at(row).ts_ms - 500
+    screen.actions.table.clicked.emit(screen.actions.model.index(row, 2))
+    assert screen.cursor.time() == target
+    first = screen.controller.first_ms
+    qtbot.waitUntil(lambda: abs(_replay_time(qtbot, screen) - (target - first)) < 2, timeout=5000)
+    # Half a second before the navigation the checkout page is still shown.
+    assert _replayed_text(qtbot, screen, "button.btn.primary") == "Place order"
+
+
+def test_playing_moves_the_current_action_highlight(screen, qtbot) -> None:
+    screen.cursor.set_time(screen.cursor.start(), "test")
+    start_row = screen.actions.model.current_row
+    screen.cursor.set_speed(4)
+    screen.cursor.set_playing(True)
+    qtbot.waitUntil(lambda: screen.actions.model.current_row > start_row + 3, timeout=10_000)
+    assert screen.cursor.time() > screen.cursor.start()
+
+
+def test_scrubbing_the_timeline_seeks_the_page(screen, qtbot) -> None:
+    end = screen.cursor.end()
+    line = screen.timeline.line
+    line.setValue((end - 100) / 1000)  # the user lets go of the cursor line here
+    line.sigPositionChangeFinished.emit(line)
+    assert screen.cursor.time() == end - 100
+    first = screen.controller.first_ms
+    qtbot.waitUntil(lambda: _replay_time(qtbot, screen) >= end - 100 - first - 2, timeout=5000)
+    assert _replayed_text(qtbot, screen, "h1") == "Thank you for your order"
+
+
+def test_space_plays_and_arrows_step(screen, qtbot) -> None:
+    screen.activateWindow()
+    qtbot.waitUntil(screen.isActiveWindow, timeout=5000)
+    screen.actions.table.setFocus()
+    qtbot.waitUntil(lambda: screen.actions.table.hasFocus(), timeout=5000)
+    before = screen.cursor.time()
+    QTest.keyClick(screen.actions.table, Qt.Key.Key_Right)
+    assert screen.cursor.time() == min(before + 5_000, screen.cursor.end())
+    QTest.keyClick(screen.actions.table, Qt.Key.Key_Space)
+    assert screen.cursor.is_playing()
+    QTest.keyClick(screen.actions.table, Qt.Key.Key_Space)
+    assert not screen.cursor.is_playing()
+
+
+def test_console_up_to_now_hides_what_has_not_happened_yet(screen) -> None:
+    console = screen.console
+    assert console.model.total_rows() == 2
+    console.up_to_now.setChecked(True)
+    screen.cursor.set_time(screen.cursor.start(), "test")
+    assert console.model.rowCount() == 0
+    screen.cursor.set_time(screen.cursor.end(), "test")
+    assert console.model.rowCount() == 2
+    console.table.clicked.emit(console.model.index(1, 2))
+    assert screen.cursor.time() == console.model.row_at(1).ts_ms
+
+
+def test_next_error_jumps_to_the_error(screen) -> None:
+    screen.cursor.set_time(screen.cursor.start(), "test")
+    screen.controls.next_error.click()
+    assert screen.cursor.time() == screen.detail.errors[0].ts_ms
