@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import PySide6
-from PySide6.QtCore import QModelIndex, QSettings, Qt, QThread, Signal, qVersion
+from PySide6.QtCore import QModelIndex, Qt, QThread, Signal, qVersion
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -51,23 +51,17 @@ from app.archive.problems import UnreadableFile
 from app.store.store import SessionStore
 from app.ui.ingest_worker import IngestRun, IngestWorker, OpenedArchive
 from app.ui.session_table import SessionTableModel, SessionTableView
+from app.ui.settings import APP_NAME, app_settings
 
 if TYPE_CHECKING:
     from app.ui.replay_screen import ReplayScreen
 
 log = logging.getLogger(__name__)
 
-APP_NAME = "Replay Investigator"
-ORGANIZATION = "Replay Investigator"
 RECENT_KEY = "recent_files"
 MAX_RECENT = 10
 FILE_FILTER = "Session recordings (*.webreplay *.json *.ndjson *.jsonl *.gz);;All files (*)"
 EMPTY_TEXT = "Open a session archive (File › Open or drop a file here)"
-
-
-def app_settings() -> QSettings:
-    """The user's settings, in the process-wide default format (tests point it at a temp dir)."""
-    return QSettings(QSettings.defaultFormat(), QSettings.Scope.UserScope, ORGANIZATION, APP_NAME)
 
 
 def describe_failure(path: Path, exc: BaseException) -> str:

@@ -161,6 +161,10 @@ class ReplayControls(QWidget):
         )
         self.play_button.setIcon(self.style().standardIcon(icon))
 
+    def show_site_assets(self, allowed: bool) -> None:
+        with QSignalBlocker(self.assets):
+            self.assets.setChecked(allowed)
+
     def _show_speed(self, speed: float) -> None:
         with QSignalBlocker(self.speed):
             self.speed.setCurrentIndex(self.speed.findData(speed))

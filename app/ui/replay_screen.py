@@ -18,6 +18,7 @@ from app.state.time_cursor import TimeCursor
 from app.store.session_detail import SessionDetail
 from app.store.store import SessionStore
 from app.ui.replay_controls import STEP_MS, ReplayControls
+from app.ui.settings import app_settings, site_assets_key
 from app.ui.timed_lists import TimedListView, TimedRow, format_clock, format_offset, page_of
 from app.ui.timeline import TimelineData, TimelineMarker, TimelineWidget
 
@@ -107,13 +108,14 @@ class ReplayScreen(QWidget):
         super().__init__(parent)
         self.cursor = cursor or TimeCursor(self)
         self.store: SessionStore | None = None
+        self._archive_key = ""
         self.detail: SessionDetail | None = None
         self.view = ReplayView()
         self.controller = ReplayController(self.cursor, self.view.bridge, self)
         self.timeline = TimelineWidget(self.cursor)
         self.controls = ReplayControls(self.cursor)
         self.controls.window_chosen.connect(self._show_window)
-        self.controls.site_assets_toggled.connect(self.view.set_site_assets_allowed)
+        self.controls.site_assets_toggled.connect(self._site_assets_toggled)
         self.title = QLabel()
         self.title.setTextFormat(Qt.TextFormat.PlainText)
         font = self.title.font()
@@ -178,6 +180,10 @@ class ReplayScreen(QWidget):
         if detail is None:
             return False
         self.store, self.detail = store, detail
+        self._archive_key = str(store.info().get("content_key", ""))
+        allowed = app_settings().value(site_assets_key(self._archive_key), False, type=bool)
+        self.controls.show_site_assets(allowed)
+        self.view.set_site_assets_allowed(allowed)
         self.view.set_events_provider(store.session_events_json)
         self.controller.unload()
         self.controller.set_clicks(detail.clicks)
@@ -197,6 +203,11 @@ class ReplayScreen(QWidget):
         self.view.show_session(session_id, window)
         self.session_opened.emit(session_id)
         return True
+
+    def _site_assets_toggled(self, allowed: bool) -> None:
+        """Remembered per archive: a user who trusts one export's site need not trust all."""
+        app_settings().setValue(site_assets_key(self._archive_key), allowed)
+        self.view.set_site_assets_allowed(allowed)
 
     def _show_window(self, window_id: str | None) -> None:
         if self.detail is not None:

@@ -114,3 +114,18 @@ def test_next_error_jumps_to_the_error(screen) -> None:
     screen.cursor.set_time(screen.cursor.start(), "test")
     screen.controls.next_error.click()
     assert screen.cursor.time() == screen.detail.errors[0].ts_ms
+
+
+def test_loading_site_assets_is_remembered_per_archive(screen, qtbot) -> None:
+    assert not screen.view.site_assets_allowed()
+    screen.controls.assets.setChecked(True)
+    assert screen.view.site_assets_allowed()
+    with qtbot.waitSignal(screen.view.session_loaded, timeout=LOAD_TIMEOUT_MS):
+        pass  # the player reloads with the relaxed policy and shows the session again
+    other = ReplayScreen()
+    try:
+        other.open_session(screen.store, screen.detail.session_id)
+        assert other.controls.assets.isChecked() and other.view.site_assets_allowed()
+    finally:
+        other.shutdown()
+        other.deleteLater()
