@@ -12,6 +12,7 @@ paths. Everything the player needs is served from memory by :class:`ReplayScheme
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import parse_qs, unquote
@@ -36,6 +37,8 @@ _MIME = {
     ".json": b"application/json",
 }
 _VENDOR = {"rrweb.umd.min.js", "rrweb.min.css"}
+SPLIT_ABOVE_BYTES = 8 * 1024 * 1024
+PART_EVENTS = 20_000
 
 
 def player_csp(site_assets: bool) -> str:
@@ -75,9 +78,11 @@ class ReplaySchemeHandler(QWebEngineUrlSchemeHandler):
     def __init__(self, events: EventsProvider | None = None, parent: QObject | None = None):
         super().__init__(parent)
         self._events = events
+        self._parts: dict[tuple[str, str | None], list[list[object]]] = {}
 
     def set_events_provider(self, events: EventsProvider | None) -> None:
         self._events = events
+        self._parts = {}
 
     def requestStarted(self, job: QWebEngineUrlRequestJob) -> None:
         url = job.requestUrl()
@@ -86,13 +91,37 @@ class ReplaySchemeHandler(QWebEngineUrlSchemeHandler):
             if host == "app":
                 self._reply_file(job, path)
             elif host == "data" and path.endswith("/events.json") and self._events:
-                session_id = path.rsplit("/", 1)[0]
-                window = parse_qs(url.query()).get("window", [None])[0]
-                self._reply(job, b"application/json", self._events(session_id, window))
+                query = parse_qs(url.query())
+                key = (path.rsplit("/", 1)[0], query.get("window", [None])[0])
+                part = int(query.get("part", ["0"])[0])
+                self._reply(job, b"application/json", self._events_part(key, part))
             else:
                 job.fail(QWebEngineUrlRequestJob.Error.UrlNotFound)
         except (OSError, LookupError, ValueError):
             job.fail(QWebEngineUrlRequestJob.Error.RequestFailed)
+
+    def _events_part(self, key: tuple[str, str | None], part: int) -> bytes:
+        """Part ``part`` of a session's events as ``{"parts": P, "events": [...]}``.
+
+        Small sessions go out whole, without being parsed here; big ones are split into
+        parts of :data:`PART_EVENTS` so the player can start before all of them arrive.
+        """
+        if part == 0 or key not in self._parts:
+            assert self._events is not None
+            raw = self._events(*key)
+            if len(raw) <= SPLIT_ABOVE_BYTES:
+                self._parts.pop(key, None)
+                return b'{"parts":1,"events":' + raw + b"}"
+            events = json.loads(raw)
+            self._parts = {
+                key: [events[i : i + PART_EVENTS] for i in range(0, len(events), PART_EVENTS)]
+            }
+        parts = self._parts[key]
+        if not 0 <= part < len(parts):
+            raise LookupError(f"no part {part}")
+        return json.dumps(
+            {"parts": len(parts), "events": parts[part]}, separators=(",", ":")
+        ).encode()
 
     def _reply_file(self, job: QWebEngineUrlRequestJob, path: str) -> None:
         if path.startswith("vendor/") and path[7:] in _VENDOR:

@@ -50,19 +50,30 @@ function destroy() {
   playing = false;
 }
 
+let loadToken = 0;
+
+async function fetchPart(url, part) {
+  const response = await fetch(`${url}${url.includes("?") ? "&" : "?"}part=${part}`);
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  return response.json();
+}
+
+// Events arrive in parts: the replayer starts on the first part, later parts are added as
+// they come, so a long session is watchable before all of it has crossed the bridge.
 async function load(url) {
   destroy();
+  const token = ++loadToken;
   showMessage("Loading…");
-  let events;
+  let first;
   try {
-    const response = await fetch(url);
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    events = await response.json();
+    first = await fetchPart(url, 0);
   } catch (e) {
     showMessage("The session's events could not be loaded.");
     report(`cannot load events: ${e}`);
     return;
   }
+  if (token !== loadToken) return;
+  const events = first.events;
   if (!Array.isArray(events) || events.length < 2) {
     showMessage("This session has too few events to replay.");
     bridge.page_loaded(events && events[0] ? events[0].timestamp : 0, 0);
@@ -93,6 +104,19 @@ async function load(url) {
   replayer.pause(0);
   setTimeout(fit, 0);
   bridge.page_loaded(firstTs, lastTs);
+  for (let part = 1; part < first.parts; part++) {
+    let chunk;
+    try {
+      chunk = await fetchPart(url, part);
+    } catch (e) {
+      report(`cannot load part ${part} of the events: ${e}`);
+      return;
+    }
+    if (token !== loadToken || !replayer) return;
+    for (const event of chunk.events) replayer.addEvent(event);
+    lastTs = replayer.getMetaData().endTime;
+  }
+  if (first.parts > 1) bridge.page_loaded(firstTs, lastTs);
 }
 
 function tick(force) {
