@@ -232,3 +232,24 @@ def test_source_maps_travel_with_the_archive_into_the_store(tmp_path: Path) -> N
         assert store.info()["manifest"]["source_maps"] == [
             {"source_url": "https://shop.example/app.min.js", "path": "sourcemaps/app.min.js.map"}
         ]
+
+
+def test_each_window_of_a_session_is_its_own_event_stream(tmp_path: Path) -> None:
+    import json
+
+    from tests.builders import basic_events
+
+    tab_a = [dict(e, windowId="tab-a") for e in basic_events()]
+    tab_b = [dict(e, windowId="tab-b") for e in basic_events(T0 + 500)[:4]]
+    doc = {"version": "2023-04-28",
+           "data": {"id": "two-tabs", "person": None, "snapshots": tab_a + tab_b}}
+    path = tmp_path / "two-tabs.json"
+    path.write_text(json.dumps(doc))
+    store, _ = open_store(path)
+    with store:
+        assert store.session_windows("two-tabs") == [("tab-a", 9), ("tab-b", 4)]
+        only_b = json.loads(store.session_events_json("two-tabs", "tab-b"))
+        assert [e["timestamp"] for e in only_b] == [e["timestamp"] for e in tab_b]
+        assert len(json.loads(store.session_events_json("two-tabs"))) == 13
+        detail = store.session_detail("two-tabs")
+        assert detail is not None and detail.windows == [("tab-a", 9), ("tab-b", 4)]
