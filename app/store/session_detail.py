@@ -76,6 +76,23 @@ class SessionDetail:
     idle: list[tuple[int, int]]
 
 
+def _rows(cur: duckdb.DuckDBPyConnection, session_id: str, sql: str) -> list[tuple]:
+    return cur.execute(sql, [session_id]).fetchall()
+
+
+def session_windows(
+    cur: duckdb.DuckDBPyConnection, session_id: str
+) -> list[tuple[str | None, int]]:
+    """Browser windows (tabs) of a session with their event counts, biggest first."""
+    return _rows(
+        cur,
+        session_id,
+        """
+        SELECT window_id, count(*) FROM events WHERE session_id = ?
+        GROUP BY window_id ORDER BY count(*) DESC, window_id NULLS FIRST""",
+    )
+
+
 def load_session_detail(con: duckdb.DuckDBPyConnection, session_id: str) -> SessionDetail | None:
     """Read one session's detail; ``None`` when the session does not exist."""
     cur = con.cursor()
@@ -87,34 +104,36 @@ def load_session_detail(con: duckdb.DuckDBPyConnection, session_id: str) -> Sess
     if head is None:
         return None
     user_id, start_ms, end_ms = head
-    windows = cur.execute(
-        """SELECT window_id, count(*) FROM events WHERE session_id = ?
-           GROUP BY window_id ORDER BY count(*) DESC, window_id NULLS FIRST""",
-        [session_id],
-    ).fetchall()
+    windows = session_windows(cur, session_id)
     actions = [
         ActionRow(*row)
-        for row in cur.execute(
-            """SELECT epoch_ms(ts), type, trigger, name, target, url, duration_ms, action_id
-           FROM actions WHERE session_id = ? ORDER BY ts, rowid""",
-            [session_id],
-        ).fetchall()
+        for row in _rows(
+            cur,
+            session_id,
+            """
+        SELECT epoch_ms(ts), type, trigger, name, target, url, duration_ms, action_id
+        FROM actions WHERE session_id = ? ORDER BY ts, rowid""",
+        )
     ]
     errors = [
         ErrorRow(*row)
-        for row in cur.execute(
-            """SELECT epoch_ms(ts), message, stack, source, line, col, url, action_id
-           FROM errors WHERE session_id = ? ORDER BY ts, rowid""",
-            [session_id],
-        ).fetchall()
+        for row in _rows(
+            cur,
+            session_id,
+            """
+        SELECT epoch_ms(ts), message, stack, source, line, col, url, action_id
+        FROM errors WHERE session_id = ? ORDER BY ts, rowid""",
+        )
     ]
     requests = [
         RequestRow(*row)
-        for row in cur.execute(
-            """SELECT epoch_ms(ts), method, url, status, duration_ms
-           FROM requests WHERE session_id = ? ORDER BY ts, rowid""",
-            [session_id],
-        ).fetchall()
+        for row in _rows(
+            cur,
+            session_id,
+            """
+        SELECT epoch_ms(ts), method, url, status, duration_ms
+        FROM requests WHERE session_id = ? ORDER BY ts, rowid""",
+        )
     ]
     console_rows = cur.execute(
         """SELECT epoch_ms(ts), data->>'$.payload.level', data->'$.payload.payload',

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-from app.store.session_detail import SessionDetail, load_session_detail
+from app.store.session_detail import SessionDetail, load_session_detail, session_windows
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -125,11 +125,7 @@ class SessionStore:
 
     def session_windows(self, session_id: str) -> list[tuple[str | None, int]]:
         """Browser windows (tabs) of a session with their event counts, biggest first."""
-        return self._con.execute(
-            """SELECT window_id, count(*) FROM events WHERE session_id = ?
-               GROUP BY window_id ORDER BY count(*) DESC, window_id NULLS FIRST""",
-            [session_id],
-        ).fetchall()
+        return session_windows(self._con, session_id)
 
     def session_events_json(self, session_id: str, window_id: str | None = None) -> bytes:
         """The session's rrweb events as a JSON array, in recording order (built by DuckDB).
