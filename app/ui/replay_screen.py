@@ -193,7 +193,7 @@ class ReplayScreen(QWidget):
             f"{format_clock(detail.start_ms)} UTC · "
             f"{format_offset(detail.end_ms - detail.start_ms)}"
         )
-        self.actions.set_rows(action_rows(detail), detail.start_ms, (64, 64, 300, 130))
+        self.actions.set_rows(action_rows(detail), detail.start_ms, (60, 60, 250))
         self.console.set_rows(console_rows(detail), detail.start_ms, (64, 50))
         self.network.set_rows(network_rows(detail), detail.start_ms, (64, 56, 50, 72))
         self.timeline.set_data(timeline_data(detail))
