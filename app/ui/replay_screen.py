@@ -13,6 +13,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from app.replay.controller import ReplayController
+from app.replay.events import with_checkpoints
 from app.replay.view import ReplayView
 from app.state.time_cursor import TimeCursor
 from app.store.session_detail import SessionDetail
@@ -184,7 +185,7 @@ class ReplayScreen(QWidget):
         allowed = app_settings().value(site_assets_key(self._archive_key), False, type=bool)
         self.controls.show_site_assets(allowed)
         self.view.set_site_assets_allowed(allowed)
-        self.view.set_events_provider(store.session_events_json)
+        self.view.set_events_provider(with_checkpoints(store.session_events_json))
         self.controller.unload()
         self.controller.set_clicks(detail.clicks)
         self.cursor.set_range(detail.start_ms, detail.end_ms)

@@ -113,8 +113,11 @@ async function load(url) {
       return;
     }
     if (token !== loadToken || !replayer) return;
-    for (const event of chunk.events) replayer.addEvent(event);
-    lastTs = replayer.getMetaData().endTime;
+    for (const event of chunk.events) {
+      replayer.addEvent(event);
+      // addEvent inserts on a microtask, so getMetaData() lags: track the end ourselves.
+      if (event.timestamp > lastTs) lastTs = event.timestamp;
+    }
   }
   if (first.parts > 1) bridge.page_loaded(firstTs, lastTs);
 }
