@@ -241,8 +241,10 @@ def test_each_window_of_a_session_is_its_own_event_stream(tmp_path: Path) -> Non
 
     tab_a = [dict(e, windowId="tab-a") for e in basic_events()]
     tab_b = [dict(e, windowId="tab-b") for e in basic_events(T0 + 500)[:4]]
-    doc = {"version": "2023-04-28",
-           "data": {"id": "two-tabs", "person": None, "snapshots": tab_a + tab_b}}
+    doc = {
+        "version": "2023-04-28",
+        "data": {"id": "two-tabs", "person": None, "snapshots": tab_a + tab_b},
+    }
     path = tmp_path / "two-tabs.json"
     path.write_text(json.dumps(doc))
     store, _ = open_store(path)

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QSettings
 
 from app.archive.model import SessionMeta
 from app.archive.writer import ArchiveWriter
@@ -147,22 +146,10 @@ def archives(tmp_path: Path) -> ArchiveFactory:
     return ArchiveFactory(tmp_path / "files")
 
 
-@pytest.fixture(autouse=True)
-def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """Stores and settings go to the test's temp dir, never to the user's."""
-    cache = tmp_path / "cache"
-    monkeypatch.setenv("REPLAY_INVESTIGATOR_CACHE", str(cache))
-    settings = tmp_path / "settings"
-    previous = QSettings.defaultFormat()
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(settings))
-    yield cache
-    QSettings.setDefaultFormat(previous)
-
-
 @pytest.fixture
-def stores_dir(isolated: Path) -> Path:
-    return isolated / "stores"
+def stores_dir(isolated_cache: Path) -> Path:
+    """Where this test's stores go (``tests/conftest.py`` isolates cache and settings)."""
+    return isolated_cache / "stores"
 
 
 @pytest.fixture

@@ -295,7 +295,9 @@ def test_opening_another_file_cancels_the_running_ingest(
     assert list(stores_dir.glob("*.duckdb")) == [store_path_for(small)]
 
 
-def test_recent_files(qtbot: Any, window: MainWindow, archives: Any, tmp_path: Path) -> None:
+def test_recent_files(
+    qtbot: Any, window: MainWindow, archives: Any, tmp_path: Path, isolated_settings: Path
+) -> None:
     first = archives.write("one.webreplay", [archives.Spec("s1", "a")])
     second = archives.write("two.webreplay", [archives.Spec("s1", "b")])
     open_and_wait(qtbot, window, first)
@@ -306,7 +308,7 @@ def test_recent_files(qtbot: Any, window: MainWindow, archives: Any, tmp_path: P
         return [(a.data(), a.isEnabled()) for a in window.recent_menu.actions() if a.data()]
 
     assert entries() == [(str(second.resolve()), True), (str(first.resolve()), True)]
-    assert list((tmp_path / "settings").rglob("*.ini")), "settings were not written to tmp"
+    assert list(isolated_settings.rglob("*.ini")), "settings were not written to tmp"
 
     # Reopening moves a file to the top; a vanished file stays listed but disabled.
     open_and_wait(qtbot, window, first)
