@@ -22,7 +22,7 @@ from app.store.ingest import ingest_file
 from app.store.open import open_store
 from app.store.store import QueryError, SessionStore
 
-COMMANDS = {"info", "ingest", "sql", "frame"}
+COMMANDS = {"info", "ingest", "sql", "frame", "demo"}
 PROG = "replay-investigator"
 
 
@@ -64,6 +64,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     frame.add_argument("--out", type=Path, required=True, help="folder for frame-N.png/html")
     frame.add_argument("--db", type=Path, help="store path (default: the user cache)")
+
+    demo = commands.add_parser("demo", help="the demo shop: record its archive again")
+    demo_commands = demo.add_subparsers(dest="demo_command", required=True)
+    build = demo_commands.add_parser(
+        "build", help="record scripted visits to the demo shop in a real browser engine"
+    )
+    build.add_argument("--sessions", type=int, default=300, help="number of visits (default 300)")
+    build.add_argument("--seed", type=int, default=7, help="seed of the plan (default 7)")
+    build.add_argument("--workers", type=int, help="browser processes in parallel (default: cores)")
+    build.add_argument("--out", type=Path, required=True, help="the .webreplay file to write")
     return parser
 
 
@@ -77,6 +87,8 @@ def run_cli(argv: Sequence[str]) -> int:
     try:
         if args.command == "ingest":
             return _ingest(args)
+        if args.command == "demo":
+            return _demo_build(args)
         store, result = open_store(args.file, args.db)
         with store:
             if args.command == "info":
@@ -94,6 +106,32 @@ def run_cli(argv: Sequence[str]) -> int:
         return 0
     except OSError as exc:
         return _fail(f"{getattr(exc, 'filename', None) or args.file}: {exc.strerror or exc}", 2)
+
+
+def _demo_build(args: argparse.Namespace) -> int:
+    from app.demo.build import DemoBuildError, build_demo
+    from app.demo.site import SiteError
+
+    def report(message: str) -> None:
+        if sys.stderr.isatty():
+            print(f"\r{message:<70}", end="", file=sys.stderr, flush=True)
+        elif message.startswith("warning"):
+            print(f"{PROG}: {message}", file=sys.stderr)
+
+    try:
+        summary = build_demo(
+            args.out, sessions=args.sessions, seed=args.seed, workers=args.workers, progress=report
+        )
+    except (DemoBuildError, SiteError, ValueError) as exc:
+        return _fail(f"demo build: {exc}", 2)
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    print(
+        f"Wrote {args.out}: {summary['sessions']} sessions of {summary['users']} users, "
+        f"{summary['converted']} converted, {summary['stuck']} stuck at checkout, "
+        f"{int(summary['bytes']) / 1e6:.1f} MB in {summary['seconds']} s"
+    )
+    return 0 if not summary["missing"] else 1
 
 
 def _fail(message: str, status: int) -> int:

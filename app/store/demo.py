@@ -1,25 +1,22 @@
-"""The archive opened when the app starts without a file.
+"""The archive opened when the app starts without a file: the recorded demo shop.
 
-Until the recorded demo shop exists (a later issue), this is the synthetic sample archive,
-written once into the user cache and reused."""
+``resources/demo/performancewear.webreplay`` is written by ``replay-investigator demo build``
+(see ``app/demo/``) and committed, so a fresh checkout or an installed wheel opens a
+populated window at once. Rebuild it with the command in ``resources/demo/README.md``.
+"""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-from app.archive.sample import write_sample_archive
-from app.store.cache import cache_dir
+from app.resources import resource_path
 
-DEMO_NAME = "performancewear-sample-v1.webreplay"
+DEMO_NAME = "performancewear.webreplay"
 
 
 def demo_archive_path() -> Path:
-    """Path of the demo archive, writing it on first use."""
-    target = cache_dir().parent / "demo" / DEMO_NAME
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_suffix(f".{os.getpid()}.part")
-        write_sample_archive(partial)
-        os.replace(partial, target)
-    return target
+    """Path of the bundled demo archive."""
+    path = resource_path("demo", DEMO_NAME)
+    if not path.is_file():
+        raise FileNotFoundError(f"the bundled demo archive is missing: {path}")
+    return path

@@ -200,9 +200,9 @@ class IngestJob:
         """
         entries = reader.sessions
         total = max(len(entries), 1)
-        loaded = parity = 0
+        loaded = parity = opened = 0
         pending: Future[int] | None = None
-        batch = _Batch.open(tmp, parity, 0)
+        batch = _Batch.open(tmp, parity, opened)
         try:
             with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-load") as loader:
                 for index, entry in enumerate(entries):
@@ -213,7 +213,10 @@ class IngestJob:
                         loaded += pending.result() if pending else 0
                         pending = loader.submit(self._flush, con, batch, reader)
                         parity = 1 - parity
-                        batch = _Batch.open(tmp, parity, len(self._rum_batches))
+                        # Numbered by opening order: the loader thread may not have filed
+                        # the previous batch yet, and each RUM file must outlive its batch.
+                        opened += 1
+                        batch = _Batch.open(tmp, parity, opened)
                     self.progress(
                         0.95 * (index + 1) / total, f"Reading session {index + 1} of {total}"
                     )

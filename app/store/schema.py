@@ -1,7 +1,7 @@
 """Tables of the store. Bump :data:`SCHEMA_VERSION` whenever a table changes shape: older
 cached databases are then re-ingested instead of being misread."""
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: stores of archives over 250 sessions lost RUM records
 
 DDL = """
 CREATE TABLE archive_info (key VARCHAR, value VARCHAR);

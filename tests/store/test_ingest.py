@@ -255,3 +255,16 @@ def test_each_window_of_a_session_is_its_own_event_stream(tmp_path: Path) -> Non
         assert len(json.loads(store.session_events_json("two-tabs"))) == 13
         detail = store.session_detail("two-tabs")
         assert detail is not None and detail.windows == [("tab-a", 9), ("tab-b", 4)]
+
+
+def test_every_batch_keeps_its_rum_records(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An archive of many batches: no session loses its actions to the next batch's file."""
+    import app.store.ingest as ingest
+
+    monkeypatch.setattr(ingest, "BATCH_SESSIONS", 2)
+    path = write_archive(tmp_path / "many.webreplay", sessions=7)
+    with open_store(path, tmp_path / "many.db")[0] as store:
+        rows = store.query("SELECT count(*), count(DISTINCT session_id) FROM actions").rows[0]
+        sessions = store.query("SELECT count(*) FROM sessions").rows[0][0]
+    assert sessions == 7
+    assert rows[1] == 7 and rows[0] >= 7
