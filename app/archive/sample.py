@@ -1,9 +1,9 @@
 """A synthetic session archive: a small shop, many sessions, some JavaScript errors.
 
-Why: the app needs something to open on first launch and the benchmarks need millions of
-realistic events, both reproducible from a seed. Every session is a real rrweb stream
-(Meta, FullSnapshot, mutations, mouse, input, console-plugin errors) and a RUM stream in
-the archive format. The recorded demo shop of a later issue replaces it as the bundled demo.
+Why: the benchmarks need millions of realistic events, reproducible from a seed, without
+a browser engine. Every session is a real rrweb stream (Meta, FullSnapshot, mutations,
+mouse, input, console-plugin errors) and a RUM stream in the archive format. The demo the
+app opens is not this: it is the shop recorded for real (``app/demo/``, ``resources/demo``).
 """
 
 from __future__ import annotations

@@ -174,9 +174,13 @@ class ShopBrowser:
 
     # ------------------------------------------------------------------ input
 
-    def click(self, selector: str, *, approach_ms: float = 600.0) -> None:
-        """Move the mouse to the element (in a few steps) and click it."""
-        target = self._point_of(selector)
+    def click(self, selector: str, *, approach_ms: float = 600.0, covered_ok: bool = False) -> None:
+        """Move the mouse to the element (in a few steps) and click it.
+
+        ``covered_ok``: click where the element is even if something lies on top of it (a
+        person clicking a button under a stuck loading indicator).
+        """
+        target = self._point_of(selector, covered_ok)
         self.move_to(target, approach_ms)
         QTest.mouseClick(
             self._input_widget(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, target
@@ -237,6 +241,17 @@ class ShopBrowser:
             QApplication.sendEvent(widget, event)
             self.spin(12)
             self.pause(170)
+        self._wait_scroll_settled()
+
+    def _wait_scroll_settled(self) -> None:
+        """Wheel scrolling is animated: wait until the page stops moving before aiming."""
+        positions: list[object] = []
+
+        def still() -> bool:
+            positions.append(self.evaluate("scrollY"))
+            return len(positions) > 1 and positions[-1] == positions[-2]
+
+        self._wait_for(lambda: still() or bool(self.spin(40)), "the page to stop scrolling")
 
     def exists(self, selector: str) -> bool:
         return bool(self.evaluate(f"!!document.querySelector({json.dumps(selector)})"))
@@ -248,19 +263,31 @@ class ShopBrowser:
         )
         return str(value or "")
 
-    def _point_of(self, selector: str) -> QPoint:
-        rect = self.evaluate(
+    def _point_of(self, selector: str, covered_ok: bool = False) -> QPoint:
+        """Where to click an element: its centre, scrolled into view and not covered.
+
+        Scrolling to the middle of the viewport keeps the element clear of the sticky
+        header; the hit test catches anything else lying on top of it (a toast, an overlay)
+        as a clear error rather than a click on the wrong thing.
+        """
+        found = self.evaluate(
             "(function(){var e=document.querySelector(" + json.dumps(selector) + ");"
-            "if(!e) return null; e.scrollIntoView({block:'nearest'});"
+            "if(!e) return null;"
             "var r=e.getBoundingClientRect();"
-            "return JSON.stringify([r.left,r.top,r.width,r.height,innerWidth,innerHeight]);})()"
+            "if(r.top<80||r.bottom>innerHeight-10) e.scrollIntoView({block:'center'});"
+            "r=e.getBoundingClientRect();"
+            "var x=Math.min(Math.max(1,Math.round(r.left+r.width/2)),innerWidth-2);"
+            "var y=Math.min(Math.max(1,Math.round(r.top+r.height/2)),innerHeight-2);"
+            "var hit=document.elementFromPoint(x,y);"
+            "return JSON.stringify([x,y,!!hit&&(e===hit||e.contains(hit)),"
+            "hit?hit.tagName+(hit.id?'#'+hit.id:''):''])})()"
         )
-        if not rect:
+        if not found:
             raise BrowserError(f"no element {selector!r} on {self.page.url().toString()}")
-        left, top, width, height, vw, vh = json.loads(rect)
-        x = min(max(1, round(left + width / 2)), int(vw) - 2)
-        y = min(max(1, round(top + height / 2)), int(vh) - 2)
-        return QPoint(x, y)
+        x, y, reachable, covering = json.loads(found)
+        if not reachable and not covered_ok:
+            raise BrowserError(f"{selector!r} is covered by {covering} on {self.page.url().path()}")
+        return QPoint(int(x), int(y))
 
     def _input_widget(self) -> Any:
         return self.view.focusProxy() or self.view

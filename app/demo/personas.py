@@ -31,7 +31,7 @@ class Visit:
     """One persona acting: the browser, the plan and the random choices of this visit."""
 
     def __init__(self, browser: ShopBrowser, plan: SessionPlan) -> None:
-        self.b = browser
+        self.browser = browser
         self.plan = plan
         self.user = plan.user
         self.rng = random.Random(plan.seed)
@@ -39,21 +39,21 @@ class Visit:
 
     # ------------------------------------------------------------ pace
 
-    def think(self, low: float = 0.8, high: float = 3.0) -> None:
-        self.b.pause(self.rng.uniform(low, high) * 1000)
+    def think(self, low: float = 1.0, high: float = 4.0) -> None:
+        self.browser.pause(self.rng.uniform(low, high) * 1000)
 
     def read(self) -> None:
         """Look at a page: a pause, sometimes a scroll down and back."""
-        self.think(1.5, 5.0)
+        self.think(3.0, 11.0)
         if self.rng.random() < 0.45:
-            self.b.scroll(self.rng.choice((240, 360, 480)))
+            self.browser.scroll(self.rng.choice((240, 360, 480)))
             self.think(1.0, 3.5)
             if self.rng.random() < 0.5:
-                self.b.scroll(-360)
+                self.browser.scroll(-360)
 
     def type(self, selector: str, text: str, *, click_first: bool = True) -> None:
         if click_first:
-            self.b.click(selector, approach_ms=self.rng.uniform(350, 900))
+            self.browser.click(selector, approach_ms=self.rng.uniform(350, 900))
             self.think(0.2, 0.6)
         base = self.rng.uniform(95, 200)
         delays = []
@@ -62,23 +62,23 @@ class Visit:
             if char == " ":
                 delay += self.rng.uniform(80, 300)
             delays.append(delay)
-        self.b.type_text(text, delays_ms=delays)
+        self.browser.type_text(text, delays_ms=delays)
 
     def click(self, selector: str) -> None:
-        self.b.click(selector, approach_ms=self.rng.uniform(350, 1000))
-        self.b.wait_idle()
+        self.browser.click(selector, approach_ms=self.rng.uniform(350, 1000))
+        self.browser.wait_idle()
 
     # ------------------------------------------------------------ building blocks
 
     def open_entry(self) -> None:
         roll = self.rng.random()
         if roll < 0.6:
-            self.b.open("/")
+            self.browser.open("/")
         elif roll < 0.85:
-            self.b.open(f"/catalogue/{self.rng.choice(CATEGORY_IDS)}")
+            self.browser.open(f"/catalogue/{self.rng.choice(CATEGORY_IDS)}")
         else:
             category = self.rng.choice(CATEGORY_IDS)
-            self.b.open(f"/product/{self.rng.choice(PRODUCTS_BY_CATEGORY[category])}")
+            self.browser.open(f"/product/{self.rng.choice(PRODUCTS_BY_CATEGORY[category])}")
         self.read()
 
     def go_category(self, category: str | None = None) -> str:
@@ -90,7 +90,7 @@ class Visit:
     def view_product(self, category: str) -> int:
         product = self.rng.choice(PRODUCTS_BY_CATEGORY[category])
         selector = f"#card_{product} .art"
-        if not self.b.exists(selector):
+        if not self.browser.exists(selector):
             self.go_category(category)
         self.click(selector)
         self.read()
@@ -98,7 +98,7 @@ class Visit:
 
     def add_to_cart(self, product: int) -> None:
         sizes = '.sizes button[aria-pressed="false"]'
-        if self.rng.random() < 0.5 and self.b.exists(sizes):
+        if self.rng.random() < 0.5 and self.browser.exists(sizes):
             self.click(sizes)
             self.think(0.4, 1.2)
         self.click(f"#btn_add-{product}")
@@ -107,8 +107,8 @@ class Visit:
     def search(self) -> None:
         self.type("#search_input", self.rng.choice(SEARCHES))
         self.think(0.2, 0.6)
-        self.b.key(Qt.Key.Key_Return)
-        self.b.wait_idle()
+        self.browser.key(Qt.Key.Key_Return)
+        self.browser.wait_idle()
         self.read()
 
     def go_checkout(self) -> None:
@@ -137,21 +137,21 @@ class Visit:
     def place_order(self) -> str:
         """Click the order button; returns 'ok', 'invalid' or 'stuck'."""
         self.click("#btn_sell-421198")
-        self.b.spin(40)
-        if self.b.page.url().path() == "/checkout/thank-you":
+        self.browser.spin(40)
+        if self.browser.page.url().path() == "/checkout/thank-you":
             self.outcome["converted"] = True
             self.read()
             return "ok"
-        if self.b.exists("#loading_overlay.is-visible"):
+        if self.browser.exists("#loading_overlay.is-visible"):
             self.outcome["stuck"] = True
             return "stuck"
         return "invalid"
 
     def retype_postal_code(self, text: str) -> None:
-        self.b.click("#postal_code", approach_ms=self.rng.uniform(300, 700))
+        self.browser.click("#postal_code", approach_ms=self.rng.uniform(300, 700))
         self.think(0.3, 0.9)
-        self.b.key(Qt.Key.Key_End)
-        self.b.key(Qt.Key.Key_Backspace, count=10, delay_ms=self.rng.uniform(70, 120))
+        self.browser.key(Qt.Key.Key_End)
+        self.browser.key(Qt.Key.Key_Backspace, count=10, delay_ms=self.rng.uniform(70, 120))
         self.think(0.3, 0.8)
         self.type("#postal_code", text, click_first=False)
 
@@ -160,8 +160,10 @@ class Visit:
 
     def rage_click(self, times: int) -> None:
         for _ in range(times):
-            self.b.click("#btn_sell-421198", approach_ms=self.rng.uniform(60, 160))
-            self.b.pause(self.rng.uniform(180, 420))
+            self.browser.click(
+                "#btn_sell-421198", approach_ms=self.rng.uniform(60, 160), covered_ok=True
+            )
+            self.browser.pause(self.rng.uniform(180, 420))
 
     def checkout(self) -> None:
         """Fill the form and order; recover from a typo; give up when stuck."""
@@ -180,7 +182,7 @@ class Visit:
             self.rage_click(self.rng.randint(1, 4))
             self.think(3, 10)
             if self.rng.random() < 0.35:
-                self.b.reload()
+                self.browser.reload()
                 self.read()
                 self.fill_form(postal)
                 if self.place_order() == "stuck":
@@ -206,15 +208,15 @@ def browse(v: Visit) -> None:
 
 
 def search(v: Visit) -> None:
-    v.b.open("/")
+    v.browser.open("/")
     v.read()
     v.search()
     cards = ".grid .card .art"
-    if v.b.exists(cards):
+    if v.browser.exists(cards):
         v.click(cards)
         v.read()
         if v.rng.random() < 0.4:
-            product = int(v.b.page.url().path().rsplit("/", 1)[-1])
+            product = int(v.browser.page.url().path().rsplit("/", 1)[-1])
             v.add_to_cart(product)
 
 
@@ -245,7 +247,7 @@ def buy(v: Visit) -> None:
 
 def ashley_stuck(v: Visit) -> None:
     """The tutorial's session: the wrong postal-code format, the spinner, retries, gone."""
-    v.b.open("/")
+    v.browser.open("/")
     v.think(2.5, 3.5)
     v.go_category("jackets")
     v.click("#card_421101 .art")
@@ -264,7 +266,7 @@ def ashley_stuck(v: Visit) -> None:
     v.think(1, 2)
     v.rage_click(2)  # …but the order button no longer answers
     v.think(6, 8)
-    v.b.reload()
+    v.browser.reload()
     v.think(3, 4)
     v.fill_form("NW1 6XE")  # fills the form again
     v.place_order()

@@ -96,6 +96,7 @@ def record_share(plans: list[SessionPlan], site_dir: Path, out: Path) -> int:
             try:
                 session = _record_one(browser, server, plan, SessionSetup, run_persona)
             except (BrowserError, RuntimeError) as exc:
+                browser.view.grab().save(str(out / f"{plan.session_id}.failed.png"))
                 server.collector.take(plan.session_id)
                 if attempt == 2:
                     failures += 1

@@ -51,7 +51,8 @@ _SUMMARY_SQL = """
 WITH ev AS (SELECT session_id, count(*) AS n FROM events GROUP BY session_id),
      ac AS (SELECT session_id, count(*) AS n,
                    count(*) FILTER (WHERE trigger IN ('click', 'dblclick')) AS clicks,
-                   count(DISTINCT url) FILTER (WHERE type = 'load') AS pages
+                   -- pages visited: in a single-page app routes change without a load
+                   count(DISTINCT url) AS pages
             FROM actions GROUP BY session_id),
      er AS (SELECT session_id, count(*) AS n FROM errors GROUP BY session_id)
 SELECT s.session_id, s.user_id, s.started_at, s.duration_ms,

@@ -76,7 +76,10 @@
     el.textContent = text;
     el.classList.add('show');
     clearTimeout(toast.timer);
-    toast.timer = setTimeout(function () { el.classList.remove('show'); }, 2200);
+    // UI timers run at the fake backend's time scale (see static/backend.js), so a
+    // recording that is re-timed afterwards shows the toast about as long as a person would.
+    var scale = config.timeScale > 0 && config.timeScale <= 1 ? config.timeScale : 1;
+    toast.timer = setTimeout(function () { el.classList.remove('show'); }, 2200 * scale);
   }
 
   function stars(rating) {
