@@ -155,6 +155,9 @@ def _run_workers(
         for proc, log in procs:
             if proc.poll() is None:
                 proc.kill()
+                proc.wait()
+            if proc.stdout is not None:
+                proc.stdout.close()
             log.close()
     for k, (proc, _log) in enumerate(procs, start=1):
         if proc.returncode not in (0, 1):
