@@ -8,6 +8,7 @@ or write other files.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -15,6 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
+from app.store import metrics
+from app.store.filters import SessionFilter
+from app.store.metrics import ApdexTally, Bucket, ErrorGroup, Overview, Thresholds
 from app.store.session_detail import SessionDetail, load_session_detail, session_windows
 
 if TYPE_CHECKING:
@@ -148,6 +152,24 @@ class SessionStore:
     def table_counts(self) -> dict[str, int]:
         names = ("sessions", "events", "actions", "errors", "requests", "vitals", "goals")
         return {n: self._con.execute(f"SELECT count(*) FROM {n}").fetchone()[0] for n in names}
+
+    # ---- investigation aggregates (definitions in app.analysis, counting in app.store.metrics)
+    def overview(self, f: SessionFilter) -> Overview:
+        return metrics.overview(self._con.cursor(), f)
+
+    def apdex_by_type(self, f: SessionFilter, thresholds: Thresholds) -> dict[str, ApdexTally]:
+        return metrics.apdex_by_type(self._con.cursor(), f, thresholds)
+
+    def timeseries(self, f: SessionFilter, bucket_ms: int, thresholds: Thresholds) -> list[Bucket]:
+        return metrics.timeseries(self._con.cursor(), f, bucket_ms, thresholds)
+
+    def goal_completions(
+        self, f: SessionFilter, goals: Sequence[Mapping[str, Any]]
+    ) -> dict[str, int]:
+        return metrics.goal_completions(self._con.cursor(), f, goals)
+
+    def error_groups(self, f: SessionFilter, limit: int | None = None) -> list[ErrorGroup]:
+        return metrics.error_groups(self._con.cursor(), f, limit)
 
     def query(self, sql: str) -> QueryResult:
         """Run a read-only query typed by the user."""

@@ -1,0 +1,98 @@
+"""The Top-10 JavaScript errors and their flags: new, unknown, high frequency.
+
+Dynatrace publishes no definition of these flags (see ``peers-and-formats.md`` §4.4), so
+ours are written here and shown in the table's tooltips:
+
+* the **analysis window** is the selected time range; without one, it starts at the latest
+  release of the manifest inside the archive's time span, else halfway through that span.
+  The **baseline** is everything before the window.
+* **new**: the error (normalised message + top stack frame) never occurred in the baseline.
+* **high frequency**: it occurred in at least ``HIGH_FREQUENCY_SESSION_SHARE`` of the
+  sessions of the window.
+* **unknown**: its origin cannot be told: no stack frame with a script location (e.g. the
+  browser's cross-origin ``Script error.``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from app.archive.model import ms_from_iso
+from app.store.filters import SessionFilter
+from app.store.metrics import ErrorGroup
+from app.store.store import SessionStore
+
+HIGH_FREQUENCY_SESSION_SHARE = 0.10
+TOP = 10
+
+FLAG_DEFINITIONS = {
+    "new": "Never seen before the analysis window (the selected range, else since the latest "
+    "release, else the second half of the archive).",
+    "high frequency": f"Occurs in at least {HIGH_FREQUENCY_SESSION_SHARE:.0%} of the sessions "
+    "of the analysis window.",
+    "unknown": "No stack frame with a script location: where it comes from cannot be told.",
+}
+
+
+@dataclass(frozen=True)
+class RankedError:
+    group: ErrorGroup
+    session_share: float  # of the window's sessions
+    new: bool
+    high_frequency: bool
+    unknown: bool
+
+    @property
+    def flags(self) -> list[str]:
+        names = (
+            ("new", self.new),
+            ("high frequency", self.high_frequency),
+            ("unknown", self.unknown),
+        )
+        return [name for name, on in names if on]
+
+
+def analysis_window(
+    first_ms: int, last_ms: int, releases: Sequence[Mapping[str, Any]], f: SessionFilter
+) -> tuple[int, int]:
+    """(start, end) of the analysis window, as defined in the module docstring."""
+    if f.start_ms is not None:
+        return f.start_ms, f.end_ms if f.end_ms is not None else last_ms + 1
+    starts = []
+    for release in releases:
+        try:
+            at = ms_from_iso(str(release["at"]))
+        except (KeyError, ValueError):
+            continue
+        if first_ms < at <= last_ms:
+            starts.append(at)
+    return (max(starts) if starts else first_ms + (last_ms - first_ms) // 2), last_ms + 1
+
+
+def top_errors(store: SessionStore, f: SessionFilter, limit: int = TOP) -> list[RankedError]:
+    """The window's most frequent error groups with their flags."""
+    everything = store.overview(SessionFilter())
+    if everything.first_ms is None or everything.last_ms is None:
+        return []
+    manifest = store.info().get("manifest") or {}
+    start, end = analysis_window(
+        everything.first_ms, everything.last_ms, manifest.get("releases") or [], f
+    )
+    window = f.with_range(start, end)
+    baseline_keys = {g.key for g in store.error_groups(f.with_range(everything.first_ms, start))}
+    sessions = max(store.overview(window).sessions, 1)
+    ranked = []
+    for group in store.error_groups(window, limit):
+        share = group.sessions / sessions
+        ranked.append(
+            RankedError(
+                group=group,
+                session_share=share,
+                new=group.key not in baseline_keys,
+                high_frequency=share >= HIGH_FREQUENCY_SESSION_SHARE,
+                unknown=not group.top_frame,
+            )
+        )
+    return ranked

@@ -1,0 +1,79 @@
+"""The selection every investigation view shares: a time range and session attributes.
+
+Why one object: dragging a range on any chart or typing in the filter bar must narrow
+every view the same way, so each metric query takes a :class:`SessionFilter` and turns it
+into SQL here, with parameters, never by pasting user text into a statement.
+
+Meaning: a session is selected when its attributes match (browser, OS, country, release
+exactly; user and page as case-insensitive substrings, the page against the URLs of its
+actions) and it overlaps the time range. Records (actions, errors, goals, requests) are
+selected when they belong to a selected session, lie in the range and, with a page filter,
+happened on a matching page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+_EXACT = ("browser", "os", "country", "release")
+
+
+@dataclass(frozen=True)
+class SessionFilter:
+    start_ms: int | None = None
+    end_ms: int | None = None
+    page: str | None = None
+    browser: str | None = None
+    os: str | None = None
+    country: str | None = None
+    release: str | None = None
+    user: str | None = None
+
+    def with_range(self, start_ms: int | None, end_ms: int | None) -> SessionFilter:
+        return replace(self, start_ms=start_ms, end_ms=end_ms)
+
+    @property
+    def is_empty(self) -> bool:
+        return all(getattr(self, f.name) in (None, "") for f in fields(self))
+
+    def sessions_where(self, alias: str = "s") -> tuple[str, list[Any]]:
+        """A condition on the ``sessions`` table (aliased ``alias``) and its parameters."""
+        terms: list[str] = []
+        params: list[Any] = []
+        for name in _EXACT:
+            value = getattr(self, name)
+            if value:
+                terms.append(f"{alias}.{name} = ?")
+                params.append(value)
+        if self.user:
+            terms.append(f"{alias}.user_id ILIKE ?")
+            params.append(f"%{self.user}%")
+        if self.start_ms is not None:
+            terms.append(f"{alias}.ended_at >= epoch_ms(?::BIGINT)")
+            params.append(self.start_ms)
+        if self.end_ms is not None:
+            terms.append(f"{alias}.started_at < epoch_ms(?::BIGINT)")
+            params.append(self.end_ms)
+        if self.page:
+            terms.append(
+                f"EXISTS (SELECT 1 FROM actions pa WHERE pa.session_id = {alias}.session_id"
+                " AND pa.url ILIKE ?)"
+            )
+            params.append(f"%{self.page}%")
+        return (" AND ".join(terms) or "TRUE"), params
+
+    def records_where(self, alias: str, *, has_url: bool = True) -> tuple[str, list[Any]]:
+        """A condition on a record table with ``session_id``, ``ts`` (and ``url``)."""
+        terms: list[str] = []
+        params: list[Any] = []
+        if self.start_ms is not None:
+            terms.append(f"{alias}.ts >= epoch_ms(?::BIGINT)")
+            params.append(self.start_ms)
+        if self.end_ms is not None:
+            terms.append(f"{alias}.ts < epoch_ms(?::BIGINT)")
+            params.append(self.end_ms)
+        if self.page and has_url:
+            terms.append(f"{alias}.url ILIKE ?")
+            params.append(f"%{self.page}%")
+        return (" AND ".join(terms) or "TRUE"), params
