@@ -37,6 +37,15 @@ class SessionFilter:
     def is_empty(self) -> bool:
         return all(getattr(self, f.name) in (None, "") for f in fields(self))
 
+    def _range(self, terms: list[str], params: list[Any], end_column: str, start_column: str) -> None:
+        """Overlap with [start_ms, end_ms): what ends after the start and starts before the end."""
+        if self.start_ms is not None:
+            terms.append(f"{end_column} >= epoch_ms(?::BIGINT)")
+            params.append(self.start_ms)
+        if self.end_ms is not None:
+            terms.append(f"{start_column} < epoch_ms(?::BIGINT)")
+            params.append(self.end_ms)
+
     def sessions_where(self, alias: str = "s") -> tuple[str, list[Any]]:
         """A condition on the ``sessions`` table (aliased ``alias``) and its parameters."""
         terms: list[str] = []
@@ -49,12 +58,7 @@ class SessionFilter:
         if self.user:
             terms.append(f"{alias}.user_id ILIKE ?")
             params.append(f"%{self.user}%")
-        if self.start_ms is not None:
-            terms.append(f"{alias}.ended_at >= epoch_ms(?::BIGINT)")
-            params.append(self.start_ms)
-        if self.end_ms is not None:
-            terms.append(f"{alias}.started_at < epoch_ms(?::BIGINT)")
-            params.append(self.end_ms)
+        self._range(terms, params, f"{alias}.ended_at", f"{alias}.started_at")
         if self.page:
             terms.append(
                 f"EXISTS (SELECT 1 FROM actions pa WHERE pa.session_id = {alias}.session_id"
@@ -67,12 +71,7 @@ class SessionFilter:
         """A condition on a record table with ``session_id``, ``ts`` (and ``url``)."""
         terms: list[str] = []
         params: list[Any] = []
-        if self.start_ms is not None:
-            terms.append(f"{alias}.ts >= epoch_ms(?::BIGINT)")
-            params.append(self.start_ms)
-        if self.end_ms is not None:
-            terms.append(f"{alias}.ts < epoch_ms(?::BIGINT)")
-            params.append(self.end_ms)
+        self._range(terms, params, f"{alias}.ts", f"{alias}.ts")
         if self.page and has_url:
             terms.append(f"{alias}.url ILIKE ?")
             params.append(f"%{self.page}%")
