@@ -37,7 +37,9 @@ class SessionFilter:
     def is_empty(self) -> bool:
         return all(getattr(self, f.name) in (None, "") for f in fields(self))
 
-    def _range(self, terms: list[str], params: list[Any], end_column: str, start_column: str) -> None:
+    def _range(
+        self, terms: list[str], params: list[Any], end_column: str, start_column: str
+    ) -> None:
         """Overlap with [start_ms, end_ms): what ends after the start and starts before the end."""
         if self.start_ms is not None:
             terms.append(f"{end_column} >= epoch_ms(?::BIGINT)")
