@@ -64,6 +64,7 @@ SELECT s.session_id, s.user_id, s.started_at, s.duration_ms,
        coalesce(ac.clicks, 0), s.browser, s.os, s.country
 FROM sessions s
 LEFT JOIN ev USING (session_id) LEFT JOIN ac USING (session_id) LEFT JOIN er USING (session_id)
+WHERE {where}
 ORDER BY s.started_at, s.session_id
 """
 
@@ -102,8 +103,20 @@ class SessionStore:
             "SELECT session_id, message FROM ingest_warnings ORDER BY rowid"
         ).fetchall()
 
-    def session_summaries(self) -> list[SessionSummary]:
-        return [SessionSummary(*row) for row in self._con.execute(_SUMMARY_SQL).fetchall()]
+    def session_summaries(self, f: SessionFilter | None = None) -> list[SessionSummary]:
+        where, params = (f or SessionFilter()).sessions_where("s")
+        rows = self._con.execute(_SUMMARY_SQL.format(where=where), params).fetchall()
+        return [SessionSummary(*row) for row in rows]
+
+    def attribute_values(self) -> dict[str, list[str]]:
+        """The distinct browsers, systems, countries and releases, for the filter bar."""
+        out: dict[str, list[str]] = {}
+        for column in ("browser", "os", "country", "release"):
+            rows = self._con.execute(
+                f"SELECT DISTINCT {column} FROM sessions WHERE {column} IS NOT NULL ORDER BY 1"
+            ).fetchall()
+            out[column] = [str(r[0]) for r in rows]
+        return out
 
     def actions(self, session_id: str) -> list[dict[str, Any]]:
         return self._records(

@@ -48,7 +48,10 @@ from PySide6.QtWidgets import (
 
 from app import __version__
 from app.archive.problems import UnreadableFile
+from app.state.selection import Selection
+from app.store.filters import SessionFilter
 from app.store.store import SessionStore
+from app.ui.dashboard import Dashboard
 from app.ui.ingest_worker import IngestRun, IngestWorker, OpenedArchive
 from app.ui.session_table import SessionTableModel, SessionTableView
 from app.ui.settings import APP_NAME, app_settings
@@ -259,21 +262,44 @@ class MainWindow(QMainWindow):
         table_page = QWidget()
         layout = QVBoxLayout(table_page)
         layout.setContentsMargins(6, 6, 6, 6)
-        layout.setSpacing(6)
-        layout.addWidget(self.banner)
         layout.addWidget(self.table, 1)
 
+        self.selection = Selection(self)
+        self.selection.changed.connect(self._filter_sessions)
+        self.dashboard = Dashboard(self.selection)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.dashboard, "Dashboard")
         self.tabs.addTab(table_page, "Sessions")
         self.replay_screen: ReplayScreen | None = None  # made on first use: it starts Chromium
         self.table.doubleClicked.connect(self._replay_row)
         self.table.activated.connect(self._replay_row)
 
+        self.tabs.currentChanged.connect(self._tab_changed)
+        archive_page = QWidget()  # the warnings banner concerns the whole archive: above the tabs
+        archive_layout = QVBoxLayout(archive_page)
+        archive_layout.setContentsMargins(0, 0, 0, 0)
+        archive_layout.setSpacing(0)
+        archive_layout.addWidget(self.banner)
+        archive_layout.addWidget(self.tabs, 1)
+
         self.pages = QStackedWidget(self)
         self.pages.addWidget(self.empty_page)
-        self.pages.addWidget(self.tabs)
+        self.pages.addWidget(archive_page)
         self.setCentralWidget(self.pages)
+
+    def _tab_changed(self, index: int) -> None:
+        if self.tabs.widget(index) is self.table.parentWidget():
+            self.table.fit_columns()  # widths need the visible viewport
+
+    def show_sessions(self) -> None:
+        """Bring the session list to the front."""
+        self.tabs.setCurrentWidget(self.table.parentWidget())
+
+    def _filter_sessions(self, f: SessionFilter, _source: str) -> None:
+        """The session list follows the investigation's selection like every other view."""
+        if self.store is not None:
+            self.model.set_sessions(self.store.session_summaries(f))
 
     def _replay_row(self, index: QModelIndex) -> None:
         if index.isValid():
@@ -410,8 +436,11 @@ class MainWindow(QMainWindow):
         self.current_path = opened.path
         self.last_error = None
         self.model.set_sessions(opened.sessions)
+        self.selection.clear("open")
+        self.dashboard.set_store(self.store)
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.pages.setCurrentIndex(1)
+        self.tabs.setCurrentWidget(self.dashboard)  # step 1 of an investigation
         self.table.fit_columns()
         self.setWindowTitle(f"{opened.path.name} — {APP_NAME}")
         self._problems = [describe_warning(sid, message) for sid, message in opened.warnings]

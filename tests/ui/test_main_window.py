@@ -82,6 +82,8 @@ def test_opening_an_archive_fills_the_table(qtbot: Any, window: MainWindow, arch
     assert window.windowTitle() == "sample.webreplay — Replay Investigator"
     assert window.status_text == "3 sessions"
     assert window.pages.currentIndex() == 1
+    assert window.tabs.currentWidget() is window.dashboard  # an investigation starts there
+    window.show_sessions()
     assert window.table.isVisible()
     assert not window.banner.isVisible()
     assert not window.progress_bar.isVisible()
@@ -434,6 +436,7 @@ def test_columns_fit_the_window_without_scrolling(
     )
     window.resize(900, 500)
     open_and_wait(qtbot, window, path)
+    window.show_sessions()
     table, header = window.table, window.table.horizontalHeader()
     qtbot.waitUntil(lambda: not table.horizontalScrollBar().isVisible())
     widths = [table.columnWidth(c) for c in range(header.count())]

@@ -1,0 +1,410 @@
+"""The dashboard: the tutorial's step 1 — cards and charts of the whole archive.
+
+Cards: Apdex (overall with its band, per action type), sessions and users, user actions,
+JavaScript errors, conversion. Charts over time (UTC): Apdex, JavaScript errors per minute,
+user actions per minute stacked by Load / XHR / Custom, conversion rate; releases of the
+manifest are marked on every chart.
+
+It observes the shared :class:`~app.state.selection.Selection` and asks the store; dragging
+across any chart selects that time range for every view (a click clears it). Aggregates come
+from the store in one query each; definitions (Apdex, bands) from ``app.analysis``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from app.analysis.apdex import ApdexThresholds, apdex_band, apdex_score, overall
+from app.archive.model import ms_from_iso
+from app.state.selection import Selection
+from app.store.filters import SessionFilter
+from app.store.metrics import Bucket
+from app.store.store import SessionStore
+from app.ui.filter_bar import FilterBar
+
+SOURCE = "dashboard"
+TYPE_NAMES = {"load": "Load", "xhr": "XHR", "custom": "Custom"}
+TYPE_COLOURS = {"load": "#3b6fb6", "xhr": "#2a9d8f", "custom": "#9aa5b1"}
+BAND_COLOURS = {
+    "Excellent": "#1f9d55",
+    "Good": "#5cb85c",
+    "Fair": "#e0a800",
+    "Poor": "#e8590c",
+    "Unacceptable": "#c92a2a",
+    "No data": "#868e96",
+}
+ERROR_COLOUR = "#c92a2a"
+CONVERSION_COLOUR = "#6741d9"
+RELEASE_COLOUR = "#e8590c"
+NICE_BUCKETS_MS = [
+    m * 60_000 for m in (1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440)
+]  # fmt: skip
+TARGET_BUCKETS = 120
+APDEX_SHADES = (
+    (0.94, 1.02, "Excellent"), (0.85, 0.94, "Good"), (0.7, 0.85, "Fair"), (0.5, 0.7, "Poor"),
+    (0.0, 0.5, "Unacceptable"),
+)  # fmt: skip
+CONVERSION_BUCKETS = 7
+
+
+def bucket_width(span_ms: int, target: int = TARGET_BUCKETS) -> int:
+    """A round bucket width giving about ``target`` buckets across ``span_ms``."""
+    wanted = max(1, span_ms // max(1, target))
+    return next((w for w in NICE_BUCKETS_MS if w >= wanted), NICE_BUCKETS_MS[-1])
+
+
+def per_minute_label(width_ms: int) -> str:
+    minutes = width_ms // 60_000
+    return "per minute" if minutes <= 1 else f"per minute (averaged over {format_width(width_ms)})"
+
+
+def format_width(width_ms: int) -> str:
+    minutes = width_ms // 60_000
+    return f"{minutes} min" if minutes < 60 else f"{minutes // 60} h"
+
+
+class Card(QFrame):
+    """A headline number with a caption above and a detail line below."""
+
+    def __init__(self, caption: str) -> None:
+        super().__init__()
+        self.setObjectName("card")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setStyleSheet(
+            "#card { background: palette(base); border: 1px solid palette(mid);"
+            " border-radius: 6px; }"
+        )
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 10, 14, 10)
+        layout.setSpacing(2)
+        self.caption = QLabel(caption)
+        self.value = QLabel("—")
+        font = QFont(self.value.font())
+        font.setPointSizeF(font.pointSizeF() * 2.0)
+        font.setBold(True)
+        self.value.setFont(font)
+        self.detail = QLabel("")
+        self.detail.setWordWrap(True)
+        for label in (self.caption, self.detail):
+            label.setStyleSheet("color: palette(dark);")
+        layout.addWidget(self.caption)
+        layout.addWidget(self.value)
+        layout.addWidget(self.detail)
+
+    def show_value(self, value: str, detail: str, colour: str | None = None) -> None:
+        self.value.setText(value)
+        self.value.setStyleSheet(f"color: {colour};" if colour else "")
+        self.detail.setText(detail)
+
+
+class RangeViewBox(pg.ViewBox):
+    """A view box where a left-drag selects a time range instead of panning."""
+
+    range_dragged = Signal(float, float, bool)
+    """(start s, end s, finished)"""
+    clicked = Signal()
+
+    def mouseDragEvent(self, ev: Any, axis: int | None = None) -> None:
+        if ev.button() != Qt.MouseButton.LeftButton:
+            super().mouseDragEvent(ev, axis)
+            return
+        ev.accept()
+        start = self.mapSceneToView(ev.buttonDownScenePos()).x()
+        now = self.mapSceneToView(ev.scenePos()).x()
+        self.range_dragged.emit(min(start, now), max(start, now), bool(ev.isFinish()))
+
+    def mouseClickEvent(self, ev: Any) -> None:
+        if ev.button() == Qt.MouseButton.LeftButton:
+            ev.accept()
+            self.clicked.emit()
+        else:
+            super().mouseClickEvent(ev)
+
+
+@dataclass
+class Chart:
+    plot: pg.PlotWidget
+    box: RangeViewBox
+    region: pg.LinearRegionItem
+    items: list[Any]
+
+
+class Dashboard(QWidget):
+    """Cards, time charts and the filter bar over the open archive."""
+
+    refreshed = Signal()
+
+    def __init__(self, selection: Selection, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.selection = selection
+        self.store: SessionStore | None = None
+        self.thresholds = ApdexThresholds()
+        self.goals: list[dict[str, Any]] = []
+        self.releases: list[tuple[int, str]] = []
+        self.last_buckets: list[Bucket] = []
+        self.filter_bar = FilterBar(selection)
+
+        self.cards = {
+            "apdex": Card("Apdex"),
+            "sessions": Card("Sessions"),
+            "actions": Card("User actions"),
+            "errors": Card("JavaScript errors"),
+            "conversion": Card("Conversion rate"),
+        }
+        cards = QHBoxLayout()
+        cards.setSpacing(10)
+        for card in self.cards.values():
+            cards.addWidget(card, 1)
+
+        self.charts = {
+            "apdex": self._chart("Apdex", "Apdex (0–1)"),
+            "errors": self._chart("JavaScript errors", "errors / min"),
+            "actions": self._chart("User actions by type", "actions / min"),
+            "conversion": self._chart("Conversion rate", "%"),
+        }
+        grid = QGridLayout()
+        grid.setSpacing(10)
+        for index, chart in enumerate(self.charts.values()):
+            grid.addWidget(chart.plot, index // 2, index % 2)
+        for name in ("errors", "actions", "conversion"):
+            self.charts[name].plot.setXLink(self.charts["apdex"].plot)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.setSpacing(10)
+        layout.addWidget(self.filter_bar)
+        layout.addLayout(cards)
+        layout.addLayout(grid, 1)
+        selection.changed.connect(self._selection_changed)
+
+    # ---------------------------------------------------------------- building
+
+    def _chart(self, title: str, unit: str) -> Chart:
+        box = RangeViewBox()
+        box.setMouseEnabled(x=True, y=False)
+        plot = pg.PlotWidget(viewBox=box, axisItems={"bottom": pg.DateAxisItem(utcOffset=0)})
+        plot.setBackground("w")
+        plot.setTitle(title, color="#212529", size="11pt")
+        plot.showGrid(x=True, y=True, alpha=0.15)
+        plot.setMinimumHeight(200)
+        for axis in ("left", "bottom"):
+            plot.getAxis(axis).setPen("#adb5bd")
+            plot.getAxis(axis).setTextPen("#495057")
+            plot.getAxis(axis).enableAutoSIPrefix(False)
+        plot.setLabel("left", unit, color="#495057")
+        plot.setLabel("bottom", "time (UTC)", color="#495057")
+        region = pg.LinearRegionItem(
+            movable=False, brush=pg.mkBrush(103, 65, 217, 40), pen=pg.mkPen("#6741d9")
+        )
+        region.setZValue(-5)
+        region.hide()
+        plot.addItem(region, ignoreBounds=True)
+        box.range_dragged.connect(self._dragged)
+        box.clicked.connect(lambda: self.selection.clear_range(SOURCE))
+        return Chart(plot, box, region, [])
+
+    # ---------------------------------------------------------------- data
+
+    def set_store(self, store: SessionStore | None) -> None:
+        self.store = store
+        manifest = (store.info().get("manifest") or {}) if store else {}
+        self.thresholds = ApdexThresholds.from_manifest(manifest)
+        self.goals = [g for g in manifest.get("conversion_goals") or [] if isinstance(g, dict)]
+        self.releases = []
+        for release in manifest.get("releases") or []:
+            try:
+                self.releases.append((ms_from_iso(str(release["at"])), str(release["version"])))
+            except (KeyError, TypeError, ValueError):
+                continue
+        self.filter_bar.set_values(store.attribute_values() if store else {})
+        self.refresh()
+
+    def _selection_changed(self, _f: SessionFilter, _source: str) -> None:
+        self.refresh()
+
+    def refresh(self) -> None:
+        store = self.store
+        if store is None:
+            return
+        f = self.selection.filter
+        thresholds = self.thresholds.by_type
+        everything = store.overview(SessionFilter())
+        shown = store.overview(f)
+        first = f.start_ms if f.start_ms is not None else everything.first_ms
+        last = f.end_ms if f.end_ms is not None else everything.last_ms
+        if first is None or last is None:
+            return
+        span = max(1, last - first)
+        width = bucket_width(span)
+        buckets = store.timeseries(f, width, thresholds)
+        daily = store.timeseries(f, bucket_width(span, CONVERSION_BUCKETS), thresholds)
+        self.last_buckets = buckets
+        tallies = store.apdex_by_type(f, thresholds)
+        self._fill_cards(shown, tallies, span, store.goal_completions(f, self.goals))
+        self._draw_apdex(buckets, width)
+        self._draw_errors(buckets, width)
+        self._draw_actions(buckets, width)
+        self._draw_conversion(daily, bucket_width(span, CONVERSION_BUCKETS))
+        self._show_range(f)
+        self.charts["apdex"].plot.setXRange(
+            (everything.first_ms or first) / 1000, (everything.last_ms or last) / 1000, padding=0.01
+        )
+        self.refreshed.emit()
+
+    def _fill_cards(
+        self, shown: Any, tallies: dict[str, Any], span_ms: int, completions: dict[str, int]
+    ) -> None:
+        score = apdex_score(overall(tallies))
+        band = apdex_band(score)
+        per_type = " · ".join(
+            f"{TYPE_NAMES[kind]} {_fmt_score(apdex_score(tally))}"
+            for kind, tally in tallies.items()
+        )
+        self.cards["apdex"].show_value(
+            f"{_fmt_score(score)} {band}", per_type, BAND_COLOURS.get(band)
+        )
+        self.cards["sessions"].show_value(f"{shown.sessions:,}", f"{shown.users:,} users")
+        counts = {k: t.total for k, t in tallies.items()}
+        self.cards["actions"].show_value(
+            f"{shown.actions:,}",
+            " · ".join(
+                f"{'XHR' if k == 'xhr' else k.capitalize()} {n:,}" for k, n in counts.items()
+            ),
+        )
+        per_minute = shown.errors / max(span_ms / 60_000, 1)
+        self.cards["errors"].show_value(
+            f"{shown.errors:,}", f"{per_minute:.3f} per minute on average", ERROR_COLOUR
+        )
+        if self.goals:
+            goal = self.goals[0]
+            done = completions.get(str(goal.get("id")), 0)
+            rate = done / shown.sessions if shown.sessions else 0.0
+            self.cards["conversion"].show_value(
+                f"{rate:.1%}", f"{done:,} completions · goal “{goal.get('name', goal.get('id'))}”"
+            )
+        else:
+            rate = shown.converted_sessions / shown.sessions if shown.sessions else 0.0
+            self.cards["conversion"].show_value(f"{rate:.1%}", "sessions that reached any goal")
+
+    # ---------------------------------------------------------------- charts
+
+    def _reset(self, chart: Chart) -> None:
+        for item in chart.items:
+            chart.plot.removeItem(item)
+        chart.items = []
+
+    def _add(self, chart: Chart, item: Any) -> None:
+        chart.plot.addItem(item)
+        chart.items.append(item)
+
+    def _release_lines(self, chart: Chart) -> None:
+        for at, version in self.releases:
+            line = pg.InfiniteLine(
+                pos=at / 1000,
+                angle=90,
+                pen=pg.mkPen(RELEASE_COLOUR, width=1.5, style=Qt.PenStyle.DashLine),
+                label=f"release {version}",
+                labelOpts={"position": 0.92, "color": RELEASE_COLOUR, "fill": (255, 255, 255, 200)},
+            )
+            self._add(chart, line)
+
+    def _draw_apdex(self, buckets: Sequence[Bucket], width: int) -> None:
+        chart = self.charts["apdex"]
+        self._reset(chart)
+        for floor, top, band in APDEX_SHADES:
+            colour = QColor(BAND_COLOURS[band])
+            colour.setAlpha(22)
+            shade = pg.LinearRegionItem(
+                values=(floor, top), orientation="horizontal", movable=False, brush=colour,
+                pen=pg.mkPen(None),
+            )  # fmt: skip
+            shade.setZValue(-10)
+            self._add(chart, shade)
+        xs = np.array([(b.start_ms + width / 2) / 1000 for b in buckets])
+        ys = np.array([apdex_score(b.apdex) if b.apdex.total else np.nan for b in buckets])
+        curve = pg.PlotDataItem(
+            xs, ys, pen=pg.mkPen("#1c7ed6", width=2), connect="finite",
+            symbol="o", symbolSize=4, symbolBrush="#1c7ed6", symbolPen=None,
+        )  # fmt: skip
+        self._add(chart, curve)
+        lowest = float(np.nanmin(ys)) if np.isfinite(ys).any() else 0.0
+        chart.plot.setYRange(max(0.0, min(0.8, lowest - 0.05)), 1.01, padding=0)
+        self._release_lines(chart)
+
+    def _draw_errors(self, buckets: Sequence[Bucket], width: int) -> None:
+        chart = self.charts["errors"]
+        self._reset(chart)
+        minutes = width / 60_000
+        xs = [(b.start_ms + width / 2) / 1000 for b in buckets]
+        heights = [b.errors / minutes for b in buckets]
+        bars = pg.BarGraphItem(
+            x=xs, height=heights, width=width / 1000 * 0.9, brush=ERROR_COLOUR, pen=None
+        )
+        self._add(chart, bars)
+        chart.plot.setLabel("left", f"errors / min ({format_width(width)} buckets)")
+        self._release_lines(chart)
+
+    def _draw_actions(self, buckets: Sequence[Bucket], width: int) -> None:
+        chart = self.charts["actions"]
+        self._reset(chart)
+        minutes = width / 60_000
+        xs = np.array([(b.start_ms + width / 2) / 1000 for b in buckets])
+        base = np.zeros(len(buckets))
+        legend = chart.plot.plotItem.legend or chart.plot.addLegend(offset=(-10, 5))
+        legend.clear()  # named items add themselves to it
+        for kind in ("load", "xhr", "custom"):
+            heights = np.array([b.actions[kind] / minutes for b in buckets])
+            bars = pg.BarGraphItem(
+                x=xs, y0=base.copy(), height=heights, width=width / 1000 * 0.9,
+                brush=TYPE_COLOURS[kind], pen=None,
+                name=TYPE_NAMES[kind],
+            )  # fmt: skip
+            self._add(chart, bars)
+            base = base + heights
+        chart.plot.setLabel("left", f"actions / min ({format_width(width)} buckets)")
+        self._release_lines(chart)
+
+    def _draw_conversion(self, buckets: Sequence[Bucket], width: int) -> None:
+        chart = self.charts["conversion"]
+        self._reset(chart)
+        xs = np.array([(b.start_ms + width / 2) / 1000 for b in buckets])
+        ys = np.array([100 * b.conversions / b.sessions if b.sessions else np.nan for b in buckets])
+        curve = pg.PlotDataItem(
+            xs, ys, pen=pg.mkPen(CONVERSION_COLOUR, width=2), connect="finite",
+            symbol="o", symbolSize=6, symbolBrush=CONVERSION_COLOUR, symbolPen=None,
+        )  # fmt: skip
+        self._add(chart, curve)
+        chart.plot.setLabel("left", f"% of sessions converting ({format_width(width)} buckets)")
+        chart.plot.setYRange(
+            0, max(50.0, float(np.nanmax(ys)) * 1.1 if np.isfinite(ys).any() else 50)
+        )
+        self._release_lines(chart)
+
+    # ---------------------------------------------------------------- range selection
+
+    def _dragged(self, start_s: float, end_s: float, finished: bool) -> None:
+        for chart in self.charts.values():
+            chart.region.setRegion((start_s, end_s))
+            chart.region.show()
+        if finished and end_s > start_s:
+            self.selection.set_range(round(start_s * 1000), round(end_s * 1000), SOURCE)
+
+    def _show_range(self, f: SessionFilter) -> None:
+        for chart in self.charts.values():
+            if f.start_ms is not None and f.end_ms is not None:
+                chart.region.setRegion((f.start_ms / 1000, f.end_ms / 1000))
+                chart.region.show()
+            else:
+                chart.region.hide()
+
+
+def _fmt_score(score: float | None) -> str:
+    return "—" if score is None else f"{score:.2f}"

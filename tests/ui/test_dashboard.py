@@ -1,0 +1,108 @@
+"""The dashboard on the demo archive: the error spike and conversion drop after the release,
+and one selection (a dragged range, the filter bar) narrowing every card, chart and list."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from app.demo.plan import RELEASE_AFTER, RELEASE_AT_MS
+from app.state.selection import Selection
+from app.store.demo import demo_archive_path
+from app.store.open import open_store
+from app.store.store import SessionStore
+from app.ui.dashboard import Dashboard, bucket_width
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Iterator[SessionStore]:
+    store, _ = open_store(demo_archive_path(), tmp_path / "demo.db")
+    with store:
+        yield store
+
+
+@pytest.fixture
+def dashboard(qtbot, demo: SessionStore) -> Dashboard:
+    widget = Dashboard(Selection())
+    qtbot.addWidget(widget)
+    widget.resize(1400, 900)
+    widget.show()
+    widget.set_store(demo)
+    return widget
+
+
+def rate(text: str) -> float:
+    return float(text.rstrip("%"))
+
+
+def test_cards_and_charts_show_the_spike_and_the_drop(dashboard: Dashboard) -> None:
+    assert dashboard.cards["sessions"].value.text() == "300"
+    assert dashboard.cards["sessions"].detail.text() == "150 users"
+    overall = rate(dashboard.cards["conversion"].value.text())
+    assert 20 <= overall <= 30
+    buckets = dashboard.last_buckets
+    before = [b for b in buckets if b.start_ms < RELEASE_AT_MS]
+    after = [b for b in buckets if b.start_ms >= RELEASE_AT_MS]
+    errors_per_hour_before = sum(b.errors for b in before) / len(before)
+    errors_per_hour_after = sum(b.errors for b in after) / len(after)
+    assert errors_per_hour_after > 3 * errors_per_hour_before
+    assert "Excellent" in dashboard.cards["apdex"].value.text() or "Good" in (
+        dashboard.cards["apdex"].value.text()
+    )
+    releases = [version for _at, version in dashboard.releases]
+    assert releases[-1] == RELEASE_AFTER
+
+
+def test_dragging_a_range_on_a_chart_narrows_every_card(dashboard: Dashboard, qtbot) -> None:
+    box = dashboard.charts["errors"].box
+    end = dashboard.store.overview(dashboard.selection.filter).last_ms  # type: ignore[union-attr]
+    with qtbot.waitSignal(dashboard.refreshed):
+        box.range_dragged.emit(RELEASE_AT_MS / 1000, end / 1000 + 1, True)
+    f = dashboard.selection.filter
+    assert f.start_ms == RELEASE_AT_MS
+    sessions_after = int(dashboard.cards["sessions"].value.text())
+    assert 100 <= sessions_after < 300
+    assert rate(dashboard.cards["conversion"].value.text()) < 20
+    assert dashboard.filter_bar.range_label.text().startswith("20 Nov 09:00")
+    assert dashboard.charts["apdex"].region.isVisible()
+    with qtbot.waitSignal(dashboard.refreshed):
+        box.clicked.emit()  # a click clears the range
+    assert dashboard.cards["sessions"].value.text() == "300"
+    assert not dashboard.charts["apdex"].region.isVisible()
+
+
+def test_the_filter_bar_selects_a_release(dashboard: Dashboard, qtbot) -> None:
+    combo = dashboard.filter_bar.combos["release"]
+    with qtbot.waitSignal(dashboard.refreshed):
+        combo.setCurrentIndex(combo.findData("2.4.3"))
+    before = rate(dashboard.cards["conversion"].value.text())
+    with qtbot.waitSignal(dashboard.refreshed):
+        combo.setCurrentIndex(combo.findData(RELEASE_AFTER))
+    after = rate(dashboard.cards["conversion"].value.text())
+    assert before > 27 and after < 20
+    assert dashboard.selection.filter.release == RELEASE_AFTER
+    with qtbot.waitSignal(dashboard.refreshed):
+        dashboard.filter_bar.reset.click()
+    assert combo.currentIndex() == 0
+
+
+def test_bucket_widths_are_round() -> None:
+    assert bucket_width(7 * 86_400_000) == 2 * 3_600_000
+    assert bucket_width(30 * 60_000) == 60_000
+
+
+def test_a_selected_range_filters_the_session_list_too(qtbot, window) -> None:
+    with qtbot.waitSignal(window.store_opened, timeout=60_000):
+        window.open_file(demo_archive_path())
+    assert window.tabs.currentWidget() is window.dashboard
+    assert window.model.rowCount() == 300
+    window.dashboard.charts["apdex"].box.range_dragged.emit(
+        RELEASE_AT_MS / 1000, (RELEASE_AT_MS + 86_400_000) / 1000, True
+    )
+    shown = window.model.rowCount()
+    assert 0 < shown < 300
+    assert shown == int(window.dashboard.cards["sessions"].value.text())
+    window.selection.clear("test")
+    assert window.model.rowCount() == 300
