@@ -139,8 +139,9 @@ class StackFrame:
         where = self.original
         if where is None:
             return f"{self.function or '<anonymous>'} ({self.url}:{self.line}:{self.column})"
-        function = where.name or self.function or "<anonymous>"
-        return f"{function} ({where.source}:{where.line}:{where.column})"
+        # The map's ``name`` here is the identifier at the failing position (a property,
+        # a callee), not the enclosing function: keep the name the engine reported.
+        return f"{self.function or '<anonymous>'} ({where.source}:{where.line}:{where.column})"
 
 
 def parse_stack(stack: str) -> list[StackFrame]:

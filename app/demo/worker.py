@@ -136,13 +136,19 @@ def _record_one(
     outcome = run(browser, plan)
     pauses = browser.finish() + server.warp
     deadline = time.monotonic() + 10
-    while not any(b.get("final") for b in server.collector.batches.get(plan.session_id, [])):
+    while not all_batches_arrived(server.collector.batches.get(plan.session_id, [])):
         if time.monotonic() > deadline:
-            raise RuntimeError("the recorder's last batch never arrived")
+            raise RuntimeError("the recorder's batches did not all arrive")
         browser.spin(10)
     session = assemble(plan, server.collector.take(plan.session_id), pauses)
     session["outcome"] = outcome
     return session
+
+
+def all_batches_arrived(batches: list[dict[str, Any]]) -> bool:
+    """The final batch and every one before it (POSTs may overtake each other)."""
+    final = [b.get("seq", 0) for b in batches if b.get("final")]
+    return bool(final) and {b.get("seq") for b in batches} >= set(range(1, max(final) + 1))
 
 
 def _write(out: Path, plan: SessionPlan, session: dict[str, Any]) -> None:

@@ -293,3 +293,85 @@ def error_groups(
         sparams + eparams,
     ).fetchall()
     return [ErrorGroup(str(r[0]), str(r[1]), str(r[2]), str(r[3]), *map(int, r[4:])) for r in rows]
+
+
+def _group_where(f: SessionFilter, key: str) -> tuple[str, list[Any]]:
+    swhere, sparams = f.sessions_where("s")
+    ewhere, eparams = f.records_where("e")
+    key_sql = f"{_NORMALISED_MESSAGE} || ' @ ' || coalesce({_TOP_FRAME}, '')"
+    return f"{swhere} AND {ewhere} AND {key_sql} = ?", [*sparams, *eparams, key]
+
+
+@dataclass(frozen=True)
+class AffectedSession:
+    session_id: str
+    user_id: str | None
+    first_error_ms: int
+    occurrences: int
+    converted: bool
+    browser: str | None
+
+
+def error_group_sessions(
+    con: duckdb.DuckDBPyConnection, f: SessionFilter, key: str
+) -> list[AffectedSession]:
+    """The sessions in which an error group occurred, first occurrence first."""
+    where, params = _group_where(f, key)
+    rows = con.execute(
+        f"""SELECT e.session_id, any_value(s.user_id), epoch_ms(min(e.ts)), count(*),
+                   EXISTS (SELECT 1 FROM goals g WHERE g.session_id = e.session_id),
+                   any_value(s.browser)
+            FROM errors e JOIN sessions s USING (session_id)
+            WHERE {where} GROUP BY e.session_id ORDER BY min(e.ts), e.session_id""",
+        params,
+    ).fetchall()
+    return [AffectedSession(str(r[0]), r[1], int(r[2]), int(r[3]), bool(r[4]), r[5]) for r in rows]
+
+
+def error_group_breakdown(
+    con: duckdb.DuckDBPyConnection, f: SessionFilter, key: str, dimension: str
+) -> list[tuple[str, int]]:
+    """Occurrences of an error group by ``page``, ``browser`` or the ``action`` it occurred in."""
+    column = {
+        "page": "e.url",
+        "browser": "s.browser",
+        "action": "a.name",
+    }[dimension]
+    where, params = _group_where(f, key)
+    rows = con.execute(
+        f"""SELECT coalesce({column}, '(none)') AS value, count(*) AS n
+            FROM errors e JOIN sessions s USING (session_id)
+            LEFT JOIN actions a ON a.session_id = e.session_id AND a.action_id = e.action_id
+            WHERE {where} GROUP BY value ORDER BY n DESC, value""",
+        params,
+    ).fetchall()
+    return [(str(value), int(n)) for value, n in rows]
+
+
+def distinct_counts(con: duckdb.DuckDBPyConnection, f: SessionFilter) -> dict[str, int]:
+    """How many pages, action names and users the selection monitors."""
+    swhere, sparams = f.sessions_where("s")
+    awhere, aparams = f.records_where("a")
+    row = con.execute(
+        f"""SELECT count(DISTINCT a.url), count(DISTINCT a.name), count(DISTINCT s.user_id)
+            FROM actions a JOIN sessions s USING (session_id) WHERE {swhere} AND {awhere}""",
+        sparams + aparams,
+    ).fetchone()
+    assert row is not None
+    return {"pages": int(row[0]), "actions": int(row[1]), "users": int(row[2])}
+
+
+def users_converting_after(
+    con: duckdb.DuckDBPyConnection, users: Sequence[str], after_ms: Mapping[str, int]
+) -> set[str]:
+    """Users who completed a goal after the given moment (per user)."""
+    if not users:
+        return set()
+    rows = con.execute(
+        """SELECT DISTINCT s.user_id FROM goals g JOIN sessions s USING (session_id)
+           JOIN (SELECT unnest(?::VARCHAR[]) AS user_id, unnest(?::BIGINT[]) AS after) u
+             ON u.user_id = s.user_id
+           WHERE epoch_ms(g.ts) > u.after""",
+        [list(users), [int(after_ms[u]) for u in users]],
+    ).fetchall()
+    return {str(r[0]) for r in rows}

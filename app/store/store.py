@@ -18,7 +18,14 @@ import duckdb
 
 from app.store import metrics
 from app.store.filters import SessionFilter
-from app.store.metrics import ApdexTally, Bucket, ErrorGroup, Overview, Thresholds
+from app.store.metrics import (
+    AffectedSession,
+    ApdexTally,
+    Bucket,
+    ErrorGroup,
+    Overview,
+    Thresholds,
+)
 from app.store.session_detail import SessionDetail, load_session_detail, session_windows
 
 if TYPE_CHECKING:
@@ -183,6 +190,27 @@ class SessionStore:
 
     def error_groups(self, f: SessionFilter, limit: int | None = None) -> list[ErrorGroup]:
         return metrics.error_groups(self._con.cursor(), f, limit)
+
+    def error_group_sessions(self, f: SessionFilter, key: str) -> list[AffectedSession]:
+        return metrics.error_group_sessions(self._con.cursor(), f, key)
+
+    def error_group_breakdown(
+        self, f: SessionFilter, key: str, dimension: str
+    ) -> list[tuple[str, int]]:
+        return metrics.error_group_breakdown(self._con.cursor(), f, key, dimension)
+
+    def distinct_counts(self, f: SessionFilter) -> dict[str, int]:
+        return metrics.distinct_counts(self._con.cursor(), f)
+
+    def users_converting_after(self, after_ms: Mapping[str, int]) -> set[str]:
+        return metrics.users_converting_after(self._con.cursor(), list(after_ms), after_ms)
+
+    def source_maps(self) -> list[tuple[str, str]]:
+        """(script URL, source map text) carried by the archive."""
+        return [
+            (str(url), str(text))
+            for url, text in self._con.execute("SELECT source_url, map FROM source_maps").fetchall()
+        ]
 
     def query(self, sql: str) -> QueryResult:
         """Run a read-only query typed by the user."""

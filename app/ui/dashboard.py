@@ -5,8 +5,9 @@ JavaScript errors, conversion. Charts over time (UTC): Apdex, JavaScript errors 
 user actions per minute stacked by Load / XHR / Custom, conversion rate; releases of the
 manifest are marked on every chart.
 
-It observes the shared :class:`~app.state.selection.Selection` and asks the store; dragging
-across any chart selects that time range for every view (a click clears it). Aggregates come
+It observes the shared :class:`~app.state.selection.Selection` (the window's filter bar
+writes to it too) and asks the store; dragging across any chart selects that time range for
+every view (a click clears it). Aggregates come
 from the store in one query each; definitions (Apdex, bands) from ``app.analysis``.
 """
 
@@ -28,7 +29,6 @@ from app.state.selection import Selection
 from app.store.filters import SessionFilter
 from app.store.metrics import Bucket
 from app.store.store import SessionStore
-from app.ui.filter_bar import FilterBar
 
 SOURCE = "dashboard"
 TYPE_NAMES = {"load": "Load", "xhr": "XHR", "custom": "Custom"}
@@ -150,7 +150,6 @@ class Dashboard(QWidget):
         self.goals: list[dict[str, Any]] = []
         self.releases: list[tuple[int, str]] = []
         self.last_buckets: list[Bucket] = []
-        self.filter_bar = FilterBar(selection)
 
         self.cards = {
             "apdex": Card("Apdex"),
@@ -180,7 +179,6 @@ class Dashboard(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.setSpacing(10)
-        layout.addWidget(self.filter_bar)
         layout.addLayout(cards)
         layout.addLayout(grid, 1)
         selection.changed.connect(self._selection_changed)
@@ -224,7 +222,6 @@ class Dashboard(QWidget):
                 self.releases.append((ms_from_iso(str(release["at"])), str(release["version"])))
             except (KeyError, TypeError, ValueError):
                 continue
-        self.filter_bar.set_values(store.attribute_values() if store else {})
         self.refresh()
 
     def _selection_changed(self, _f: SessionFilter, _source: str) -> None:

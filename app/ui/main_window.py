@@ -52,7 +52,10 @@ from app.state.selection import Selection
 from app.store.filters import SessionFilter
 from app.store.store import SessionStore
 from app.ui.dashboard import Dashboard
+from app.ui.errors_view import ErrorsScreen
+from app.ui.filter_bar import FilterBar
 from app.ui.ingest_worker import IngestRun, IngestWorker, OpenedArchive
+from app.ui.problems_view import ProblemsScreen
 from app.ui.session_table import SessionTableModel, SessionTableView
 from app.ui.settings import APP_NAME, app_settings
 
@@ -269,7 +272,16 @@ class MainWindow(QMainWindow):
         self.dashboard = Dashboard(self.selection)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
+        self.problems_screen = ProblemsScreen(self.selection)
+        self.errors_screen = ErrorsScreen(self.selection)
+        self.problems_screen.error_requested.connect(lambda key: self.show_error_group(key))
+        self.problems_screen.users_requested.connect(
+            lambda key: self.show_error_group(key, users=True)
+        )
+        self.errors_screen.replay_requested.connect(self.replay_session)
         self.tabs.addTab(self.dashboard, "Dashboard")
+        self.tabs.addTab(self.problems_screen, "Problems")
+        self.tabs.addTab(self.errors_screen, "Errors")
         self.tabs.addTab(table_page, "Sessions")
         self.replay_screen: ReplayScreen | None = None  # made on first use: it starts Chromium
         self.table.doubleClicked.connect(self._replay_row)
@@ -281,6 +293,9 @@ class MainWindow(QMainWindow):
         archive_layout.setContentsMargins(0, 0, 0, 0)
         archive_layout.setSpacing(0)
         archive_layout.addWidget(self.banner)
+        self.filter_bar = FilterBar(self.selection)  # narrows every investigation view
+        self.filter_bar.setContentsMargins(8, 6, 8, 2)
+        archive_layout.addWidget(self.filter_bar)
         archive_layout.addWidget(self.tabs, 1)
 
         self.pages = QStackedWidget(self)
@@ -305,8 +320,14 @@ class MainWindow(QMainWindow):
         if index.isValid():
             self.replay_session(self.model.summary(index.row()).session_id)
 
-    def replay_session(self, session_id: str) -> bool:
-        """Open the replay screen on a session of the open archive."""
+    def show_error_group(self, key: str, *, users: bool = False) -> None:
+        """The Errors screen on one error group: its details, or the users it impacted."""
+        self.tabs.setCurrentWidget(self.errors_screen)
+        self.errors_screen.select_group(key)
+        self.errors_screen.lower.setCurrentIndex(1 if users else 0)
+
+    def replay_session(self, session_id: str, at_ms: int | None = None) -> bool:
+        """Open the replay screen on a session of the open archive (at ``at_ms`` if given)."""
         if self.store is None:
             return False
         if self.replay_screen is None:
@@ -317,6 +338,8 @@ class MainWindow(QMainWindow):
         if not self.replay_screen.open_session(self.store, session_id):
             self.show_error("Cannot replay", f"Session {session_id} is not in this archive.")
             return False
+        if at_ms is not None:  # the player seeks to the cursor once the session has loaded
+            self.replay_screen.cursor.set_time(int(at_ms), "investigation")
         self.tabs.setCurrentWidget(self.replay_screen)
         self.replay_screen.view.setFocus()
         return True
@@ -437,7 +460,10 @@ class MainWindow(QMainWindow):
         self.last_error = None
         self.model.set_sessions(opened.sessions)
         self.selection.clear("open")
+        self.filter_bar.set_values(self.store.attribute_values())
         self.dashboard.set_store(self.store)
+        self.problems_screen.set_store(self.store)
+        self.errors_screen.set_store(self.store)
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.pages.setCurrentIndex(1)
         self.tabs.setCurrentWidget(self.dashboard)  # step 1 of an investigation

@@ -1,0 +1,367 @@
+"""JavaScript errors — the tutorial's steps 3 to 5.
+
+Top: errors and user actions on one timeline (shared time axis). Middle: the Top-10 table
+(occurrences, users, sessions, first and last seen, flags — their definitions in the
+tooltips, see :mod:`app.analysis.errors`). Below, for the selected error: its details
+(message, pages, browsers, the stack trace resolved through the archive's source maps, the
+user action it occurred in) and the impacted users — searchable, sortable — with their
+sessions and a Replay button that opens a session a moment before the error.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.analysis.apdex import ApdexThresholds
+from app.analysis.errors import FLAG_DEFINITIONS, RankedError, top_errors
+from app.analysis.sourcemaps import SourceMap, SourceMapError, resolve_stack
+from app.state.selection import Selection
+from app.store.filters import SessionFilter
+from app.store.metrics import AffectedSession
+from app.store.store import SessionStore
+from app.ui.dashboard import ERROR_COLOUR, TYPE_COLOURS, bucket_width
+from app.ui.rich_text import escape
+
+REPLAY_LEAD_MS = 3_000
+"""The replay opens this long before the error: the user's last steps are on screen."""
+TOP_COLUMNS = ["JavaScript error", "Occurrences", "Users", "Sessions", "First seen", "Last seen",
+               "Flags"]  # fmt: skip
+
+
+def when(ms: int) -> str:
+    return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+class SortableItem(QTableWidgetItem):
+    """A cell that sorts by a value of its own (numbers as numbers)."""
+
+    def __init__(self, text: str, key: object) -> None:
+        super().__init__(text)
+        self.key = key
+
+    def __lt__(self, other: QTableWidgetItem) -> bool:
+        if isinstance(other, SortableItem):
+            return self.key < other.key  # type: ignore[operator]
+        return super().__lt__(other)
+
+
+def _table(columns: list[str]) -> QTableWidget:
+    table = QTableWidget(0, len(columns))
+    table.setHorizontalHeaderLabels(columns)
+    table.verticalHeader().hide()
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setAlternatingRowColors(True)
+    return table
+
+
+class ErrorsScreen(QWidget):
+    replay_requested = Signal(str, "qint64")
+    """(session id, epoch ms to open at)"""
+
+    def __init__(self, selection: Selection, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.selection = selection
+        self.store: SessionStore | None = None
+        self.ranked: list[RankedError] = []
+        self.affected: list[AffectedSession] = []
+        self._maps: dict[str, SourceMap] = {}
+
+        self.actions_plot = self._plot("User actions / min")
+        self.errors_plot = self._plot("JavaScript errors / min")
+        self.errors_plot.setXLink(self.actions_plot)
+        self.actions_plot.getAxis("bottom").setStyle(showValues=False)
+        self.actions_plot.setLabel("bottom", "")
+
+        self.top = _table(TOP_COLUMNS)
+        header = self.top.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for c in range(1, len(TOP_COLUMNS)):
+            header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+        flags_tip = "\n".join(f"{name}: {text}" for name, text in FLAG_DEFINITIONS.items())
+        self.top.horizontalHeaderItem(len(TOP_COLUMNS) - 1).setToolTip(flags_tip)
+        self.top.horizontalHeaderItem(0).setToolTip(
+            "Errors are grouped by their message (numbers and URLs aside) and top stack frame"
+        )
+        self.top.itemSelectionChanged.connect(self._selected)
+
+        self.details = QLabel()
+        self.details.setWordWrap(True)
+        self.details.setTextFormat(Qt.TextFormat.RichText)
+        self.details.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.stack = QPlainTextEdit()
+        self.stack.setReadOnly(True)
+        self.stack.setFont(QFont("monospace"))
+        self.stack.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        details_page = QWidget()
+        dl = QVBoxLayout(details_page)
+        dl.addWidget(self.details)
+        dl.addWidget(QLabel("<b>Stack trace</b> (resolved through the archive's source maps)"))
+        dl.addWidget(self.stack, 1)
+
+        self.user_search = QLineEdit()
+        self.user_search.setPlaceholderText("Find a user…")
+        self.user_search.setClearButtonEnabled(True)
+        self.user_search.textChanged.connect(self._filter_users)
+        self.users = _table(["User", "Sessions", "First error (UTC)", "Converted"])
+        self.users.setSortingEnabled(True)
+        self.users.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.users.itemSelectionChanged.connect(self._user_selected)
+        self.sessions = _table(["Session", "First error (UTC)", "Errors", "Browser"])
+        self.sessions.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.sessions.doubleClicked.connect(lambda _i: self._replay())
+        self.replay_button = QPushButton("Replay session at the error")
+        self.replay_button.setEnabled(False)
+        self.replay_button.clicked.connect(self._replay)
+        self.sessions.itemSelectionChanged.connect(
+            lambda: self.replay_button.setEnabled(bool(self.sessions.selectedItems()))
+        )
+        users_page = QWidget()
+        ul = QHBoxLayout(users_page)
+        left = QVBoxLayout()
+        left.addWidget(self.user_search)
+        left.addWidget(self.users, 1)
+        right = QVBoxLayout()
+        right.addWidget(QLabel("Sessions of the selected user with this error"))
+        right.addWidget(self.sessions, 1)
+        right.addWidget(self.replay_button, 0, Qt.AlignmentFlag.AlignRight)
+        ul.addLayout(left, 3)
+        ul.addLayout(right, 2)
+
+        self.lower = QTabWidget()
+        self.lower.addTab(details_page, "Error details")
+        self.lower.addTab(users_page, "Impacted users")
+
+        charts = QWidget()
+        cl = QVBoxLayout(charts)
+        cl.setContentsMargins(0, 0, 0, 0)
+        cl.setSpacing(0)
+        cl.addWidget(self.actions_plot)
+        cl.addWidget(self.errors_plot)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(charts)
+        splitter.addWidget(self.top)
+        splitter.addWidget(self.lower)
+        splitter.setSizes([260, 260, 420])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.addWidget(QLabel("<b>JavaScript errors versus user actions</b> · Top 10 errors"))
+        layout.addWidget(splitter, 1)
+        selection.changed.connect(lambda _f, _s: self.refresh())
+
+    @staticmethod
+    def _plot(unit: str) -> pg.PlotWidget:
+        plot = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem(utcOffset=0)})
+        plot.setBackground("w")
+        plot.setMouseEnabled(x=True, y=False)
+        plot.showGrid(x=True, y=True, alpha=0.15)
+        for axis in ("left", "bottom"):
+            plot.getAxis(axis).setPen("#adb5bd")
+            plot.getAxis(axis).setTextPen("#495057")
+            plot.getAxis(axis).enableAutoSIPrefix(False)
+        plot.getAxis("left").setWidth(60)
+        plot.setLabel("left", unit, color="#495057")
+        plot.setLabel("bottom", "time (UTC)", color="#495057")
+        plot.setMinimumHeight(110)
+        return plot
+
+    # ---------------------------------------------------------------- data
+
+    def set_store(self, store: SessionStore | None) -> None:
+        self.store = store
+        self._maps = {}
+        for url, text in store.source_maps() if store else []:
+            try:
+                self._maps[url] = SourceMap(text)
+            except SourceMapError:
+                continue  # an unusable map leaves its frames minified
+        self.refresh()
+
+    def refresh(self) -> None:
+        store = self.store
+        if store is None:
+            return
+        f = self.selection.filter
+        self._draw(store, f)
+        self.ranked = top_errors(store, f)
+        self.top.setSortingEnabled(False)
+        self.top.setRowCount(len(self.ranked))
+        for row, ranked in enumerate(self.ranked):
+            g = ranked.group
+            cells = [
+                SortableItem(g.message, g.message),
+                SortableItem(f"{g.occurrences:,}", g.occurrences),
+                SortableItem(f"{g.users:,}", g.users),
+                SortableItem(f"{g.sessions:,}", g.sessions),
+                SortableItem(when(g.first_ms), g.first_ms),
+                SortableItem(when(g.last_ms), g.last_ms),
+                SortableItem(", ".join(ranked.flags), ", ".join(ranked.flags)),
+            ]
+            cells[0].setToolTip(g.message)
+            cells[-1].setToolTip(
+                "\n".join(f"{n}: {FLAG_DEFINITIONS[n]}" for n in ranked.flags) or "no flag"
+            )
+            if ranked.flags:
+                cells[-1].setForeground(Qt.GlobalColor.darkRed)
+            for col, cell in enumerate(cells):
+                if col:
+                    cell.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                cell.setData(Qt.ItemDataRole.UserRole, g.key)
+                self.top.setItem(row, col, cell)
+        if self.ranked:
+            self.top.selectRow(0)
+        else:
+            self.details.setText("No JavaScript error in the selection.")
+            self.stack.clear()
+            self.users.setRowCount(0)
+            self.sessions.setRowCount(0)
+
+    def _draw(self, store: SessionStore, f: SessionFilter) -> None:
+        everything = store.overview(SessionFilter())
+        first = f.start_ms if f.start_ms is not None else everything.first_ms
+        last = f.end_ms if f.end_ms is not None else everything.last_ms
+        if first is None or last is None:
+            return
+        width = bucket_width(max(1, last - first))
+        buckets = store.timeseries(f, width, ApdexThresholds().by_type)
+        minutes = width / 60_000
+        xs = np.array([(b.start_ms + width / 2) / 1000 for b in buckets])
+        self.actions_plot.clear()
+        self.errors_plot.clear()
+        actions = np.array([sum(b.actions.values()) / minutes for b in buckets])
+        self.actions_plot.plot(xs, actions, pen=pg.mkPen(TYPE_COLOURS["xhr"], width=2))
+        errors = [b.errors / minutes for b in buckets]
+        self.errors_plot.addItem(
+            pg.BarGraphItem(
+                x=xs, height=errors, width=width / 1000 * 0.9, brush=ERROR_COLOUR, pen=None
+            )
+        )
+        self.errors_plot.setXRange(first / 1000, last / 1000, padding=0.01)
+
+    # ---------------------------------------------------------------- selection
+
+    def select_group(self, key: str) -> bool:
+        for row in range(self.top.rowCount()):
+            item = self.top.item(row, 0)
+            if item is not None and item.data(Qt.ItemDataRole.UserRole) == key:
+                self.top.selectRow(row)
+                return True
+        return False
+
+    @property
+    def current(self) -> RankedError | None:
+        items = self.top.selectedItems()
+        if not items:
+            return None
+        key = items[0].data(Qt.ItemDataRole.UserRole)
+        return next((r for r in self.ranked if r.group.key == key), None)
+
+    def _selected(self) -> None:
+        ranked, store = self.current, self.store
+        if ranked is None or store is None:
+            return
+        g, f = ranked.group, self.selection.filter
+        pages = store.error_group_breakdown(f, g.key, "page")
+        browsers = store.error_group_breakdown(f, g.key, "browser")
+        actions = store.error_group_breakdown(f, g.key, "action")
+        cause, cause_n = actions[0] if actions else ("unknown", 0)
+        self.details.setText(
+            f"<h3 style='margin:0'>{escape(g.message)}</h3>"
+            f"<p><b>Caused by the user action</b> <code style='font-size:large'>"
+            f"{escape(cause)}</code> ({cause_n} of {g.occurrences} occurrences)</p>"
+            f"<p><b>Pages:</b> {_counts(pages)}<br><b>Browsers:</b> {_counts(browsers)}<br>"
+            f"<b>Top frame:</b> {escape(g.top_frame or 'none')}</p>"
+        )
+        frames = resolve_stack(g.stack, self._maps)
+        lines = [g.stack.splitlines()[0] if g.stack else g.message]
+        for frame in frames:
+            lines.append(f"    at {frame.describe()}")
+            if frame.original and frame.original.code:
+                lines.append(f"         {frame.original.code.strip()}")
+        self.stack.setPlainText("\n".join(lines))
+        self.affected = store.error_group_sessions(f, g.key)
+        self._fill_users()
+
+    def _fill_users(self) -> None:
+        by_user: dict[str, list[AffectedSession]] = {}
+        for session in self.affected:
+            by_user.setdefault(session.user_id or "(anonymous)", []).append(session)
+        self.users.setSortingEnabled(False)
+        self.users.setRowCount(len(by_user))
+        for row, (user, sessions) in enumerate(by_user.items()):
+            first = min(s.first_error_ms for s in sessions)
+            converted = any(s.converted for s in sessions)
+            cells = [
+                SortableItem(user, user.lower()),
+                SortableItem(str(len(sessions)), len(sessions)),
+                SortableItem(when(first), first),
+                SortableItem("yes" if converted else "no", converted),
+            ]
+            for col, cell in enumerate(cells):
+                cell.setData(Qt.ItemDataRole.UserRole, user)
+                self.users.setItem(row, col, cell)
+        self.users.setSortingEnabled(True)
+        self._filter_users(self.user_search.text())
+        self.sessions.setRowCount(0)
+        self.replay_button.setEnabled(False)
+
+    def _filter_users(self, text: str) -> None:
+        needle = text.strip().lower()
+        for row in range(self.users.rowCount()):
+            item = self.users.item(row, 0)
+            self.users.setRowHidden(row, bool(needle) and needle not in item.text().lower())
+
+    def select_user(self, user_id: str) -> bool:
+        for row in range(self.users.rowCount()):
+            if self.users.item(row, 0).text() == user_id:
+                self.users.selectRow(row)
+                return True
+        return False
+
+    def _user_selected(self) -> None:
+        items = self.users.selectedItems()
+        if not items:
+            return
+        user = items[0].data(Qt.ItemDataRole.UserRole)
+        mine = [s for s in self.affected if (s.user_id or "(anonymous)") == user]
+        self.sessions.setRowCount(len(mine))
+        for row, s in enumerate(mine):
+            cells = [s.session_id, when(s.first_error_ms), str(s.occurrences), s.browser or ""]
+            for col, text in enumerate(cells):
+                cell = QTableWidgetItem(text)
+                cell.setData(Qt.ItemDataRole.UserRole, (s.session_id, s.first_error_ms))
+                self.sessions.setItem(row, col, cell)
+        if mine:
+            self.sessions.selectRow(0)
+
+    def _replay(self) -> None:
+        items = self.sessions.selectedItems()
+        if items:
+            session_id, at = items[0].data(Qt.ItemDataRole.UserRole)
+            self.replay_requested.emit(session_id, int(at) - REPLAY_LEAD_MS)
+
+
+def _counts(pairs: list[tuple[str, int]]) -> str:
+    return ", ".join(f"{escape(v)} ({n})" for v, n in pairs[:6]) or "–"

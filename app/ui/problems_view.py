@@ -1,0 +1,174 @@
+"""Problems — the tutorial's step 2: what went wrong, since when, and what it cost.
+
+Left, the problems of the selection (see :mod:`app.analysis.problems` for the
+definitions); right, the selected one: kinds, status, time span, root-cause candidate,
+business impact (users, sessions, conversions lost), the affected / recovered / monitored
+table, and the pages and user actions it touched. Buttons lead to the error's analysis and
+to the impacted users; the screen only emits requests, the window routes them.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.analysis.problems import Problem, detect_problems
+from app.state.selection import Selection
+from app.store.store import SessionStore
+from app.ui.rich_text import escape
+
+OPEN_COLOUR = "#c92a2a"
+CLOSED_COLOUR = "#2b8a3e"
+
+
+def when(ms: int) -> str:
+    return datetime.fromtimestamp(ms / 1000, UTC).strftime("%d %b %H:%M UTC")
+
+
+class ProblemsScreen(QWidget):
+    error_requested = Signal(str)
+    """(error group key) — show this error's analysis"""
+    users_requested = Signal(str)
+    """(error group key) — show the users this error impacted"""
+
+    def __init__(self, selection: Selection, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.selection = selection
+        self.store: SessionStore | None = None
+        self.problems: list[Problem] = []
+
+        self.list = QListWidget()
+        self.list.setWordWrap(True)
+        self.list.setSpacing(2)
+        self.list.currentRowChanged.connect(self._show)
+        self.heading = QLabel()
+        self.heading.setWordWrap(True)
+        self.heading.setTextFormat(Qt.TextFormat.RichText)
+        self.heading.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status_table = QTableWidget(0, 4)
+        self.status_table.setHorizontalHeaderLabels(["Items", "Affected", "Recovered", "Monitored"])
+        self.status_table.verticalHeader().hide()
+        self.status_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.status_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.status_table.setMaximumHeight(130)
+        self.touched = QLabel()
+        self.touched.setWordWrap(True)
+        self.touched.setTextFormat(Qt.TextFormat.RichText)
+        self.touched.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.error_button = QPushButton("Analyse the error…")
+        self.users_button = QPushButton("Impacted users…")
+        self.error_button.clicked.connect(self._request_error)
+        self.users_button.clicked.connect(self._request_users)
+        self.empty = QLabel("No problem found in the selection.")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+        details = QWidget()
+        dl = QVBoxLayout(details)
+        dl.addWidget(self.heading)
+        dl.addWidget(QLabel("<b>Affected items</b>"))
+        dl.addWidget(self.status_table)
+        dl.addWidget(self.touched, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.error_button)
+        buttons.addWidget(self.users_button)
+        buttons.addStretch(1)
+        dl.addLayout(buttons)
+        self.details = details
+
+        splitter = QSplitter()
+        splitter.addWidget(self.list)
+        splitter.addWidget(details)
+        splitter.setSizes([420, 900])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.addWidget(self.empty)
+        layout.addWidget(splitter, 1)
+        self.splitter = splitter
+        selection.changed.connect(lambda _f, _s: self.refresh())
+
+    def set_store(self, store: SessionStore | None) -> None:
+        self.store = store
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.problems = detect_problems(self.store, self.selection.filter) if self.store else []
+        self.list.blockSignals(True)
+        self.list.clear()
+        for problem in self.problems:
+            state = "OPEN" if problem.is_open else "closed"
+            item = QListWidgetItem(
+                f"{state} · {problem.title}\n{', '.join(problem.kinds)}\n"
+                f"{problem.users_affected} users affected · since {when(problem.start_ms)}"
+            )
+            item.setForeground(
+                Qt.GlobalColor.darkRed if problem.is_open else Qt.GlobalColor.darkGreen
+            )
+            self.list.addItem(item)
+        self.list.blockSignals(False)
+        self.empty.setVisible(not self.problems)
+        self.splitter.setVisible(bool(self.problems))
+        if self.problems:
+            self.list.setCurrentRow(0)
+            self._show(0)
+
+    @property
+    def current(self) -> Problem | None:
+        row = self.list.currentRow()
+        return self.problems[row] if 0 <= row < len(self.problems) else None
+
+    def _show(self, row: int) -> None:
+        if not 0 <= row < len(self.problems):
+            return
+        p = self.problems[row]
+        colour = OPEN_COLOUR if p.is_open else CLOSED_COLOUR
+        state = "Open" if p.is_open else "Closed"
+        self.heading.setText(
+            f"<h2 style='margin:0'>{escape(p.title)}</h2>"
+            f"<p><span style='color:{colour}; font-weight:bold'>{state}</span> · "
+            f"{escape(', '.join(p.kinds))}<br>"
+            f"{when(p.start_ms)} – {when(p.end_ms)}</p>"
+            f"<p><b>Root cause candidate:</b> {escape(p.root_cause)}</p>"
+            f"<p style='font-size:large'><b>Business impact:</b> "
+            f"<span style='color:{OPEN_COLOUR}'><b>{p.users_affected}</b> users</span> · "
+            f"<b>{len(p.sessions)}</b> sessions · "
+            f"<b>{p.conversions_lost:.0f}</b> conversions lost</p>"
+        )
+        self.status_table.setRowCount(len(p.status))
+        for r, row_data in enumerate(p.status):
+            values = [row_data.item, row_data.affected, row_data.recovered, row_data.monitored]
+            for c, value in enumerate(values):
+                cell = QTableWidgetItem("–" if value is None else str(value))
+                if c:
+                    cell.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                self.status_table.setItem(r, c, cell)
+        pages = "".join(f"<li>{escape(u)} ({n})</li>" for u, n in p.pages[:8])
+        actions = "".join(f"<li>{escape(a)} ({n})</li>" for a, n in p.actions[:8])
+        self.touched.setText(
+            f"<b>Affected pages</b><ul>{pages or '<li>–</li>'}</ul>"
+            f"<b>Affected user actions</b><ul>{actions or '<li>–</li>'}</ul>"
+        )
+        self.error_button.setEnabled(p.error_key is not None)
+        self.users_button.setEnabled(p.error_key is not None)
+
+    def _request_error(self) -> None:
+        if self.current and self.current.error_key:
+            self.error_requested.emit(self.current.error_key)
+
+    def _request_users(self) -> None:
+        if self.current and self.current.error_key:
+            self.users_requested.emit(self.current.error_key)
