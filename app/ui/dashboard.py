@@ -27,7 +27,7 @@ from app.analysis.apdex import ApdexThresholds, apdex_band, apdex_score, overall
 from app.archive.model import ms_from_iso
 from app.state.selection import Selection
 from app.store.filters import SessionFilter
-from app.store.metrics import Bucket
+from app.store.metrics import Bucket, Overview
 from app.store.store import SessionStore
 
 SOURCE = "dashboard"
@@ -69,6 +69,13 @@ def per_minute_label(width_ms: int) -> str:
 def format_width(width_ms: int) -> str:
     minutes = width_ms // 60_000
     return f"{minutes} min" if minutes < 60 else f"{minutes // 60} h"
+
+
+def shown_span(everything: Overview, f: SessionFilter) -> tuple[int, int] | None:
+    """The time the charts cover: the selected range, else the whole archive."""
+    first = f.start_ms if f.start_ms is not None else everything.first_ms
+    last = f.end_ms if f.end_ms is not None else everything.last_ms
+    return None if first is None or last is None else (first, last)
 
 
 class Card(QFrame):
@@ -235,10 +242,10 @@ class Dashboard(QWidget):
         thresholds = self.thresholds.by_type
         everything = store.overview(SessionFilter())
         shown = store.overview(f)
-        first = f.start_ms if f.start_ms is not None else everything.first_ms
-        last = f.end_ms if f.end_ms is not None else everything.last_ms
-        if first is None or last is None:
+        span_shown = shown_span(everything, f)
+        if span_shown is None:
             return
+        first, last = span_shown
         span = max(1, last - first)
         width = bucket_width(span)
         buckets = store.timeseries(f, width, thresholds)

@@ -39,7 +39,7 @@ from app.state.selection import Selection
 from app.store.filters import SessionFilter
 from app.store.metrics import AffectedSession
 from app.store.store import SessionStore
-from app.ui.dashboard import ERROR_COLOUR, TYPE_COLOURS, bucket_width
+from app.ui.dashboard import ERROR_COLOUR, TYPE_COLOURS, bucket_width, shown_span
 from app.ui.rich_text import escape
 
 REPLAY_LEAD_MS = 3_000
@@ -239,11 +239,10 @@ class ErrorsScreen(QWidget):
             self.sessions.setRowCount(0)
 
     def _draw(self, store: SessionStore, f: SessionFilter) -> None:
-        everything = store.overview(SessionFilter())
-        first = f.start_ms if f.start_ms is not None else everything.first_ms
-        last = f.end_ms if f.end_ms is not None else everything.last_ms
-        if first is None or last is None:
+        span = shown_span(store.overview(SessionFilter()), f)
+        if span is None:
             return
+        first, last = span
         width = bucket_width(max(1, last - first))
         buckets = store.timeseries(f, width, ApdexThresholds().by_type)
         minutes = width / 60_000
