@@ -58,6 +58,7 @@ from app.ui.ingest_worker import IngestRun, IngestWorker, OpenedArchive
 from app.ui.problems_view import ProblemsScreen
 from app.ui.session_table import SessionTableModel, SessionTableView
 from app.ui.settings import APP_NAME, app_settings
+from app.ui.sql_view import SqlScreen
 
 if TYPE_CHECKING:
     from app.ui.replay_screen import ReplayScreen
@@ -283,6 +284,8 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.problems_screen, "Problems")
         self.tabs.addTab(self.errors_screen, "Errors")
         self.tabs.addTab(table_page, "Sessions")
+        self.sql_screen = SqlScreen()
+        self.tabs.addTab(self.sql_screen, "SQL")
         self.replay_screen: ReplayScreen | None = None  # made on first use: it starts Chromium
         self.table.doubleClicked.connect(self._replay_row)
         self.table.activated.connect(self._replay_row)
@@ -464,6 +467,7 @@ class MainWindow(QMainWindow):
         self.dashboard.set_store(self.store)
         self.problems_screen.set_store(self.store)
         self.errors_screen.set_store(self.store)
+        self.sql_screen.set_store(self.store)
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.pages.setCurrentIndex(1)
         self.tabs.setCurrentWidget(self.dashboard)  # step 1 of an investigation
