@@ -115,12 +115,19 @@ class ShopBrowser:
         scripts.insert(script)
 
     def finish(self) -> list[tuple[float, float]]:
-        """Stop the recorder (its last batch goes to the sink) and return the pauses."""
+        """Stop the recorder (its last batch goes to the sink) and return the pauses.
+
+        The page stays open: leaving it now could cancel the recorder's last POSTs, so
+        call :meth:`leave` once the collector has them all.
+        """
         self._harvest_warp()
         self.evaluate("window.ReplayRecorder && window.ReplayRecorder.stop(); true")
+        return sorted(self.pauses)
+
+    def leave(self) -> None:
+        """Close the visit's page (the user is gone)."""
         self.page.setUrl(QUrl("about:blank"))
         self._wait_for(lambda: self.page.url().toString() == "about:blank", "about:blank")
-        return sorted(self.pauses)
 
     # ------------------------------------------------------------------ time
 

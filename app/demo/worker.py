@@ -136,10 +136,13 @@ def _record_one(
     outcome = run(browser, plan)
     pauses = browser.finish() + server.warp
     deadline = time.monotonic() + 10
-    while not all_batches_arrived(server.collector.batches.get(plan.session_id, [])):
-        if time.monotonic() > deadline:
-            raise RuntimeError("the recorder's batches did not all arrive")
-        browser.spin(10)
+    try:
+        while not all_batches_arrived(server.collector.batches.get(plan.session_id, [])):
+            if time.monotonic() > deadline:
+                raise RuntimeError("the recorder's batches did not all arrive")
+            browser.spin(10)
+    finally:
+        browser.leave()
     session = assemble(plan, server.collector.take(plan.session_id), pauses)
     session["outcome"] = outcome
     return session

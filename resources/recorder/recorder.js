@@ -30,6 +30,7 @@
   var MAX_ACTION_MS = 180000;
   var MAX_NAME = 60;
   var BEACON_LIMIT = 60000;
+  var SEND_ATTEMPTS = 4;
   var NAME_ATTRIBUTES = ['aria-label', 'title', 'alt', 'placeholder', 'name', 'id'];
   var INTERACTIVE_TAGS = {a: 1, button: 1, select: 1, textarea: 1, input: 1, label: 1, summary: 1, option: 1};
   var INTERACTIVE_ROLES = {button: 1, link: 1, checkbox: 1, radio: 1, menuitem: 1, tab: 1, option: 1, switch: 1, combobox: 1};
@@ -639,9 +640,22 @@
           navigator.sendBeacon(sink, new Blob([body], {type: 'application/json'}))) {
         return;
       }
-      nativeFetch.call(global, sink, {method: 'POST', body: body, keepalive: unloading && body.length <= BEACON_LIMIT,
-                                     headers: {'Content-Type': 'application/json'}}).catch(function () {});
+      post(sink, body, unloading && body.length <= BEACON_LIMIT, 1);
     });
+  }
+
+  function post(url, body, keepalive, attempt) {
+    // A collector that is busy or briefly unreachable must not cost the session its data:
+    // failed POSTs are retried a few times with a growing delay (independent of the
+    // recorder's state, so a batch sent by stop() is retried too).
+    nativeFetch.call(global, url, {method: 'POST', body: body, keepalive: keepalive,
+                                   headers: {'Content-Type': 'application/json'}})
+      .then(function (response) { if (!response.ok) throw new Error('HTTP ' + response.status); })
+      .catch(function () {
+        if (attempt < SEND_ATTEMPTS) {
+          setTimeout(function () { post(url, body, false, attempt + 1); }, 400 * attempt);
+        }
+      });
   }
 
   function flush(final, unloading) {

@@ -44,16 +44,19 @@ class RecordedPage:
         self.view.resize(900, 600)
         self.view.show()
 
-    def load(self, body: str, options: dict[str, Any] | None = None, head: str = "") -> None:
-        """Show ``body`` with the recorder started by ``options`` (sink: a callback)."""
-        start = {"flushIntervalMs": 100_000, **(options or {})}
+    def install(self, options: dict[str, Any]) -> None:
+        """Start the recorder with ``options`` in every page this view loads from now on.
+
+        Without a ``sink`` option the batches are kept in ``window.__batches``.
+        """
+        start = {"flushIntervalMs": 100_000, **options}
         boot = (
             vendor_path("rrweb.umd.min.js").read_text(encoding="utf-8")
             + ";\n"
             + resource_path("recorder", "recorder.js").read_text(encoding="utf-8")
             + ";\nwindow.__batches = [];\n"
             + f"var __options = {json.dumps(start)};\n"
-            + "__options.sink = function (b) { window.__batches.push(b); };\n"
+            + "if (!__options.sink) __options.sink = function (b) { window.__batches.push(b); };\n"
             + "window.ReplayRecorder.start(__options);\n"
         )
         script = QWebEngineScript()
@@ -63,6 +66,10 @@ class RecordedPage:
         script.setWorldId(QWebEngineScript.ScriptWorldId.MainWorld)
         self.profile.scripts().clear()
         self.profile.scripts().insert(script)
+
+    def load(self, body: str, options: dict[str, Any] | None = None, head: str = "") -> None:
+        """Show ``body`` with the recorder started by ``options`` (sink: a callback)."""
+        self.install(options or {})
         html = f"<!doctype html><html><head>{head}</head><body>{body}</body></html>"
         with self.qtbot.waitSignal(self.page.loadFinished, timeout=TIMEOUT_MS):
             self.page.setHtml(html, QUrl(BASE_URL))

@@ -205,3 +205,58 @@ def test_identify_goals_and_the_load_action(recorded_page: RecordedPage) -> None
     events = [e for b in batches for e in b["events"]]
     assert any(e["type"] == 5 and e["data"]["tag"] == "identify" for e in events)
     assert {v["name"] for v in rum if v["kind"] == "vital"} >= {"CLS"}
+
+
+def test_a_batch_the_collector_refuses_is_sent_again(qtbot, tmp_path) -> None:
+    """The URL sink: a POST answered 503 is retried; the collector gets every batch once."""
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from PySide6.QtCore import QUrl
+
+    from app.demo.worker import all_batches_arrived
+
+    received: list[dict] = []
+    refused: list[int] = []
+
+    class Collector(BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            return
+
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            status = 503 if not refused else 204
+            if status == 503:
+                refused.append(1)
+            else:
+                received.append(json.loads(body))
+            self.send_response(status)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def do_GET(self) -> None:
+            page = b"<!doctype html><html><body><p id=t>hello</p></body></html>"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(page)))
+            self.end_headers()
+            self.wfile.write(page)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Collector)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    page = RecordedPage(qtbot)
+    try:
+        origin = f"http://127.0.0.1:{server.server_address[1]}"
+        page.install({"sink": f"{origin}/collect", "flushIntervalMs": 100_000})
+        with qtbot.waitSignal(page.page.loadFinished, timeout=15_000):
+            page.page.setUrl(QUrl(origin + "/"))
+        page.js("window.ReplayRecorder.stop()")
+        qtbot.waitUntil(lambda: all_batches_arrived(received), timeout=10_000)
+    finally:
+        page.close()
+        server.shutdown()
+    assert refused  # the first POST(s) were refused…
+    seqs = sorted(b["seq"] for b in received)
+    assert seqs == list(range(1, len(seqs) + 1))  # …and nothing is lost, nothing twice
+    assert any(e["type"] == 2 for b in received for e in b["events"])
