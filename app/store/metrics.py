@@ -6,8 +6,11 @@ and answers in one statement, so the dashboard stays fast on large archives. Def
 
 Apdex tallies follow Dynatrace: an action is *satisfied* when its duration is under the
 tolerated threshold of its type, *frustrated* when it exceeds the frustrating threshold or a
-JavaScript error occurred in it, *tolerating* otherwise. Thresholds arrive as a mapping
-``{"load": (tolerated_ms, frustrating_ms), "xhr": …, "custom": …}``.
+JavaScript error occurred in it, *tolerating* otherwise. Rated are Load and XHR actions and
+Custom actions made through the recorder's API; a click or change that started no request
+is a user *event* (listed and counted, like Dynatrace's user events, but not rated — it has
+no duration worth rating, and thousands of instant clicks would hide every slow page).
+Thresholds arrive as a mapping ``{"load": (tolerated_ms, frustrating_ms), "xhr": …}``.
 """
 
 from __future__ import annotations
@@ -110,7 +113,7 @@ def _classified_actions(f: SessionFilter, thresholds: Thresholds) -> tuple[str, 
         LEFT JOIN (SELECT DISTINCT session_id, action_id FROM errors
                    WHERE action_id IS NOT NULL) ea
                ON ea.session_id = a.session_id AND ea.action_id = a.action_id
-        WHERE {swhere} AND {awhere}"""
+        WHERE {swhere} AND {awhere} AND (a.type <> 'custom' OR a.trigger = 'api')"""
     return sql, tparams + sparams + aparams
 
 
@@ -375,3 +378,24 @@ def users_converting_after(
         [list(users), [int(after_ms[u]) for u in users]],
     ).fetchall()
     return {str(r[0]) for r in rows}
+
+
+def session_ratings_input(
+    con: duckdb.DuckDBPyConnection, f: SessionFilter, thresholds: Thresholds
+) -> dict[str, tuple[ApdexTally, int]]:
+    """Per selected session: its actions' Apdex tally and its JavaScript error count."""
+    sub, params = _classified_actions(f, thresholds)
+    swhere, sparams = f.sessions_where("s")
+    rows = con.execute(
+        f"""WITH r AS (SELECT session_id, count(*) FILTER (WHERE rating = 's') AS s,
+                              count(*) FILTER (WHERE rating = 't') AS t,
+                              count(*) FILTER (WHERE rating = 'f') AS fr
+                       FROM ({sub}) GROUP BY session_id),
+                 e AS (SELECT session_id, count(*) AS n FROM errors GROUP BY session_id)
+            SELECT s.session_id, coalesce(r.s, 0), coalesce(r.t, 0), coalesce(r.fr, 0),
+                   coalesce(e.n, 0)
+            FROM sessions s LEFT JOIN r USING (session_id) LEFT JOIN e USING (session_id)
+            WHERE {swhere}""",
+        params + sparams,
+    ).fetchall()
+    return {str(r[0]): (ApdexTally(int(r[1]), int(r[2]), int(r[3])), int(r[4])) for r in rows}

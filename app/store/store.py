@@ -46,6 +46,7 @@ class SessionSummary:
     browser: str | None
     os: str | None
     country: str | None
+    experience: str | None = None  # rated by app.analysis.experience, not by the store
 
 
 @dataclass(frozen=True)
@@ -204,6 +205,11 @@ class SessionStore:
 
     def users_converting_after(self, after_ms: Mapping[str, int]) -> set[str]:
         return metrics.users_converting_after(self._con.cursor(), list(after_ms), after_ms)
+
+    def session_ratings_input(
+        self, f: SessionFilter, thresholds: Thresholds
+    ) -> dict[str, tuple[ApdexTally, int]]:
+        return metrics.session_ratings_input(self._con.cursor(), f, thresholds)
 
     def source_maps(self) -> list[tuple[str, str]]:
         """(script URL, source map text) carried by the archive."""

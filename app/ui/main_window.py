@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import logging
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -47,10 +48,11 @@ from PySide6.QtWidgets import (
 )
 
 from app import __version__
+from app.analysis.experience import rate_sessions
 from app.archive.problems import UnreadableFile
 from app.state.selection import Selection
 from app.store.filters import SessionFilter
-from app.store.store import SessionStore
+from app.store.store import SessionStore, SessionSummary
 from app.ui.dashboard import Dashboard
 from app.ui.errors_view import ErrorsScreen
 from app.ui.filter_bar import FilterBar
@@ -317,7 +319,14 @@ class MainWindow(QMainWindow):
     def _filter_sessions(self, f: SessionFilter, _source: str) -> None:
         """The session list follows the investigation's selection like every other view."""
         if self.store is not None:
-            self.model.set_sessions(self.store.session_summaries(f))
+            self.model.set_sessions(self._rated(self.store.session_summaries(f), f))
+
+    def _rated(self, sessions: list[SessionSummary], f: SessionFilter) -> list[SessionSummary]:
+        """Sessions with their user-experience rating (against the dashboard's thresholds)."""
+        if self.store is None:
+            return sessions
+        ratings = rate_sessions(self.store, f, self.dashboard.thresholds.by_type)
+        return [replace(s, experience=ratings.get(s.session_id)) for s in sessions]
 
     def _replay_row(self, index: QModelIndex) -> None:
         if index.isValid():
@@ -461,10 +470,10 @@ class MainWindow(QMainWindow):
         self.store = opened.store
         self.current_path = opened.path
         self.last_error = None
-        self.model.set_sessions(opened.sessions)
         self.selection.clear("open")
         self.filter_bar.set_values(self.store.attribute_values())
         self.dashboard.set_store(self.store)
+        self.model.set_sessions(self._rated(opened.sessions, self.selection.filter))
         self.problems_screen.set_store(self.store)
         self.errors_screen.set_store(self.store)
         self.sql_screen.set_store(self.store)

@@ -18,8 +18,9 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     Qt,
+    QTimer,
 )
-from PySide6.QtGui import QBrush, QColor, QFont, QResizeEvent
+from PySide6.QtGui import QBrush, QColor, QFont, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -34,6 +35,9 @@ from app.store.store import SessionSummary
 
 SORT_ROLE = Qt.ItemDataRole.UserRole
 ERROR_COLOR = QColor("#c62828")
+EXPERIENCE_COLORS = {"satisfying": QColor("#2b8a3e"), "tolerable": QColor("#b08800"),
+                     "frustrating": QColor("#c62828")}  # fmt: skip
+EXPERIENCE_ORDER = {"satisfying": 0, "tolerable": 1, "frustrating": 2}
 _EPOCH = datetime(1970, 1, 1)
 _ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -119,6 +123,13 @@ COLUMNS: tuple[Column, ...] = (
         numeric=True,
         tooltip="JavaScript errors recorded in the session",
     ),
+    Column(
+        "UX",
+        lambda s: _text(s.experience),
+        lambda s: EXPERIENCE_ORDER.get(s.experience or "", -1),
+        tooltip="User experience: satisfying, tolerable or frustrating (weights of the rated "
+        "actions by Apdex and of the JavaScript errors; see app/analysis/experience.py)",
+    ),
     Column("Browser", lambda s: _text(s.browser), lambda s: _text_key(s.browser)),
     Column("OS", lambda s: _text(s.os), lambda s: _text_key(s.os)),
     Column("Country", lambda s: _text(s.country), lambda s: _text_key(s.country)),
@@ -133,6 +144,7 @@ def _alignment(column: Column) -> Qt.AlignmentFlag:
 
 COLUMN_INDEX = {column.title: index for index, column in enumerate(COLUMNS)}
 ERRORS_COLUMN = COLUMN_INDEX["Errors"]
+EXPERIENCE_COLUMN = COLUMN_INDEX["UX"]
 
 
 class SessionTableModel(QAbstractTableModel):
@@ -181,6 +193,12 @@ class SessionTableModel(QAbstractTableModel):
                 return self._error_brush
             if role == Qt.ItemDataRole.FontRole:
                 return self._bold
+        if (
+            role == Qt.ItemDataRole.ForegroundRole
+            and index.column() == EXPERIENCE_COLUMN
+            and summary.experience in EXPERIENCE_COLORS
+        ):
+            return QBrush(EXPERIENCE_COLORS[summary.experience])
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0:
             return f"Session {summary.session_id}"
         return None
@@ -237,7 +255,7 @@ class _RoomyCellStyle(QProxyStyle):
     look, which a style sheet on header sections would replace.
     """
 
-    MARGIN = 6
+    MARGIN = 5
 
     def pixelMetric(
         self,
@@ -288,6 +306,12 @@ class SessionTableView(QTableView):
         if self._fit_pending and self.isVisible():
             self._fit()
 
+    def showEvent(self, event: QShowEvent) -> None:
+        """A table filled while its tab was hidden fits itself once laid out and shown."""
+        super().showEvent(event)
+        if self._fit_pending:
+            QTimer.singleShot(0, lambda: self._fit() if self._fit_pending else None)
+
     def _fit(self) -> None:
         """Size columns to their contents once per archive, then fit them into the view.
 
@@ -308,6 +332,8 @@ class SessionTableView(QTableView):
             for column in range(count)
         ]
         floors = [min(header.sectionSizeHint(column), widths[column]) for column in range(count)]
+        # The stretching last section never gets narrower than its title: the others give way.
+        floors[-1] = widths[-1] = max(widths[-1], header.sectionSizeHint(count - 1))
         available = self.viewport().width()
         excess = sum(widths) - available
         if excess > 0:

@@ -596,7 +596,7 @@
     state.flushTimer = setTimeout(function () { state && flush(false); }, delay);
   }
 
-  function takeBatches(final) {
+  function takeBatches(final, unloading) {
     var events = state.events.splice(0);
     var rum = state.rum.splice(0);
     if (!events.length && !rum.length && !final) return [];
@@ -611,7 +611,10 @@
       batch.seq = state.session.seq;
       batch.events = chunk;
       batch.rum = last ? rum : [];
-      batch.final = !!(final && last);
+      // page_end: this page sends nothing more (hidden, unloaded or stopped);
+      // final: the recorder was stopped — the session is over.
+      batch.page_end = !!(final && last);
+      batch.final = !!(final && last && !unloading);
       batches.push(batch);
       chunk = [];
       size = 0;
@@ -666,7 +669,7 @@
       state.openActions.slice().forEach(finishAction);
       reportVitals();
     }
-    var batches = takeBatches(final);
+    var batches = takeBatches(final, unloading);
     send(batches, unloading);
     if (!final) state.flushTimer = setTimeout(function () { state && flush(false); }, state.options.flushIntervalMs);
     return batches.length;

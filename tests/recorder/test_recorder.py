@@ -260,3 +260,13 @@ def test_a_batch_the_collector_refuses_is_sent_again(qtbot, tmp_path) -> None:
     seqs = sorted(b["seq"] for b in received)
     assert seqs == list(range(1, len(seqs) + 1))  # …and nothing is lost, nothing twice
     assert any(e["type"] == 2 for b in received for e in b["events"])
+
+
+def test_a_hidden_page_ends_its_batches_but_not_the_session(recorded_page: RecordedPage) -> None:
+    recorded_page.load("<p>hello</p>")
+    recorded_page.js("window.dispatchEvent(new PageTransitionEvent('pagehide'))")
+    hidden = recorded_page.js("window.__batches")
+    assert hidden[-1]["page_end"] is True and hidden[-1]["final"] is False
+    stopped = recorded_page.batches(final=True)
+    assert stopped[-1]["final"] is True
+    assert [b["seq"] for b in stopped] == list(range(1, len(stopped) + 1))

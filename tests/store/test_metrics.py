@@ -54,6 +54,8 @@ def store(tmp_path: Path) -> Iterator[SessionStore]:
         ]),
         ("c", "cid", "Firefox 133", 6 * MINUTE, [
             action(T0 + 6 * MINUTE, "c1", "custom", 100, "click on 'Menu'", f"{SHOP}/"),
+            {**action(T0 + 6 * MINUTE + 10, "c2", "custom", 4_000, "Render basket", f"{SHOP}/"),
+             "trigger": "api"},
         ]),
     ]  # fmt: skip
     with ArchiveWriter(path, application={"name": "shop"}) as writer:
@@ -70,17 +72,18 @@ def test_apdex_tallies_per_type_with_errors_as_frustrated(store: SessionStore) -
     assert tallies["load"] == ApdexTally(satisfied=1, tolerating=0, frustrated=1)  # 13 s > 12 s
     # a2 fast, a3 2 s is tolerating against the 1 s XHR threshold, b2 fast but had an error
     assert tallies["xhr"] == ApdexTally(satisfied=1, tolerating=1, frustrated=1)
-    assert tallies["custom"] == ApdexTally(satisfied=1)
+    # the API action is rated (4 s: tolerating); the plain click is an event, not rated
+    assert tallies["custom"] == ApdexTally(tolerating=1)
 
 
 def test_filters_narrow_sessions_and_records(store: SessionStore) -> None:
     everything = store.overview(SessionFilter())
     assert (everything.sessions, everything.users, everything.actions, everything.errors) == (
-        3, 3, 6, 3,
+        3, 3, 7, 3,
     )  # fmt: skip
     assert everything.converted_sessions == 1
     firefox = store.overview(SessionFilter(browser="Firefox 133"))
-    assert (firefox.sessions, firefox.actions, firefox.errors) == (1, 1, 0)
+    assert (firefox.sessions, firefox.actions, firefox.errors) == (1, 2, 0)
     checkout = store.overview(SessionFilter(page="/CHECKOUT"))
     assert (checkout.sessions, checkout.actions) == (2, 2)
     early = store.overview(SessionFilter(start_ms=T0, end_ms=T0 + 2 * MINUTE))
@@ -93,7 +96,7 @@ def test_filters_narrow_sessions_and_records(store: SessionStore) -> None:
 def test_time_series_buckets_add_up_to_the_totals(store: SessionStore) -> None:
     buckets = store.timeseries(SessionFilter(), MINUTE, THRESHOLDS)
     assert buckets[0].start_ms == T0 // MINUTE * MINUTE  # buckets are aligned to their width
-    assert sum(sum(b.actions.values()) for b in buckets) == 6
+    assert sum(sum(b.actions.values()) for b in buckets) == 6  # rated actions only
     assert sum(b.errors for b in buckets) == 3
     assert sum(b.sessions for b in buckets) == 3
     assert sum(b.conversions for b in buckets) == 1

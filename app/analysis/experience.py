@@ -1,0 +1,42 @@
+"""A session's user experience: satisfying, tolerable or frustrating (Dynatrace's idea).
+
+Every element of a session carries a weight and a rating: a user action weighs 3 and is
+rated by its Apdex (satisfied / tolerating / frustrated — an action with a JavaScript error
+is frustrated), a JavaScript error weighs 1 and is frustrating. A session is
+**frustrating** when more than ``FRUSTRATING_SHARE`` of its weight is frustrating,
+**satisfying** when nothing in it is frustrating and at least ``SATISFYING_SHARE`` of its
+weight is satisfied, and **tolerable** otherwise (also when it holds no rated element).
+"""
+
+from __future__ import annotations
+
+from app.store.filters import SessionFilter
+from app.store.metrics import ApdexTally, Thresholds
+from app.store.store import SessionStore
+
+ACTION_WEIGHT = 3
+ERROR_WEIGHT = 1
+FRUSTRATING_SHARE = 0.30
+SATISFYING_SHARE = 0.50
+RATINGS = ("satisfying", "tolerable", "frustrating")
+
+
+def rate_session(tally: ApdexTally, errors: int) -> str:
+    satisfied = ACTION_WEIGHT * tally.satisfied
+    frustrating = ACTION_WEIGHT * tally.frustrated + ERROR_WEIGHT * errors
+    total = ACTION_WEIGHT * tally.total + ERROR_WEIGHT * errors
+    if total == 0:
+        return "tolerable"
+    if frustrating / total > FRUSTRATING_SHARE:
+        return "frustrating"
+    if frustrating == 0 and satisfied / total >= SATISFYING_SHARE:
+        return "satisfying"
+    return "tolerable"
+
+
+def rate_sessions(store: SessionStore, f: SessionFilter, thresholds: Thresholds) -> dict[str, str]:
+    """The experience rating of every selected session."""
+    return {
+        sid: rate_session(tally, errors)
+        for sid, (tally, errors) in store.session_ratings_input(f, thresholds).items()
+    }
