@@ -86,8 +86,13 @@ def _significant_drop(base: _Rates, now: _Rates) -> bool:
     return spread > 0 and (base.rate - now.rate) / spread >= Z_MIN
 
 
-def detect_problems(store: SessionStore, f: SessionFilter) -> list[Problem]:
-    """Problems of the analysis window (the selected range, else since the latest release)."""
+def detect_problems(
+    store: SessionStore, f: SessionFilter, thresholds: ApdexThresholds | None = None
+) -> list[Problem]:
+    """Problems of the analysis window (the selected range, else since the latest release).
+
+    ``thresholds``: the Apdex thresholds in use (default: the manifest's).
+    """
     everything = store.overview(SessionFilter())
     if everything.first_ms is None or everything.last_ms is None:
         return []
@@ -114,9 +119,9 @@ def detect_problems(store: SessionStore, f: SessionFilter) -> list[Problem]:
     if _significant_drop(base, now):
         lost = (base.rate - now.rate) * now.sessions
         problems = _attach(problems, "Conversion rate drop", lost, start, end, open_after)
-    thresholds = ApdexThresholds.from_manifest(manifest).by_type
-    base_apdex = apdex_score(overall(store.apdex_by_type(baseline, thresholds)))
-    now_apdex = apdex_score(overall(store.apdex_by_type(window, thresholds)))
+    by_type = (thresholds or ApdexThresholds.from_manifest(manifest)).by_type
+    base_apdex = apdex_score(overall(store.apdex_by_type(baseline, by_type)))
+    now_apdex = apdex_score(overall(store.apdex_by_type(window, by_type)))
     if base_apdex is not None and now_apdex is not None and now_apdex < base_apdex - APDEX_DROP:
         problems = _attach(problems, "Apdex drop", 0.0, start, end, open_after)
     return problems

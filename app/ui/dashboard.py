@@ -218,10 +218,12 @@ class Dashboard(QWidget):
 
     # ---------------------------------------------------------------- data
 
-    def set_store(self, store: SessionStore | None) -> None:
+    def set_store(
+        self, store: SessionStore | None, thresholds: ApdexThresholds | None = None
+    ) -> None:
         self.store = store
         manifest = (store.info().get("manifest") or {}) if store else {}
-        self.thresholds = ApdexThresholds.from_manifest(manifest)
+        self.thresholds = thresholds or ApdexThresholds.from_manifest(manifest)
         self.goals = [g for g in manifest.get("conversion_goals") or [] if isinstance(g, dict)]
         self.releases = []
         for release in manifest.get("releases") or []:
@@ -229,6 +231,10 @@ class Dashboard(QWidget):
                 self.releases.append((ms_from_iso(str(release["at"])), str(release["version"])))
             except (KeyError, TypeError, ValueError):
                 continue
+        self.refresh()
+
+    def set_thresholds(self, thresholds: ApdexThresholds) -> None:
+        self.thresholds = thresholds
         self.refresh()
 
     def _selection_changed(self, _f: SessionFilter, _source: str) -> None:

@@ -48,11 +48,13 @@ from PySide6.QtWidgets import (
 )
 
 from app import __version__
+from app.analysis.apdex import ApdexThresholds
 from app.analysis.experience import rate_sessions
 from app.archive.problems import UnreadableFile
 from app.state.selection import Selection
 from app.store.filters import SessionFilter
 from app.store.store import SessionStore, SessionSummary
+from app.ui.apdex_dialog import ApdexDialog, save_thresholds, saved_thresholds
 from app.ui.dashboard import Dashboard
 from app.ui.errors_view import ErrorsScreen
 from app.ui.filter_bar import FilterBar
@@ -233,6 +235,12 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
 
+        investigation = self.menuBar().addMenu("&Investigation")
+        self.apdex_action = QAction("&Apdex Thresholds…", self)
+        self.apdex_action.setEnabled(False)
+        self.apdex_action.triggered.connect(self.edit_thresholds)
+        investigation.addAction(self.apdex_action)
+
         help_menu = self.menuBar().addMenu("&Help")
         about_action = QAction(f"&About {APP_NAME}", self)
         about_action.setMenuRole(QAction.MenuRole.AboutRole)
@@ -270,6 +278,7 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.table, 1)
 
+        self.thresholds = self.archive_thresholds = ApdexThresholds()
         self.selection = Selection(self)
         self.selection.changed.connect(self._filter_sessions)
         self.dashboard = Dashboard(self.selection)
@@ -325,12 +334,31 @@ class MainWindow(QMainWindow):
         """Sessions with their user-experience rating (against the dashboard's thresholds)."""
         if self.store is None:
             return sessions
-        ratings = rate_sessions(self.store, f, self.dashboard.thresholds.by_type)
+        ratings = rate_sessions(self.store, f, self.thresholds.by_type)
         return [replace(s, experience=ratings.get(s.session_id)) for s in sessions]
 
     def _replay_row(self, index: QModelIndex) -> None:
         if index.isValid():
             self.replay_session(self.model.summary(index.row()).session_id)
+
+    def edit_thresholds(self) -> None:
+        """Let the user change the Apdex thresholds of this archive (remembered per archive)."""
+        if self.store is None:
+            return
+        dialog = ApdexDialog(self.thresholds, self.archive_thresholds, self)
+        if dialog.exec():
+            self.apply_thresholds(dialog.thresholds())
+
+    def apply_thresholds(self, thresholds: ApdexThresholds) -> None:
+        """Rate every view against new thresholds and remember them for this archive."""
+        if self.store is None:
+            return
+        self.thresholds = thresholds
+        save_thresholds(str(self.store.info().get("content_key", "")), thresholds)
+        self.dashboard.set_thresholds(thresholds)
+        self.problems_screen.thresholds = thresholds
+        self.problems_screen.refresh()
+        self._filter_sessions(self.selection.filter, "thresholds")
 
     def show_error_group(self, key: str, *, users: bool = False) -> None:
         """The Errors screen on one error group: its details, or the users it impacted."""
@@ -472,8 +500,15 @@ class MainWindow(QMainWindow):
         self.last_error = None
         self.selection.clear("open")
         self.filter_bar.set_values(self.store.attribute_values())
-        self.dashboard.set_store(self.store)
+        info = self.store.info()
+        self.archive_thresholds = ApdexThresholds.from_manifest(info.get("manifest"))
+        self.thresholds = saved_thresholds(
+            str(info.get("content_key", "")), self.archive_thresholds
+        )
+        self.apdex_action.setEnabled(True)
+        self.dashboard.set_store(self.store, self.thresholds)
         self.model.set_sessions(self._rated(opened.sessions, self.selection.filter))
+        self.problems_screen.thresholds = self.thresholds
         self.problems_screen.set_store(self.store)
         self.errors_screen.set_store(self.store)
         self.sql_screen.set_store(self.store)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.analysis.apdex import ApdexThresholds
 from app.analysis.problems import Problem, detect_problems
 from app.state.selection import Selection
 from app.store.store import SessionStore
@@ -51,6 +52,7 @@ class ProblemsScreen(QWidget):
         self.selection = selection
         self.store: SessionStore | None = None
         self.problems: list[Problem] = []
+        self.thresholds: ApdexThresholds | None = None  # the window's; None: the manifest's
 
         self.list = QListWidget()
         self.list.setWordWrap(True)
@@ -106,7 +108,8 @@ class ProblemsScreen(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        self.problems = detect_problems(self.store, self.selection.filter) if self.store else []
+        store, f = self.store, self.selection.filter
+        self.problems = detect_problems(store, f, self.thresholds) if store else []
         self.list.blockSignals(True)
         self.list.clear()
         for problem in self.problems:

@@ -121,3 +121,32 @@ def test_a_selected_range_filters_the_session_list_too(qtbot, window) -> None:
     assert shown == int(window.dashboard.cards["sessions"].value.text())
     window.selection.clear("test")
     assert window.model.rowCount() == 300
+
+
+def test_apdex_thresholds_changed_in_the_app_rate_every_view_and_are_remembered(
+    qtbot, window
+) -> None:
+    from app.ui.apdex_dialog import ApdexDialog
+
+    with qtbot.waitSignal(window.store_opened, timeout=60_000):
+        window.open_file(demo_archive_path())
+    before = window.dashboard.cards["apdex"].value.text()
+    strict = window.thresholds.with_type("xhr", 100, 400).with_type("load", 100, 400)
+    window.apply_thresholds(strict)
+    after = window.dashboard.cards["apdex"].value.text()
+    assert float(after.split()[0]) < float(before.split()[0])
+    frustrating = [s for s in window.model.sessions() if s.experience == "frustrating"]
+    assert len(frustrating) > 12  # slower-than-0.4 s loads now frustrate many sessions
+
+    window.close()
+    with qtbot.waitSignal(window.store_opened, timeout=60_000):
+        window.open_file(demo_archive_path())  # reopening brings the archive's choice back
+    assert window.thresholds.by_type["xhr"] == (100, 400)
+
+    dialog = ApdexDialog(window.thresholds, window.archive_thresholds)
+    qtbot.addWidget(dialog)
+    tolerated, frustrating_spin = dialog.spins["custom"]
+    tolerated.setValue(20.0)
+    frustrating_spin.setValue(5.0)
+    dialog._accept()  # an inconsistent pair is refused with a message
+    assert dialog.result() == 0 and "frustrating" in dialog.error.text().lower()

@@ -1,0 +1,114 @@
+"""Investigation query benchmark: every dashboard and list query, on the demo and at 10,000
+sessions, against the targets of issue 5 (100 ms on the demo, 1 s at 10,000 sessions).
+
+Run: ``.venv/bin/python tests/benchmarks/bench_queries.py [--sessions 10000]``
+
+The large archive is the synthetic sample (``app/archive/sample.py``) with ``--sessions``
+sessions, written and ingested once into a temporary folder. Each query runs once to warm
+up and is then timed as the median of ``--repeat`` runs; the printout gives each time and
+its ratio to the target (below 1.0 is within it), as well as the time of one
+``SELECT count(*) FROM events`` in the same run as a baseline of the machine's speed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+
+from app.analysis.apdex import ApdexThresholds  # noqa: E402
+from app.analysis.errors import top_errors  # noqa: E402
+from app.analysis.experience import rate_sessions  # noqa: E402
+from app.analysis.problems import detect_problems  # noqa: E402
+from app.archive.sample import write_sample_archive  # noqa: E402
+from app.store.demo import demo_archive_path  # noqa: E402
+from app.store.filters import SessionFilter  # noqa: E402
+from app.store.open import open_store  # noqa: E402
+from app.store.store import SessionStore  # noqa: E402
+
+
+def queries(store: SessionStore) -> dict[str, Callable[[], Any]]:
+    f = SessionFilter()
+    thresholds = ApdexThresholds.from_manifest(store.info().get("manifest")).by_type
+    goals = (store.info().get("manifest") or {}).get("conversion_goals") or []
+    overview = store.overview(f)
+    span = max(1, (overview.last_ms or 0) - (overview.first_ms or 0))
+    half = SessionFilter(start_ms=(overview.first_ms or 0) + span // 2)
+    key = next(iter(g.key for g in store.error_groups(f, 1)), "")
+    width = max(60_000, span // 120)
+    return {
+        "overview": lambda: store.overview(f),
+        "apdex by type": lambda: store.apdex_by_type(f, thresholds),
+        "time series (120 buckets)": lambda: store.timeseries(
+            f, max(60_000, span // 120), thresholds
+        ),
+        "goal completions": lambda: store.goal_completions(f, goals),
+        "session list": lambda: store.session_summaries(f),
+        "session list, second half": lambda: store.session_summaries(half),
+        "experience ratings": lambda: rate_sessions(store, f, thresholds),
+        "error groups": lambda: store.error_groups(f, 10),
+        "top 10 errors with flags": lambda: top_errors(store, f),
+        "error group sessions": lambda: store.error_group_sessions(f, key),
+        "problems": lambda: detect_problems(store, f),
+    }
+
+
+def measure(store: SessionStore, repeat: int) -> dict[str, float]:
+    out = {}
+    for name, run in queries(store).items():
+        run()
+        times = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            run()
+            times.append(time.perf_counter() - started)
+        out[name] = statistics.median(times) * 1000
+    return out
+
+
+def report(title: str, store: SessionStore, target_ms: float, repeat: int) -> bool:
+    started = time.perf_counter()
+    store.query("SELECT count(*) FROM events")
+    baseline = (time.perf_counter() - started) * 1000
+    sessions = store.overview(SessionFilter()).sessions
+    print(f"\n{title}: {sessions:,} sessions; target {target_ms:.0f} ms per query; "
+          f"baseline count(*) over events {baseline:.1f} ms")  # fmt: skip
+    ok = True
+    for name, ms in measure(store, repeat).items():
+        ratio = ms / target_ms
+        ok &= ratio <= 1.0
+        print(f"  {name:<28} {ms:8.1f} ms   {ratio:5.2f} × target{'' if ratio <= 1 else '  OVER'}")
+    return ok
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sessions", type=int, default=10_000)
+    parser.add_argument("--events", type=int, default=60, help="events per synthetic session")
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-queries-") as tmp:
+        folder = Path(tmp)
+        demo, _ = open_store(demo_archive_path(), folder / "demo.db")
+        with demo:
+            demo_ok = report("Demo archive", demo, 100, args.repeat)
+        archive = write_sample_archive(
+            folder / "large.webreplay", sessions=args.sessions, events_per_session=args.events
+        )
+        large, _ = open_store(archive, folder / "large.db")
+        with large:
+            large_ok = report("Synthetic archive", large, 1000, args.repeat)
+    print("\nall within target" if demo_ok and large_ok else "\nSOME QUERIES ARE OVER TARGET")
+    return 0 if demo_ok and large_ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
