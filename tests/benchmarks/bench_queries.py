@@ -47,9 +47,7 @@ def queries(store: SessionStore) -> dict[str, Callable[[], Any]]:
     return {
         "overview": lambda: store.overview(f),
         "apdex by type": lambda: store.apdex_by_type(f, thresholds),
-        "time series (120 buckets)": lambda: store.timeseries(
-            f, max(60_000, span // 120), thresholds
-        ),
+        "time series (120 buckets)": lambda: store.timeseries(f, width, thresholds),
         "goal completions": lambda: store.goal_completions(f, goals),
         "session list": lambda: store.session_summaries(f),
         "session list, second half": lambda: store.session_summaries(half),
