@@ -9,6 +9,9 @@ Definitions (each problem says which of them fired; the numbers are module const
 * **Conversion rate drop**: the window's conversion rate below ``DROP_FACTOR`` times the
   baseline's, and the difference significant (two-proportion z ≥ ``Z_MIN``).
 * **Apdex drop**: the window's Apdex more than ``APDEX_DROP`` below the baseline's.
+* **Frustration signals surge**: frustration signals (``app/store/frustration.py``) per
+  session in the window at least ``SURGE_FACTOR`` times the baseline's, at least
+  ``SURGE_MIN`` of them.
 
 A conversion or Apdex drop is attached to the error problem that explains most of it (the
 error whose sessions did not convert) — as Dynatrace merges correlated events into one
@@ -36,6 +39,8 @@ DROP_FACTOR = 0.8
 Z_MIN = 2.0
 APDEX_DROP = 0.03
 OPEN_TAIL = 0.1
+SURGE_FACTOR = 2.0
+SURGE_MIN = 5
 
 
 @dataclass(frozen=True)
@@ -124,6 +129,11 @@ def detect_problems(
     now_apdex = apdex_score(overall(store.apdex_by_type(window, by_type)))
     if base_apdex is not None and now_apdex is not None and now_apdex < base_apdex - APDEX_DROP:
         problems = _attach(problems, "Apdex drop", 0.0, start, end, open_after)
+    base_signals, now_signals = store.frustration_count(baseline), store.frustration_count(window)
+    base_rate = base_signals / base.sessions if base.sessions else 0.0
+    now_rate = now_signals / now.sessions if now.sessions else 0.0
+    if now_signals >= SURGE_MIN and now_rate >= SURGE_FACTOR * base_rate and now_rate > 0:
+        problems = _attach(problems, "Frustration signals surge", 0.0, start, end, open_after)
     return problems
 
 

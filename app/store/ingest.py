@@ -36,6 +36,7 @@ from app.archive.safety import DEFAULT_LIMITS, Limits
 from app.derive.rum import RumDeriver
 from app.store import schema
 from app.store.cache import content_key, store_path_for
+from app.store.frustration import derive_frustration_signals
 from app.store.store import STORE_CONFIG
 
 Progress = Callable[[float, str], None]
@@ -459,6 +460,7 @@ class IngestJob:
                 WHERE date_diff('millisecond', ts, next_ts) > {schema.IDLE_GAP_MS}
                 ORDER BY session_id, ts"""
         )
+        derive_frustration_signals(con)
         info = {
             "schema_version": str(schema.SCHEMA_VERSION),
             "content_key": content_key(self.path),

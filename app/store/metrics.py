@@ -399,3 +399,15 @@ def session_ratings_input(
         params + sparams,
     ).fetchall()
     return {str(r[0]): (ApdexTally(int(r[1]), int(r[2]), int(r[3])), int(r[4])) for r in rows}
+
+
+def frustration_count(con: duckdb.DuckDBPyConnection, f: SessionFilter) -> int:
+    """Frustration signals (rage, dead and error clicks, form abandonment) in the selection."""
+    swhere, sparams = f.sessions_where("s")
+    fwhere, fparams = f.records_where("fs", has_url=False)
+    row = con.execute(
+        f"""SELECT count(*) FROM frustration_signals fs JOIN sessions s USING (session_id)
+            WHERE {swhere} AND {fwhere}""",
+        sparams + fparams,
+    ).fetchone()
+    return int(row[0]) if row else 0

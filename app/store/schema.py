@@ -1,7 +1,7 @@
 """Tables of the store. Bump :data:`SCHEMA_VERSION` whenever a table changes shape: older
 cached databases are then re-ingested instead of being misread."""
 
-SCHEMA_VERSION = 2  # 2: stores of archives over 250 sessions lost RUM records
+SCHEMA_VERSION = 3  # 2: lost RUM records of large archives fixed; 3: frustration_signals
 
 DDL = """
 CREATE TABLE archive_info (key VARCHAR, value VARCHAR);
@@ -34,6 +34,9 @@ CREATE TABLE idle_periods (
     session_id VARCHAR, started_at TIMESTAMP, ended_at TIMESTAMP, duration_ms BIGINT
 );
 CREATE TABLE source_maps (source_url VARCHAR, map VARCHAR);
+CREATE TABLE frustration_signals (
+    session_id VARCHAR, ts TIMESTAMP, kind VARCHAR, duration_ms BIGINT, detail VARCHAR
+);
 """
 
 EVENT_COLUMNS = (

@@ -74,6 +74,8 @@ class SessionDetail:
     """(epoch ms, recorded node id) of every click, to outline the clicked element."""
     activity_ms: list[int]
     idle: list[tuple[int, int]]
+    frustration: list[tuple[int, str, str]]
+    """(epoch ms, kind, detail) of the session's frustration signals (app/store/frustration.py)"""
 
 
 def _rows(cur: duckdb.DuckDBPyConnection, session_id: str, sql: str) -> list[tuple]:
@@ -179,6 +181,11 @@ def load_session_detail(con: duckdb.DuckDBPyConnection, session_id: str) -> Sess
            WHERE session_id = ? ORDER BY started_at""",
         [session_id],
     ).fetchall()
+    signals = cur.execute(
+        """SELECT epoch_ms(ts), kind, detail FROM frustration_signals
+           WHERE session_id = ? ORDER BY ts""",
+        [session_id],
+    ).fetchall()
     return SessionDetail(
         session_id,
         user_id,
@@ -192,4 +199,5 @@ def load_session_detail(con: duckdb.DuckDBPyConnection, session_id: str) -> Sess
         [(ts, node) for ts, node in clicks if node is not None],
         activity,
         [(a, b) for a, b in idle],
+        [(int(ts), str(kind), str(detail or "")) for ts, kind, detail in signals],
     )

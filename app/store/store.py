@@ -211,6 +211,9 @@ class SessionStore:
     ) -> dict[str, tuple[ApdexTally, int]]:
         return metrics.session_ratings_input(self._con.cursor(), f, thresholds)
 
+    def frustration_count(self, f: SessionFilter) -> int:
+        return metrics.frustration_count(self._con.cursor(), f)
+
     def source_maps(self) -> list[tuple[str, str]]:
         """(script URL, source map text) carried by the archive."""
         return [

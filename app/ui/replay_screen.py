@@ -97,6 +97,10 @@ def timeline_data(detail: SessionDetail) -> TimelineData:
         for a in detail.actions
     ]
     markers += [TimelineMarker(e.ts_ms, "error", e.message) for e in detail.errors]
+    markers += [
+        TimelineMarker(ts, "frustration", f"{kind}: {what}" if what else kind)
+        for ts, kind, what in detail.frustration
+    ]
     return TimelineData(detail.start_ms, detail.end_ms, markers, detail.activity_ms, detail.idle)
 
 

@@ -30,6 +30,7 @@ def test_the_release_problem_with_its_business_impact(demo: SessionStore) -> Non
         "New JavaScript error",
         "JavaScript error rate increase",
         "Conversion rate drop",
+        "Frustration signals surge",  # error clicks and rage clicks on the stuck checkout
     )
     assert "reading 'groups'" in problem.title
     assert problem.root_cause.endswith("after click on 'btn_sell-421198'")

@@ -1,0 +1,107 @@
+"""Frustration signals, found in SQL at the end of an ingest and kept in their own table.
+
+Definitions (the numbers are :class:`FrustrationRules`, so they can be changed and the
+signals derived again):
+
+* **rage click**: at least 3 clicks, each at most ``rage_gap_ms`` after the previous one,
+  all within ``rage_radius_px`` of the first (rrweb's recorded click positions); one signal
+  per burst, at its first click.
+* **error click**: a click whose action a JavaScript error occurred in, or that an error
+  followed within ``error_click_ms``.
+* **dead click**: a click on a link, button or ``summary`` that started no request and was
+  followed by no DOM change, scroll or page load within ``dead_click_ms`` (while the session
+  lasted that long).
+* **form abandonment**: the session's last input into a field was followed by no click,
+  no page load and no conversion — the user typed and left.
+
+(Long-visible loading indicators need the DOM at each moment and are not derived here yet.)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+KINDS = ("rage click", "error click", "dead click", "form abandonment")
+
+
+@dataclass(frozen=True)
+class FrustrationRules:
+    rage_gap_ms: int = 1000
+    rage_radius_px: int = 30
+    error_click_ms: int = 1000
+    dead_click_ms: int = 7000
+
+
+_SIGNALS_SQL = """
+INSERT INTO frustration_signals
+WITH clicks AS (
+    SELECT session_id, ts,
+           CAST(json_extract(data, '$.x') AS DOUBLE) AS x,
+           CAST(json_extract(data, '$.y') AS DOUBLE) AS y
+    FROM events
+    WHERE type = 3 AND source = 2 AND json_extract_string(data, '$.type') = '2'),
+triples AS (
+    SELECT session_id, ts, x, y,
+           lag(ts, 2) OVER w AS t2, lag(ts, 1) OVER w AS t1,
+           lag(x, 2) OVER w AS x2, lag(y, 2) OVER w AS y2,
+           lag(x, 1) OVER w AS x1, lag(y, 1) OVER w AS y1
+    FROM clicks WINDOW w AS (PARTITION BY session_id ORDER BY ts)),
+rage AS (
+    SELECT session_id, ts, t2,
+           coalesce(date_diff('millisecond', t1, ts) <= $rage_gap
+                    AND date_diff('millisecond', t2, t1) <= $rage_gap
+                    AND greatest(abs(x - x2), abs(x1 - x2), abs(y - y2), abs(y1 - y2))
+                        <= $rage_radius, false) AS is_rage
+    FROM triples),
+bursts AS (
+    SELECT session_id, t2 AS ts, is_rage,
+           coalesce(lag(is_rage) OVER (PARTITION BY session_id ORDER BY ts), false) AS prev
+    FROM rage)
+SELECT session_id, ts, 'rage click', NULL, 'three or more quick clicks in one spot'
+FROM bursts WHERE is_rage AND NOT prev
+UNION ALL
+SELECT a.session_id, a.ts, 'error click', NULL, a.name
+FROM actions a
+WHERE a.trigger IN ('click', 'dblclick') AND EXISTS (
+    SELECT 1 FROM errors e
+    WHERE e.session_id = a.session_id
+      AND (e.action_id = a.action_id
+           OR (e.ts >= a.ts AND date_diff('millisecond', a.ts, e.ts) <= $error_click)))
+UNION ALL
+SELECT session_id, ts, 'dead click', NULL, name FROM (
+    SELECT a.session_id, a.ts, a.name, s.ended_at,
+           (SELECT min(m.ts) FROM events m
+            WHERE m.session_id = a.session_id AND m.ts > a.ts
+              AND ((m.type = 3 AND m.source IN (0, 3)) OR m.type IN (2, 4))) AS response
+    FROM actions a JOIN sessions s USING (session_id)
+    WHERE a.trigger = 'click' AND a.type = 'custom'
+      AND regexp_matches(a.target, '^(a|button|summary)([#.\\[]|$)'))
+WHERE date_diff('millisecond', ts, coalesce(response, ended_at)) > $dead_click
+  AND date_diff('millisecond', ts, ended_at) > $dead_click
+UNION ALL
+SELECT li.session_id, li.ts, 'form abandonment', NULL, li.name
+FROM (SELECT session_id, arg_max(name, ts) AS name, max(ts) AS ts
+      FROM actions WHERE trigger = 'input' GROUP BY session_id) li
+WHERE NOT EXISTS (SELECT 1 FROM actions b WHERE b.session_id = li.session_id AND b.ts > li.ts
+                  AND b.trigger IN ('click', 'dblclick', 'navigation'))
+  AND NOT EXISTS (SELECT 1 FROM goals g WHERE g.session_id = li.session_id)
+"""
+
+
+def derive_frustration_signals(
+    con: duckdb.DuckDBPyConnection, rules: FrustrationRules | None = None
+) -> None:
+    """Fill ``frustration_signals`` from the events, actions, errors and goals of the store."""
+    rules = rules or FrustrationRules()
+    con.execute("DELETE FROM frustration_signals")
+    con.execute(
+        _SIGNALS_SQL,
+        {
+            "rage_gap": rules.rage_gap_ms,
+            "rage_radius": rules.rage_radius_px,
+            "error_click": rules.error_click_ms,
+            "dead_click": rules.dead_click_ms,
+        },
+    )
