@@ -14,16 +14,21 @@ signals derived again):
 * **form abandonment**: the session's last input into a field was followed by no click,
   no page load and no conversion — the user typed and left.
 
-(Long-visible loading indicators need the DOM at each moment and are not derived here yet.)
+* **loading indicator**: a loading indicator stayed visible longer than ``loading_ms``
+  (found from the recorded DOM, see ``app/derive/loading.py``; only sessions whose
+  mutations mention a spinner-like class or attribute are replayed in Python).
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import duckdb
 
-KINDS = ("rage click", "error click", "dead click", "form abandonment")
+from app.derive.loading import indicator_spans
+
+KINDS = ("rage click", "error click", "dead click", "form abandonment", "loading indicator")
 
 
 @dataclass(frozen=True)
@@ -32,6 +37,7 @@ class FrustrationRules:
     rage_radius_px: int = 30
     error_click_ms: int = 1000
     dead_click_ms: int = 7000
+    loading_ms: int = 10_000
 
 
 _SIGNALS_SQL = """
@@ -105,3 +111,35 @@ def derive_frustration_signals(
             "dead_click": rules.dead_click_ms,
         },
     )
+    _loading_indicators(con, rules.loading_ms)
+
+
+def _loading_indicators(con: duckdb.DuckDBPyConnection, longer_than_ms: int) -> None:
+    candidates = con.execute(
+        """SELECT DISTINCT e.session_id, epoch_ms(s.ended_at) FROM events e
+           JOIN sessions s USING (session_id)
+           WHERE e.type = 3 AND e.source = 0
+             AND regexp_matches(CAST(e.data AS VARCHAR), 'spin|load|busy|progress')"""
+    ).fetchall()
+    found = []
+    for session_id, ended_ms in candidates:
+        rows = con.execute(
+            """SELECT epoch_ms(ts), type, data, window_id FROM events
+               WHERE session_id = ? AND (type = 2 OR (type = 3 AND source = 0))
+               ORDER BY ts, rowid""",
+            [session_id],
+        ).fetchall()
+        events = (
+            {"timestamp": ts, "type": kind, "data": json.loads(data), "windowId": window}
+            for ts, kind, data, window in rows
+        )
+        for start, end in indicator_spans(events, int(ended_ms or 0)):
+            if end - start > longer_than_ms:
+                seconds = (end - start) / 1000
+                found.append((session_id, start, end - start, f"visible for {seconds:.0f} s"))
+    if found:
+        con.executemany(
+            "INSERT INTO frustration_signals VALUES (?, epoch_ms(?::BIGINT), 'loading indicator',"
+            " ?, ?)",
+            found,
+        )

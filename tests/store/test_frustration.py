@@ -52,6 +52,11 @@ def test_ashleys_session_shows_her_error_clicks_and_rage_clicks(tmp_path: Path) 
         assert detail is not None
         kinds = [kind for _ts, kind, _what in detail.frustration]
         assert kinds.count("error click") == 2 and "rage click" in kinds
+        # the loading indicator stayed up after each attempt (until her reload, until she left)
+        spinners = [
+            (ts, what) for ts, kind, what in detail.frustration if kind == "loading indicator"
+        ]
+        assert len(spinners) == 2 and all(what.startswith("visible for") for _ts, what in spinners)
         errors = [e.ts_ms for e in detail.errors]
         first_error_click = next(ts for ts, kind, _ in detail.frustration if kind == "error click")
         assert 0 <= errors[0] - first_error_click <= 2_000
