@@ -411,3 +411,19 @@ def frustration_count(con: duckdb.DuckDBPyConnection, f: SessionFilter) -> int:
         sparams + fparams,
     ).fetchone()
     return int(row[0]) if row else 0
+
+
+def goal_rate_series(
+    con: duckdb.DuckDBPyConnection, f: SessionFilter, goal: Mapping[str, Any], bucket_ms: int
+) -> list[tuple[int, int, int]]:
+    """Per bucket of session starts: (bucket start ms, sessions, sessions completing ``goal``)."""
+    bucket_ms = max(1, int(bucket_ms))
+    swhere, sparams = f.sessions_where("s")
+    cond, cparams = _goal_condition(goal)
+    rows = con.execute(
+        f"""SELECT (epoch_ms(s.started_at) // {bucket_ms}) * {bucket_ms} AS bucket, count(*),
+                   count(*) FILTER (WHERE {cond})
+            FROM sessions s WHERE {swhere} GROUP BY bucket ORDER BY bucket""",
+        cparams + sparams,
+    ).fetchall()
+    return [(int(b), int(n), int(done)) for b, n, done in rows]

@@ -189,6 +189,11 @@ class SessionStore:
     ) -> dict[str, int]:
         return metrics.goal_completions(self._con.cursor(), f, goals)
 
+    def goal_rate_series(
+        self, f: SessionFilter, goal: Mapping[str, Any], bucket_ms: int
+    ) -> list[tuple[int, int, int]]:
+        return metrics.goal_rate_series(self._con.cursor(), f, goal, bucket_ms)
+
     def error_groups(self, f: SessionFilter, limit: int | None = None) -> list[ErrorGroup]:
         return metrics.error_groups(self._con.cursor(), f, limit)
 

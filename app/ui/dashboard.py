@@ -237,6 +237,10 @@ class Dashboard(QWidget):
         self.thresholds = thresholds
         self.refresh()
 
+    def set_goals(self, goals: list[dict[str, Any]]) -> None:
+        self.goals = goals
+        self.refresh()
+
     def _selection_changed(self, _f: SessionFilter, _source: str) -> None:
         self.refresh()
 
@@ -255,14 +259,15 @@ class Dashboard(QWidget):
         span = max(1, last - first)
         width = bucket_width(span)
         buckets = store.timeseries(f, width, thresholds)
-        daily = store.timeseries(f, bucket_width(span, CONVERSION_BUCKETS), thresholds)
+        daily_width = bucket_width(span, CONVERSION_BUCKETS)
+        daily = store.goal_rate_series(f, self.goals[0], daily_width) if self.goals else []
         self.last_buckets = buckets
         tallies = store.apdex_by_type(f, thresholds)
         self._fill_cards(shown, tallies, span, store.goal_completions(f, self.goals))
         self._draw_apdex(buckets, width)
         self._draw_errors(buckets, width)
         self._draw_actions(buckets, width)
-        self._draw_conversion(daily, bucket_width(span, CONVERSION_BUCKETS))
+        self._draw_conversion(daily, daily_width)
         self._show_range(f)
         self.charts["apdex"].plot.setXRange(
             (everything.first_ms or first) / 1000, (everything.last_ms or last) / 1000, padding=0.01
@@ -283,11 +288,11 @@ class Dashboard(QWidget):
         )
         self.cards["sessions"].show_value(f"{shown.sessions:,}", f"{shown.users:,} users")
         counts = {k: t.total for k, t in tallies.items()}
+        rated = sum(counts.values())
         self.cards["actions"].show_value(
-            f"{shown.actions:,}",
-            " · ".join(
-                f"{'XHR' if k == 'xhr' else k.capitalize()} {n:,}" for k, n in counts.items()
-            ),
+            f"{rated:,}",
+            " · ".join(f"{TYPE_NAMES[k]} {n:,}" for k, n in counts.items())
+            + f" · {shown.actions - rated:,} clicks and inputs",
         )
         per_minute = shown.errors / max(span_ms / 60_000, 1)
         self.cards["errors"].show_value(
@@ -297,8 +302,12 @@ class Dashboard(QWidget):
             goal = self.goals[0]
             done = completions.get(str(goal.get("id")), 0)
             rate = done / shown.sessions if shown.sessions else 0.0
+            per_goal = " · ".join(
+                f"{g.get('name') or g.get('id')} {completions.get(str(g.get('id')), 0):,}"
+                for g in self.goals
+            )
             self.cards["conversion"].show_value(
-                f"{rate:.1%}", f"{done:,} completions · goal “{goal.get('name', goal.get('id'))}”"
+                f"{rate:.1%}", f"“{goal.get('name', goal.get('id'))}” · completions: {per_goal}"
             )
         else:
             rate = shown.converted_sessions / shown.sessions if shown.sessions else 0.0
@@ -382,11 +391,12 @@ class Dashboard(QWidget):
         chart.plot.setLabel("left", f"actions / min ({format_width(width)} buckets)")
         self._release_lines(chart)
 
-    def _draw_conversion(self, buckets: Sequence[Bucket], width: int) -> None:
+    def _draw_conversion(self, buckets: Sequence[tuple[int, int, int]], width: int) -> None:
+        """The first goal's conversion rate per bucket of session starts."""
         chart = self.charts["conversion"]
         self._reset(chart)
-        xs = np.array([(b.start_ms + width / 2) / 1000 for b in buckets])
-        ys = np.array([100 * b.conversions / b.sessions if b.sessions else np.nan for b in buckets])
+        xs = np.array([(start + width / 2) / 1000 for start, _n, _done in buckets])
+        ys = np.array([100 * done / n if n else np.nan for _start, n, done in buckets])
         curve = pg.PlotDataItem(
             xs, ys, pen=pg.mkPen(CONVERSION_COLOUR, width=2), connect="finite",
             symbol="o", symbolSize=6, symbolBrush=CONVERSION_COLOUR, symbolPen=None,

@@ -58,6 +58,7 @@ from app.ui.apdex_dialog import ApdexDialog, save_thresholds, saved_thresholds
 from app.ui.dashboard import Dashboard
 from app.ui.errors_view import ErrorsScreen
 from app.ui.filter_bar import FilterBar
+from app.ui.goals_dialog import GoalsDialog, save_goals, saved_goals
 from app.ui.ingest_worker import IngestRun, IngestWorker, OpenedArchive
 from app.ui.problems_view import ProblemsScreen
 from app.ui.session_table import SessionTableModel, SessionTableView
@@ -240,6 +241,10 @@ class MainWindow(QMainWindow):
         self.apdex_action.setEnabled(False)
         self.apdex_action.triggered.connect(self.edit_thresholds)
         investigation.addAction(self.apdex_action)
+        self.goals_action = QAction("Conversion &Goals…", self)
+        self.goals_action.setEnabled(False)
+        self.goals_action.triggered.connect(self.edit_goals)
+        investigation.addAction(self.goals_action)
 
         help_menu = self.menuBar().addMenu("&Help")
         about_action = QAction(f"&About {APP_NAME}", self)
@@ -279,6 +284,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.table, 1)
 
         self.thresholds = self.archive_thresholds = ApdexThresholds()
+        self.manifest_goals: list[dict] = []
         self.selection = Selection(self)
         self.selection.changed.connect(self._filter_sessions)
         self.dashboard = Dashboard(self.selection)
@@ -348,6 +354,16 @@ class MainWindow(QMainWindow):
         dialog = ApdexDialog(self.thresholds, self.archive_thresholds, self)
         if dialog.exec():
             self.apply_thresholds(dialog.thresholds())
+
+    def edit_goals(self) -> None:
+        """Show the archive's goals and let the user add their own (remembered per archive)."""
+        if self.store is None:
+            return
+        key = str(self.store.info().get("content_key", ""))
+        dialog = GoalsDialog(self.manifest_goals, saved_goals(key), self)
+        if dialog.exec():
+            save_goals(key, dialog.own_goals)
+            self.dashboard.set_goals(dialog.goals())
 
     def apply_thresholds(self, thresholds: ApdexThresholds) -> None:
         """Rate every view against new thresholds and remember them for this archive."""
@@ -506,7 +522,16 @@ class MainWindow(QMainWindow):
             str(info.get("content_key", "")), self.archive_thresholds
         )
         self.apdex_action.setEnabled(True)
+        self.goals_action.setEnabled(True)
+        self.manifest_goals = [
+            g
+            for g in (info.get("manifest") or {}).get("conversion_goals") or []
+            if isinstance(g, dict)
+        ]
         self.dashboard.set_store(self.store, self.thresholds)
+        own = saved_goals(str(info.get("content_key", "")))
+        if own:
+            self.dashboard.set_goals([*self.manifest_goals, *own])
         self.model.set_sessions(self._rated(opened.sessions, self.selection.filter))
         self.problems_screen.thresholds = self.thresholds
         self.problems_screen.set_store(self.store)

@@ -150,3 +150,29 @@ def test_apdex_thresholds_changed_in_the_app_rate_every_view_and_are_remembered(
     frustrating_spin.setValue(5.0)
     dialog._accept()  # an inconsistent pair is refused with a message
     assert dialog.result() == 0 and "frustrating" in dialog.error.text().lower()
+
+
+def test_goals_defined_in_the_app_are_counted_and_remembered(qtbot, window) -> None:
+    from app.ui.goals_dialog import GoalsDialog, save_goals, saved_goals
+
+    with qtbot.waitSignal(window.store_opened, timeout=60_000):
+        window.open_file(demo_archive_path())
+    dialog = GoalsDialog(window.manifest_goals, [])
+    qtbot.addWidget(dialog)
+    dialog.name.setText("Reached checkout")
+    dialog.kind.setCurrentIndex(dialog.kind.findData("destination"))
+    dialog.value.setText("/checkout")
+    dialog.add_button.click()
+    dialog.name.setText("Long visit")
+    dialog.kind.setCurrentIndex(dialog.kind.findData("visit_duration"))
+    dialog.number.setValue(120)
+    dialog.add_button.click()
+    assert [g["id"] for g in dialog.goals()] == ["purchase", "reached-checkout", "long-visit"]
+    key = str(window.store.info()["content_key"])
+    save_goals(key, dialog.own_goals)
+    window.dashboard.set_goals(dialog.goals())
+    detail = window.dashboard.cards["conversion"].detail.text()
+    assert "Reached checkout" in detail and "Long visit" in detail
+    completions = window.store.goal_completions(window.selection.filter, dialog.goals())
+    assert completions["reached-checkout"] > completions["purchase"] > 0
+    assert [g["id"] for g in saved_goals(key)] == ["reached-checkout", "long-visit"]
