@@ -21,7 +21,7 @@ from typing import Any
 
 from app.archive.model import ms_from_iso
 from app.store.filters import SessionFilter
-from app.store.metrics import ErrorGroup
+from app.store.metrics import ErrorGroup, Overview
 from app.store.store import SessionStore
 
 HIGH_FREQUENCY_SESSION_SHARE = 0.10
@@ -71,26 +71,55 @@ def analysis_window(
     return (max(starts) if starts else first_ms + (last_ms - first_ms) // 2), last_ms + 1
 
 
-def top_errors(store: SessionStore, f: SessionFilter, limit: int = TOP) -> list[RankedError]:
-    """The window's most frequent error groups with their flags."""
-    everything = store.overview(SessionFilter())
-    if everything.first_ms is None or everything.last_ms is None:
-        return []
+@dataclass(frozen=True)
+class AnalysisWindow:
+    """The window and its baseline as filters, with the counts every analysis needs."""
+
+    window: SessionFilter
+    baseline: SessionFilter
+    window_overview: Overview
+    baseline_overview: Overview
+    baseline_groups: dict[str, ErrorGroup]
+    first_ms: int
+    last_ms: int
+
+
+def analyse_window(store: SessionStore, f: SessionFilter) -> AnalysisWindow | None:
+    """Work out the analysis window of ``f`` once (None for an empty store)."""
+    span = store.time_span()
+    if span is None:
+        return None
     manifest = store.info().get("manifest") or {}
-    start, end = analysis_window(
-        everything.first_ms, everything.last_ms, manifest.get("releases") or [], f
+    first, last = span
+    start, end = analysis_window(first, last, manifest.get("releases") or [], f)
+    window, baseline = f.with_range(start, end), f.with_range(first, start)
+    return AnalysisWindow(
+        window=window,
+        baseline=baseline,
+        window_overview=store.overview(window),
+        baseline_overview=store.overview(baseline),
+        baseline_groups={g.key: g for g in store.error_groups(baseline)},
+        first_ms=first,
+        last_ms=last,
     )
-    window = f.with_range(start, end)
-    baseline_keys = {g.key for g in store.error_groups(f.with_range(everything.first_ms, start))}
-    sessions = max(store.overview(window).sessions, 1)
+
+
+def top_errors(
+    store: SessionStore, f: SessionFilter, limit: int = TOP, context: AnalysisWindow | None = None
+) -> list[RankedError]:
+    """The window's most frequent error groups with their flags."""
+    context = context or analyse_window(store, f)
+    if context is None:
+        return []
+    sessions = max(context.window_overview.sessions, 1)
     ranked = []
-    for group in store.error_groups(window, limit):
+    for group in store.error_groups(context.window, limit):
         share = group.sessions / sessions
         ranked.append(
             RankedError(
                 group=group,
                 session_share=share,
-                new=group.key not in baseline_keys,
+                new=group.key not in context.baseline_groups,
                 high_frequency=share >= HIGH_FREQUENCY_SESSION_SHARE,
                 unknown=not group.top_frame,
             )

@@ -28,7 +28,7 @@ import math
 from dataclasses import dataclass, field, replace
 
 from app.analysis.apdex import ApdexThresholds, apdex_score, overall
-from app.analysis.errors import RankedError, analysis_window, top_errors
+from app.analysis.errors import RankedError, analyse_window, top_errors
 from app.store.filters import SessionFilter
 from app.store.store import SessionStore
 
@@ -98,22 +98,21 @@ def detect_problems(
 
     ``thresholds``: the Apdex thresholds in use (default: the manifest's).
     """
-    everything = store.overview(SessionFilter())
-    if everything.first_ms is None or everything.last_ms is None:
+    context = analyse_window(store, f)
+    if context is None:
         return []
     manifest = store.info().get("manifest") or {}
-    first, last = everything.first_ms, everything.last_ms
-    start, end = analysis_window(first, last, manifest.get("releases") or [], f)
-    window, baseline = f.with_range(start, end), f.with_range(first, start)
-    open_after = last - OPEN_TAIL * (last - first)
-    base_over, now_over = store.overview(baseline), store.overview(window)
+    window, baseline = context.window, context.baseline
+    start, end = window.start_ms or context.first_ms, window.end_ms or context.last_ms
+    open_after = context.last_ms - OPEN_TAIL * (context.last_ms - context.first_ms)
+    base_over, now_over = context.baseline_overview, context.window_overview
     base = _Rates(base_over.sessions, base_over.converted_sessions)
     now = _Rates(now_over.sessions, now_over.converted_sessions)
-    base_groups = {g.key: g for g in store.error_groups(baseline)}
+    base_groups = context.baseline_groups
     monitored = store.distinct_counts(window)
 
     problems: list[Problem] = []
-    for ranked in top_errors(store, f):
+    for ranked in top_errors(store, f, context=context):
         kinds = _error_kinds(ranked, base_groups, base.sessions, now.sessions)
         if kinds:
             problems.append(

@@ -175,6 +175,13 @@ class SessionStore:
         return {n: self._con.execute(f"SELECT count(*) FROM {n}").fetchone()[0] for n in names}
 
     # ---- investigation aggregates (definitions in app.analysis, counting in app.store.metrics)
+    def time_span(self) -> tuple[int, int] | None:
+        """(first, last) epoch ms of the whole archive, or None when it holds no session."""
+        row = self._con.execute(
+            "SELECT epoch_ms(min(started_at)), epoch_ms(max(ended_at)) FROM sessions"
+        ).fetchone()
+        return None if row is None or row[0] is None else (int(row[0]), int(row[1]))
+
     def overview(self, f: SessionFilter) -> Overview:
         return metrics.overview(self._con.cursor(), f)
 
