@@ -66,9 +66,14 @@ class SortableItem(QTableWidgetItem):
 
 
 def _table(columns: list[str]) -> QTableWidget:
+    """A read-only, row-selecting table: the first column stretches, the others fit."""
     table = QTableWidget(0, len(columns))
     table.setHorizontalHeaderLabels(columns)
     table.verticalHeader().hide()
+    table.setWordWrap(False)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -88,8 +93,8 @@ class ErrorsScreen(QWidget):
         self.affected: list[AffectedSession] = []
         self._maps: dict[str, SourceMap] = {}
 
-        self.actions_plot = self._plot("User actions / min")
-        self.errors_plot = self._plot("JavaScript errors / min")
+        self.actions_plot = self._plot("actions/min")
+        self.errors_plot = self._plot("errors/min")
         self.errors_plot.setXLink(self.actions_plot)
         self.actions_plot.getAxis("bottom").setStyle(showValues=False)
         self.actions_plot.setLabel("bottom", "")

@@ -324,8 +324,11 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.pages)
 
     def _tab_changed(self, index: int) -> None:
-        if self.tabs.widget(index) is self.table.parentWidget():
+        page = self.tabs.widget(index)
+        if page is self.table.parentWidget():
             self.table.fit_columns()  # widths need the visible viewport
+        # the filter narrows the investigation views; SQL and one session's replay ignore it
+        self.filter_bar.setVisible(page not in (self.sql_screen, self.replay_screen))
 
     def show_sessions(self) -> None:
         """Bring the session list to the front."""
