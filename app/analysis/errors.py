@@ -21,7 +21,7 @@ from typing import Any
 
 from app.archive.model import ms_from_iso
 from app.store.filters import SessionFilter
-from app.store.metrics import ErrorGroup, Overview
+from app.store.metrics import ErrorGroup
 from app.store.store import SessionStore
 
 HIGH_FREQUENCY_SESSION_SHARE = 0.10
@@ -77,9 +77,10 @@ class AnalysisWindow:
 
     window: SessionFilter
     baseline: SessionFilter
-    window_overview: Overview
-    baseline_overview: Overview
+    window_sessions: tuple[int, int]  # (sessions, converted sessions)
+    baseline_sessions: tuple[int, int]
     baseline_groups: dict[str, ErrorGroup]
+    manifest: dict[str, Any]
     first_ms: int
     last_ms: int
 
@@ -96,9 +97,10 @@ def analyse_window(store: SessionStore, f: SessionFilter) -> AnalysisWindow | No
     return AnalysisWindow(
         window=window,
         baseline=baseline,
-        window_overview=store.overview(window),
-        baseline_overview=store.overview(baseline),
+        window_sessions=store.session_counts(window),
+        baseline_sessions=store.session_counts(baseline),
         baseline_groups={g.key: g for g in store.error_groups(baseline)},
+        manifest=manifest,
         first_ms=first,
         last_ms=last,
     )
@@ -111,7 +113,7 @@ def top_errors(
     context = context or analyse_window(store, f)
     if context is None:
         return []
-    sessions = max(context.window_overview.sessions, 1)
+    sessions = max(context.window_sessions[0], 1)
     ranked = []
     for group in store.error_groups(context.window, limit):
         share = group.sessions / sessions

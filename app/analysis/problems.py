@@ -101,13 +101,12 @@ def detect_problems(
     context = analyse_window(store, f)
     if context is None:
         return []
-    manifest = store.info().get("manifest") or {}
+    manifest = context.manifest
     window, baseline = context.window, context.baseline
     start, end = window.start_ms or context.first_ms, window.end_ms or context.last_ms
     open_after = context.last_ms - OPEN_TAIL * (context.last_ms - context.first_ms)
-    base_over, now_over = context.baseline_overview, context.window_overview
-    base = _Rates(base_over.sessions, base_over.converted_sessions)
-    now = _Rates(now_over.sessions, now_over.converted_sessions)
+    base = _Rates(*context.baseline_sessions)
+    now = _Rates(*context.window_sessions)
     base_groups = context.baseline_groups
     monitored = store.distinct_counts(window)
 

@@ -427,3 +427,17 @@ def goal_rate_series(
         cparams + sparams,
     ).fetchall()
     return [(int(b), int(n), int(done)) for b, n, done in rows]
+
+
+def session_counts(con: duckdb.DuckDBPyConnection, f: SessionFilter) -> tuple[int, int]:
+    """(sessions, sessions that reached a goal) of the selection — the light overview."""
+    swhere, sparams = f.sessions_where("s")
+    gwhere, gparams = f.records_where("g")
+    row = con.execute(
+        f"""SELECT count(*), count(*) FILTER (WHERE EXISTS (
+                       SELECT 1 FROM goals g WHERE g.session_id = s.session_id AND {gwhere}))
+            FROM sessions s WHERE {swhere}""",
+        gparams + sparams,
+    ).fetchone()
+    assert row is not None
+    return int(row[0]), int(row[1])

@@ -223,6 +223,9 @@ class SessionStore:
     ) -> dict[str, tuple[ApdexTally, int]]:
         return metrics.session_ratings_input(self._con.cursor(), f, thresholds)
 
+    def session_counts(self, f: SessionFilter) -> tuple[int, int]:
+        return metrics.session_counts(self._con.cursor(), f)
+
     def frustration_count(self, f: SessionFilter) -> int:
         return metrics.frustration_count(self._con.cursor(), f)
 

@@ -24,6 +24,7 @@ from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.analysis.apdex import ApdexThresholds, apdex_band, apdex_score, overall
+from app.analysis.problems import Problem, detect_problems
 from app.archive.model import ms_from_iso
 from app.state.selection import Selection
 from app.store.filters import SessionFilter
@@ -164,6 +165,7 @@ class Dashboard(QWidget):
             "actions": Card("User actions"),
             "errors": Card("JavaScript errors"),
             "conversion": Card("Conversion rate"),
+            "problems": Card("Open problems"),
         }
         cards = QHBoxLayout()
         cards.setSpacing(10)
@@ -264,6 +266,7 @@ class Dashboard(QWidget):
         self.last_buckets = buckets
         tallies = store.apdex_by_type(f, thresholds)
         self._fill_cards(shown, tallies, span, store.goal_completions(f, self.goals))
+        self._fill_problems(detect_problems(store, f, self.thresholds))
         self._draw_apdex(buckets, width)
         self._draw_errors(buckets, width)
         self._draw_actions(buckets, width)
@@ -312,6 +315,19 @@ class Dashboard(QWidget):
         else:
             rate = shown.converted_sessions / shown.sessions if shown.sessions else 0.0
             self.cards["conversion"].show_value(f"{rate:.1%}", "sessions that reached any goal")
+
+    def _fill_problems(self, problems: list[Problem]) -> None:
+        still_open = [p for p in problems if p.is_open]
+        if not problems:
+            self.cards["problems"].show_value("0", "nothing detected in the selection", "#2b8a3e")
+            return
+        top = problems[0]
+        self.cards["problems"].show_value(
+            f"{len(still_open)}",
+            f"{top.users_affected} users affected by “{top.title.split(': ', 1)[-1]}”",
+            ERROR_COLOUR if still_open else "#2b8a3e",
+        )
+        self.cards["problems"].setToolTip("\n".join(p.title for p in problems))
 
     # ---------------------------------------------------------------- charts
 

@@ -64,6 +64,8 @@ def test_cards_and_charts_show_the_spike_and_the_drop(dashboard: Dashboard) -> N
     )
     releases = [version for _at, version in dashboard.releases]
     assert releases[-1] == RELEASE_AFTER
+    assert dashboard.cards["problems"].value.text() == "1"
+    assert "reading 'groups'" in dashboard.cards["problems"].detail.text()
 
 
 def test_dragging_a_range_on_a_chart_narrows_every_card(
