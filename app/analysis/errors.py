@@ -79,7 +79,7 @@ class AnalysisWindow:
     baseline: SessionFilter
     window_sessions: tuple[int, int]  # (sessions, converted sessions)
     baseline_sessions: tuple[int, int]
-    baseline_groups: dict[str, ErrorGroup]
+    baseline_errors: dict[str, int]  # occurrences per error-group key in the baseline
     manifest: dict[str, Any]
     first_ms: int
     last_ms: int
@@ -99,7 +99,7 @@ def analyse_window(store: SessionStore, f: SessionFilter) -> AnalysisWindow | No
         baseline=baseline,
         window_sessions=store.session_counts(window),
         baseline_sessions=store.session_counts(baseline),
-        baseline_groups={g.key: g for g in store.error_groups(baseline)},
+        baseline_errors=store.error_key_counts(baseline),
         manifest=manifest,
         first_ms=first,
         last_ms=last,
@@ -121,7 +121,7 @@ def top_errors(
             RankedError(
                 group=group,
                 session_share=share,
-                new=group.key not in context.baseline_groups,
+                new=group.key not in context.baseline_errors,
                 high_frequency=share >= HIGH_FREQUENCY_SESSION_SHARE,
                 unknown=not group.top_frame,
             )

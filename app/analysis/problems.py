@@ -27,7 +27,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 
-from app.analysis.apdex import ApdexThresholds, apdex_score, overall
+from app.analysis.apdex import ApdexThresholds, apdex_score
 from app.analysis.errors import RankedError, analyse_window, top_errors
 from app.store.filters import SessionFilter
 from app.store.store import SessionStore
@@ -107,12 +107,12 @@ def detect_problems(
     open_after = context.last_ms - OPEN_TAIL * (context.last_ms - context.first_ms)
     base = _Rates(*context.baseline_sessions)
     now = _Rates(*context.window_sessions)
-    base_groups = context.baseline_groups
+    base_errors = context.baseline_errors
     monitored = store.distinct_counts(window)
 
     problems: list[Problem] = []
     for ranked in top_errors(store, f, context=context):
-        kinds = _error_kinds(ranked, base_groups, base.sessions, now.sessions)
+        kinds = _error_kinds(ranked, base_errors, base.sessions, now.sessions)
         if kinds:
             problems.append(
                 _error_problem(store, window, ranked, kinds, base, monitored, open_after)
@@ -123,8 +123,9 @@ def detect_problems(
         lost = (base.rate - now.rate) * now.sessions
         problems = _attach(problems, "Conversion rate drop", lost, start, end, open_after)
     by_type = (thresholds or ApdexThresholds.from_manifest(manifest)).by_type
-    base_apdex = apdex_score(overall(store.apdex_by_type(baseline, by_type)))
-    now_apdex = apdex_score(overall(store.apdex_by_type(window, by_type)))
+    both = f.with_range(baseline.start_ms, window.end_ms)
+    before, after = store.apdex_before_after(both, start, by_type)
+    base_apdex, now_apdex = apdex_score(before), apdex_score(after)
     if base_apdex is not None and now_apdex is not None and now_apdex < base_apdex - APDEX_DROP:
         problems = _attach(problems, "Apdex drop", 0.0, start, end, open_after)
     base_signals, now_signals = store.frustration_count(baseline), store.frustration_count(window)
@@ -136,14 +137,14 @@ def detect_problems(
 
 
 def _error_kinds(
-    ranked: RankedError, base_groups: dict, base_sessions: int, now_sessions: int
+    ranked: RankedError, base_errors: dict[str, int], base_sessions: int, now_sessions: int
 ) -> tuple[str, ...]:
     group = ranked.group
     kinds = []
     if ranked.new and group.occurrences >= NEW_ERROR_MIN:
         kinds.append("New JavaScript error")
-    before = base_groups.get(group.key)
-    base_rate = before.occurrences / base_sessions if before and base_sessions else 0.0
+    before = base_errors.get(group.key, 0)
+    base_rate = before / base_sessions if base_sessions else 0.0
     now_rate = group.occurrences / now_sessions if now_sessions else 0.0
     if group.occurrences >= SPIKE_MIN and now_rate >= SPIKE_FACTOR * base_rate and now_rate > 0:
         kinds.append("JavaScript error rate increase")

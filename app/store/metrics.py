@@ -441,3 +441,35 @@ def session_counts(con: duckdb.DuckDBPyConnection, f: SessionFilter) -> tuple[in
     ).fetchone()
     assert row is not None
     return int(row[0]), int(row[1])
+
+
+def error_key_counts(con: duckdb.DuckDBPyConnection, f: SessionFilter) -> dict[str, int]:
+    """Occurrences per error-group key (the light form of :func:`error_groups`)."""
+    swhere, sparams = f.sessions_where("s")
+    ewhere, eparams = f.records_where("e")
+    rows = con.execute(
+        f"""SELECT {_NORMALISED_MESSAGE} || ' @ ' || coalesce({_TOP_FRAME}, '') AS key, count(*)
+            FROM errors e JOIN sessions s USING (session_id)
+            WHERE {swhere} AND {ewhere} GROUP BY key""",
+        sparams + eparams,
+    ).fetchall()
+    return {str(key): int(n) for key, n in rows}
+
+
+def apdex_before_after(
+    con: duckdb.DuckDBPyConnection, f: SessionFilter, split_ms: int, thresholds: Thresholds
+) -> tuple[ApdexTally, ApdexTally]:
+    """Overall Apdex tallies of the selection before and from ``split_ms``, in one pass."""
+    sub, params = _classified_actions(f, thresholds)
+    row = con.execute(
+        f"""SELECT count(*) FILTER (WHERE rating = 's' AND before),
+                   count(*) FILTER (WHERE rating = 't' AND before),
+                   count(*) FILTER (WHERE rating = 'f' AND before),
+                   count(*) FILTER (WHERE rating = 's' AND NOT before),
+                   count(*) FILTER (WHERE rating = 't' AND NOT before),
+                   count(*) FILTER (WHERE rating = 'f' AND NOT before)
+            FROM (SELECT rating, epoch_ms(ts) < ? AS before FROM ({sub}))""",
+        [int(split_ms), *params],
+    ).fetchone()
+    assert row is not None
+    return ApdexTally(*map(int, row[:3])), ApdexTally(*map(int, row[3:]))

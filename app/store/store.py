@@ -223,6 +223,14 @@ class SessionStore:
     ) -> dict[str, tuple[ApdexTally, int]]:
         return metrics.session_ratings_input(self._con.cursor(), f, thresholds)
 
+    def error_key_counts(self, f: SessionFilter) -> dict[str, int]:
+        return metrics.error_key_counts(self._con.cursor(), f)
+
+    def apdex_before_after(
+        self, f: SessionFilter, split_ms: int, thresholds: Thresholds
+    ) -> tuple[ApdexTally, ApdexTally]:
+        return metrics.apdex_before_after(self._con.cursor(), f, split_ms, thresholds)
+
     def session_counts(self, f: SessionFilter) -> tuple[int, int]:
         return metrics.session_counts(self._con.cursor(), f)
 
