@@ -24,6 +24,8 @@ def isolated_cache(
     """Every test gets its own store cache, so no test sees another's databases."""
     cache = tmp_path_factory.mktemp("cache")
     monkeypatch.setenv("REPLAY_INVESTIGATOR_CACHE", str(cache))
+    # and its own data folder: findings are the user's work, never a test's
+    monkeypatch.setenv("REPLAY_INVESTIGATOR_DATA", str(tmp_path_factory.mktemp("data")))
     return cache
 
 

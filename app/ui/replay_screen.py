@@ -16,8 +16,10 @@ from app.replay.controller import ReplayController
 from app.replay.events import with_checkpoints
 from app.replay.view import ReplayView
 from app.state.time_cursor import TimeCursor
+from app.store.findings import FindingsError, FindingsStore
 from app.store.session_detail import SessionDetail
 from app.store.store import SessionStore
+from app.ui.findings_panel import FindingsPanel
 from app.ui.replay_controls import STEP_MS, ReplayControls
 from app.ui.settings import app_settings, site_assets_key
 from app.ui.timed_lists import TimedListView, TimedRow, format_clock, format_offset, page_of
@@ -109,9 +111,15 @@ class ReplayScreen(QWidget):
 
     session_opened = Signal(str)
 
-    def __init__(self, cursor: TimeCursor | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        cursor: TimeCursor | None = None,
+        parent: QWidget | None = None,
+        findings: FindingsStore | None = None,
+    ) -> None:
         super().__init__(parent)
         self.cursor = cursor or TimeCursor(self)
+        self.findings_problem = ""
         self.store: SessionStore | None = None
         self._archive_key = ""
         self.detail: SessionDetail | None = None
@@ -138,10 +146,18 @@ class ReplayScreen(QWidget):
         self.network = TimedListView(
             self.cursor, "network", ["Time", "Method", "Status", "Duration", "URL"]
         )
+        try:
+            findings = findings or FindingsStore()
+        except FindingsError as exc:  # the replay still works; the panel says why it cannot
+            findings, self.findings_problem = None, str(exc)
+        self.findings = FindingsPanel(self.cursor, findings)
+        self.findings.suggest = self._suggested_title
+        self.findings.changed.connect(self._redraw_timeline)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.actions, "Actions")
         self.tabs.addTab(self.console, "Console")
         self.tabs.addTab(self.network, "Network")
+        self.tabs.addTab(self.findings, "Findings")
 
         player = QWidget()
         player_layout = QVBoxLayout(player)
@@ -172,6 +188,7 @@ class ReplayScreen(QWidget):
             "Shift+Right": self.controls.next_action.click,
             "Ctrl+Left": self.controls.prev_error.click,
             "Ctrl+Right": self.controls.next_error.click,
+            "B": self.findings.add_at_cursor,
         }
         self._bindings = []
         for keys, slot in bindings.items():
@@ -201,13 +218,38 @@ class ReplayScreen(QWidget):
         self.actions.set_rows(action_rows(detail), detail.start_ms, (60, 60, 250))
         self.console.set_rows(console_rows(detail), detail.start_ms, (64, 50))
         self.network.set_rows(network_rows(detail), detail.start_ms, (64, 56, 50, 72))
-        self.timeline.set_data(timeline_data(detail))
+        if self.findings_problem:
+            self.findings.unavailable(self.findings_problem)
+        self.findings.set_session(
+            self._archive_key, str(store.info().get("source_name", "")), session_id, detail.start_ms
+        )
+        self._redraw_timeline()
         self.controls.set_marks([a.ts_ms for a in detail.actions], [e.ts_ms for e in detail.errors])
         self.controls.set_windows(detail.windows)
         window = detail.windows[0][0] if len(detail.windows) > 1 else None
         self.view.show_session(session_id, window)
         self.session_opened.emit(session_id)
         return True
+
+    def _redraw_timeline(self) -> None:
+        if self.detail is None:
+            return
+        data = timeline_data(self.detail)
+        data.markers.extend(
+            TimelineMarker(f.ts_ms, "finding", f"{f.severity}: {f.title}")
+            for f in self.findings.findings
+        )
+        self.timeline.set_data(data)
+
+    def _suggested_title(self, t_ms: int) -> str:
+        """What a finding at ``t_ms`` is probably about: a recent error, else the last action."""
+        if self.detail is None:
+            return ""
+        errors = [e for e in self.detail.errors if t_ms - 15_000 <= e.ts_ms <= t_ms]
+        if errors:
+            return errors[-1].message.removeprefix("Uncaught ")[:120]
+        actions = [a for a in self.detail.actions if a.ts_ms <= t_ms]
+        return f"After {actions[-1].name}"[:120] if actions else ""
 
     def _site_assets_toggled(self, allowed: bool) -> None:
         """Remembered per archive: a user who trusts one export's site need not trust all."""

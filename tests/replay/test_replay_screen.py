@@ -129,3 +129,65 @@ def test_loading_site_assets_is_remembered_per_archive(screen, qtbot) -> None:
     finally:
         other.shutdown()
         other.deleteLater()
+
+
+def test_a_finding_marks_the_moment_and_brings_it_back(screen, qtbot, monkeypatch) -> None:
+    """B opens the finding dialog at the cursor; the finding is listed, marked on the timeline,
+    survives the screen (it is in the user's findings database) and seeks back on a double
+    click."""
+    from app.ui.findings_panel import FindingDialog
+
+    detail = screen.detail
+    assert detail is not None
+    moment = detail.start_ms + 3_000
+    screen.cursor.set_time(moment, "test")
+
+    def fill_and_accept(dialog: FindingDialog) -> int:
+        dialog.note.setPlainText("the button does nothing")
+        dialog.severity.setCurrentText("critical")
+        dialog.tags.setText("checkout, button")
+        return 1
+
+    monkeypatch.setattr(FindingDialog, "exec", fill_and_accept)
+    screen.activateWindow()
+    qtbot.waitUntil(screen.isActiveWindow, timeout=5000)
+    screen.actions.table.setFocus()
+    qtbot.waitUntil(lambda: screen.actions.table.hasFocus(), timeout=5000)
+    QTest.keyClick(screen.actions.table, Qt.Key.Key_B)
+    panel = screen.findings
+    assert len(panel.findings) == 1
+    finding = panel.findings[0]
+    assert finding.ts_ms == moment and finding.severity == "critical"
+    assert finding.title  # suggested from the action or error before the moment
+    assert finding.tags == ("checkout", "button")
+    markers = [m for m in screen.timeline.data.markers if m.kind == "finding"]
+    assert [m.ts_ms for m in markers] == [moment]
+
+    screen.cursor.set_time(detail.start_ms, "test")
+    panel.go_to(0)
+    assert screen.cursor.time() == moment
+    again = type(panel.store)().for_archive(finding.archive_key, finding.session_id)
+    assert [f.id for f in again] == [finding.id]
+    panel.table.selectRow(0)
+    panel.delete_selected()
+    assert panel.findings == [] and not [
+        m for m in screen.timeline.data.markers if m.kind == "finding"
+    ]
+
+
+def test_a_damaged_findings_database_leaves_the_replay_working(
+    qtbot, tmp_path, monkeypatch
+) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "findings.duckdb").write_bytes(b"garbage" * 500)
+    monkeypatch.setenv("REPLAY_INVESTIGATOR_DATA", str(data))
+    store, _ = open_store(RECORDING)
+    widget = ReplayScreen()
+    qtbot.addWidget(widget)
+    with qtbot.waitSignal(widget.view.session_loaded, timeout=LOAD_TIMEOUT_MS):
+        assert widget.open_session(store, store.session_summaries()[0].session_id)
+    assert not widget.findings.add_button.isEnabled()
+    assert "findings.duckdb" in widget.findings.add_button.toolTip()
+    widget.shutdown()
+    store.close()
