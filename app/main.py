@@ -15,6 +15,11 @@ def main(argv: list[str] | None = None) -> int:
             from app.replay.frames import run_frame_command
 
             cli.frame_runner = run_frame_command
+        if args[0] == "export":
+            import app.cli.main as cli
+            from app.replay.exporting import export_with_qt
+
+            cli.export_runner = export_with_qt
         return run_cli(args)
     from app.ui.application import run_gui
 

@@ -18,11 +18,14 @@ from typing import Any
 
 from app import __version__
 from app.archive.problems import UnreadableFile
+from app.export.session_recording import write_rrweb
+from app.export.tables import write_csv
+from app.store.findings import FindingsError, FindingsStore
 from app.store.ingest import ingest_file
 from app.store.open import open_store
 from app.store.store import QueryError, SessionStore
 
-COMMANDS = {"info", "ingest", "sql", "frame", "demo"}
+COMMANDS = {"info", "ingest", "sql", "frame", "demo", "export"}
 PROG = "replay-investigator"
 
 
@@ -65,6 +68,30 @@ def _parser() -> argparse.ArgumentParser:
     frame.add_argument("--out", type=Path, required=True, help="folder for frame-N.png/html")
     frame.add_argument("--db", type=Path, help="store path (default: the user cache)")
 
+    export = commands.add_parser(
+        "export", help="findings as an HTML/Markdown/PDF report, a table as CSV, a session as rrweb"
+    )
+    export.add_argument("file", type=Path)
+    export.add_argument("--format", choices=EXPORT_FORMATS, required=True)
+    export.add_argument("--out", type=Path, required=True, help="the file to write")
+    export.add_argument(
+        "--finding",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="a finding to report (repeatable; default: all of the archive's)",
+    )
+    export.add_argument("--session", help="the session (rrweb; optional when the file holds one)")
+    export.add_argument(
+        "--table",
+        choices=sorted(TABLE_QUERIES),
+        default="sessions",
+        help="the table for CSV (default: sessions)",
+    )
+    export.add_argument("--query", help="CSV of a read-only SQL query instead of a table")
+    export.add_argument("--no-mask", action="store_true", help="keep typed values and marked text")
+    export.add_argument("--db", type=Path, help="store path (default: the user cache)")
+
     demo = commands.add_parser("demo", help="the demo shop: record its archive again")
     demo_commands = demo.add_subparsers(dest="demo_command", required=True)
     build = demo_commands.add_parser(
@@ -77,6 +104,24 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+EXPORT_FORMATS = ("html", "md", "pdf", "csv", "rrweb")
+TABLE_QUERIES = {
+    "sessions": "SELECT * EXCLUDE (extra) FROM sessions ORDER BY started_at, session_id",
+    "actions": "SELECT * FROM actions ORDER BY session_id, ts",
+    "errors": "SELECT * FROM errors ORDER BY ts",
+    "requests": "SELECT * FROM requests ORDER BY session_id, ts",
+    "frustration": "SELECT * FROM frustration_signals ORDER BY ts",
+    "users": """SELECT user_id, count(*) AS sessions, min(started_at) AS first_seen,
+                       max(started_at) AS last_seen,
+                       (SELECT count(*) FROM errors e JOIN sessions t USING (session_id)
+                        WHERE t.user_id IS NOT DISTINCT FROM s.user_id) AS errors,
+                       count(*) FILTER (WHERE EXISTS (SELECT 1 FROM goals g
+                                        WHERE g.session_id = s.session_id)) AS converted
+                FROM sessions s GROUP BY user_id ORDER BY sessions DESC, user_id""",
+}
+ExportRunner = Callable[..., Path]
+export_runner: ExportRunner | None = None
+"""Writes HTML/Markdown/PDF reports; set by the entry point (frames need Qt)."""
 FrameRunner = Callable[[SessionStore, "str | None", list[str], Path], int]
 frame_runner: FrameRunner | None = None
 """Renders frames; set by the entry point (rendering needs Qt, which the CLI layer avoids)."""
@@ -93,6 +138,8 @@ def run_cli(argv: Sequence[str]) -> int:
         with store:
             if args.command == "info":
                 return _info(store, result.format, args.json)
+            if args.command == "export":
+                return _export(store, args)
             if args.command == "frame":
                 if frame_runner is None:
                     return _fail("frame rendering is not available in this build", 2)
@@ -106,6 +153,42 @@ def run_cli(argv: Sequence[str]) -> int:
         return 0
     except OSError as exc:
         return _fail(f"{getattr(exc, 'filename', None) or args.file}: {exc.strerror or exc}", 2)
+
+
+def _export(store: SessionStore, args: argparse.Namespace) -> int:
+    mask = not args.no_mask
+    try:
+        if args.format == "csv":
+            result = store.query(args.query or TABLE_QUERIES[args.table])
+            count = write_csv(args.out, result.columns, result.rows)
+            print(f"Wrote {args.out}: {count:,} rows")
+            return 0
+        if args.format == "rrweb":
+            sessions = [s.session_id for s in store.session_summaries()]
+            session_id = args.session or (sessions[0] if len(sessions) == 1 else None)
+            if session_id is None:
+                return _fail(
+                    f"{args.file}: holds {len(sessions)} sessions; choose one with --session", 2
+                )
+            count = write_rrweb(store, session_id, args.out, mask=mask)
+            print(f"Wrote {args.out}: session {session_id}, {count:,} events")
+            return 0
+        key = str(store.info().get("content_key", ""))
+        chosen = set(args.finding)
+        findings = [f for f in FindingsStore().for_archive(key) if not chosen or f.id in chosen]
+        missing = chosen - {f.id for f in findings}
+        if missing:
+            return _fail(f"{args.file}: no such finding: {', '.join(sorted(missing))}", 2)
+        if not findings:
+            return _fail(f"{args.file}: this archive has no findings to report", 2)
+        if export_runner is None:
+            return _fail("reports are not available in this build", 2)
+        title = f"Findings — {store.info().get('source_name', args.file.name)}"
+        out = export_runner(store, findings, args.format, args.out, mask=mask, title=title)
+        print(f"Wrote {out}: {len(findings)} finding(s)")
+        return 0
+    except (ValueError, FindingsError) as exc:
+        return _fail(f"{args.file}: {exc}", 2)
 
 
 def _demo_build(args: argparse.Namespace) -> int:

@@ -94,8 +94,12 @@ def render_frames(
     moments: list[int],
     out_dir: Path,
     size: tuple[int, int] = (1280, 800),
+    events_provider: Callable[..., bytes] | None = None,
 ) -> list[Frame]:
-    """Render each moment of the session (epoch ms) into ``out_dir``; needs a QApplication."""
+    """Render each moment of the session (epoch ms) into ``out_dir``; needs a QApplication.
+
+    ``events_provider`` replaces the store's events (the export masks them this way).
+    """
     from PySide6.QtWidgets import QApplication
 
     from app.replay.view import ReplayView
@@ -103,7 +107,7 @@ def render_frames(
     app = QApplication.instance()
     view = ReplayView()
     view.resize(*size)
-    view.set_events_provider(store.session_events_json)
+    view.set_events_provider(events_provider or store.session_events_json)
     loaded: list[tuple[float, float]] = []
     view.session_loaded.connect(lambda first, last: loaded.append((first, last)))
     view.show()

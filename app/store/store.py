@@ -46,6 +46,7 @@ class SessionSummary:
     browser: str | None
     os: str | None
     country: str | None
+    release: str | None = None
     experience: str | None = None  # rated by app.analysis.experience, not by the store
 
 
@@ -69,7 +70,7 @@ WITH ev AS (SELECT session_id, count(*) AS n FROM events GROUP BY session_id),
      er AS (SELECT session_id, count(*) AS n FROM errors GROUP BY session_id)
 SELECT s.session_id, s.user_id, s.started_at, s.duration_ms,
        coalesce(ac.pages, 0), coalesce(ev.n, 0), coalesce(ac.n, 0), coalesce(er.n, 0),
-       coalesce(ac.clicks, 0), s.browser, s.os, s.country
+       coalesce(ac.clicks, 0), s.browser, s.os, s.country, s.release
 FROM sessions s
 LEFT JOIN ev USING (session_id) LEFT JOIN ac USING (session_id) LEFT JOIN er USING (session_id)
 WHERE {where}

@@ -1,0 +1,205 @@
+"""Findings reports as documents: one self-contained HTML file, or Markdown with PNG files.
+
+The HTML report makes no request of its own: styles are inline, frames are ``data:`` PNGs,
+the clip's player is the rrweb build the app ships, inlined, with the clip's events, and a
+Content-Security-Policy forbids anything remote (the recorded page's own images and fonts
+included, so the clip shows the page's structure and styles as recorded).
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from app.export.report import ErrorContext, FindingReport
+from app.resources import resource_path, vendor_path
+
+SEVERITY_COLOURS = {
+    "critical": "#c92a2a",
+    "major": "#e8590c",
+    "minor": "#e0a800",
+    "info": "#1c7ed6",
+}
+CSP = (
+    "default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
+    "script-src 'unsafe-inline'; font-src data:; frame-src 'self' about:"
+)
+
+
+def _when(ms: int) -> str:
+    return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def _offset(ms: int) -> str:
+    seconds = max(0, ms) / 1000
+    return f"{int(seconds // 60)}:{seconds % 60:04.1f}"
+
+
+def _e(text: str) -> str:
+    return html.escape(str(text), quote=False)
+
+
+def _stack_lines(err: ErrorContext) -> list[str]:
+    lines = []
+    for frame in err.frames:
+        lines.append(f"    at {frame.describe()}")
+        if frame.original and frame.original.code:
+            lines.append(f"         {frame.original.code.strip()}")
+    return lines
+
+
+def _user_list(users: list[str]) -> str:
+    if not users:
+        return ""
+    more = "…" if len(users) > 12 else ""
+    return ": " + _e(", ".join(users[:12])) + more
+
+
+def _finding_html(report: FindingReport, index: int) -> str:
+    f = report.finding
+    colour = SEVERITY_COLOURS.get(f.severity, "#495057")
+    rows = [
+        (
+            "Moment",
+            f"{_when(f.ts_ms)} (+{_offset(f.ts_ms - report.session_start_ms)} into the session)",
+        ),
+        ("User", report.user_id),
+        ("Session", f"{f.session_id} · release {report.release or '—'}"),
+        ("Browser", f"{report.browser} on {report.os} · {report.country}"),
+        ("Page", report.page or "—"),
+    ]
+    facts = "".join(f"<tr><td>{_e(k)}</td><td>{_e(v)}</td></tr>" for k, v in rows)
+    steps = "".join(
+        f"<tr><td>{_offset(ts - report.session_start_ms)}</td><td>{_e(kind)}</td>"
+        f"<td>{_e(name)}</td></tr>"
+        for ts, kind, name in report.steps
+    )
+    parts = [
+        f"<section class='card' id='finding-{index}'>",
+        f"<h2><span class='sev' style='background:{colour}'>{_e(f.severity)}</span>"
+        f"{_e(f.title)}</h2>",
+        "".join(f"<span class='tag'>{_e(t)}</span>" for t in f.tags),
+        f"<p>{_e(f.note)}</p>" if f.note else "",
+        f"<table class='facts'>{facts}</table>",
+    ]
+    if report.frames:
+        figures = "".join(
+            f"<figure><img alt='frame at +{_offset(ts - report.session_start_ms)}' "
+            f"src='data:image/png;base64,{base64.b64encode(png).decode()}'>"
+            f"<figcaption>+{_offset(ts - report.session_start_ms)}"
+            f"{' — the moment' if ts == f.ts_ms else ''}</figcaption></figure>"
+            for ts, png in report.frames
+        )
+        parts.append(
+            f"<h3>The replay at and around the moment</h3><div class='frames'>{figures}</div>"
+        )
+    parts.append(
+        "<h3>Steps to reproduce</h3><table><tr><th>Time</th><th>Type</th><th>User action</th></tr>"
+        f"{steps}</table>"
+    )
+    if report.error:
+        err = report.error
+        stack = "\n".join(_stack_lines(err))
+        parts.append(
+            f"<h3>JavaScript error</h3><p><b>{_e(err.message)}</b><br>"
+            f"at +{_offset(err.ts_ms - report.session_start_ms)}, in the user action "
+            f"<code>{_e(err.caused_by)}</code></p><pre>{_e(stack or err.message)}</pre>"
+            f"<p>It affected <b>{len(err.users)}</b> users in <b>{len(err.sessions)}</b> sessions"
+            f"{_user_list(err.users)}.</p>"
+        )
+    if report.clip:
+        at = max(0, report.finding.ts_ms - report.clip[0]["timestamp"])
+        payload = json.dumps(report.clip, separators=(",", ":")).replace("</", "<\\/")
+        parts.append(
+            f"<h3>Clip</h3><div class='clip' data-at='{at}'>"
+            "<button type='button'>Play the clip</button><div class='stage'></div>"
+            f"<script type='application/json'>{payload}</script></div>"
+        )
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def report_html(reports: Sequence[FindingReport], title: str, masked: bool) -> str:
+    """One self-contained HTML document for ``reports``."""
+    rrweb_js = (
+        vendor_path("rrweb.umd.min.js")
+        .read_text(encoding="utf-8")
+        .replace("</script", "<\\/script")
+    )
+    rrweb_css = vendor_path("rrweb.min.css").read_text(encoding="utf-8")
+    style = resource_path("export", "report.css").read_text(encoding="utf-8")
+    clip_js = resource_path("export", "clip.js").read_text(encoding="utf-8")
+    summary = "".join(
+        f"<li><a href='#finding-{i}'>{_e(r.finding.title)}</a> — {_e(r.finding.severity)}, "
+        f"{_e(r.user_id)}, {_when(r.finding.ts_ms)}</li>"
+        for i, r in enumerate(reports, 1)
+    )
+    body = "".join(_finding_html(r, i) for i, r in enumerate(reports, 1))
+    masking = "Personal data masked." if masked else "Personal data NOT masked."
+    return (
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+        f"<meta http-equiv='Content-Security-Policy' content=\"{CSP}\">"
+        f"<title>{_e(title)}</title><style>{style}{rrweb_css}</style></head><body><main>"
+        f"<h1>{_e(title)}</h1><p class='meta'>{len(reports)} finding(s) · exported "
+        f"{datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')} by Replay Investigator · {masking}</p>"
+        f"<div class='card'><h2>Summary</h2><ol>{summary}</ol></div>{body}</main>"
+        f"<script>{rrweb_js}</script><script>{clip_js}</script></body></html>"
+    )
+
+
+def report_markdown(
+    reports: Sequence[FindingReport], title: str, frames_dir: Path, masked: bool
+) -> str:
+    """Markdown for an issue tracker; frames are written as PNG files into ``frames_dir``."""
+    frames_dir.mkdir(parents=True, exist_ok=True)
+    lines = [
+        f"# {title}",
+        "",
+        f"{len(reports)} finding(s). " + ("Personal data masked." if masked else ""),
+        "",
+    ]
+    for index, r in enumerate(reports, 1):
+        f = r.finding
+        lines += [
+            f"## {index}. {f.title} ({f.severity})",
+            "",
+            f.note,
+            "",
+            f"- **Moment:** {_when(f.ts_ms)} (+{_offset(f.ts_ms - r.session_start_ms)})",
+            f"- **User / session:** {r.user_id} / {f.session_id} (release {r.release or '—'})",
+            f"- **Browser:** {r.browser} on {r.os}, {r.country}",
+            f"- **Page:** {r.page or '—'}",
+            f"- **Tags:** {', '.join(f.tags) or '—'}",
+            "",
+        ]
+        for n, (ts, png) in enumerate(r.frames, 1):
+            name = f"finding-{index}-frame-{n}.png"
+            (frames_dir / name).write_bytes(png)
+            lines.append(f"![+{_offset(ts - r.session_start_ms)}]({frames_dir.name}/{name})")
+        lines += ["", "### Steps to reproduce", ""]
+        lines += [
+            f"{n}. `+{_offset(ts - r.session_start_ms)}` {name}"
+            for n, (ts, _kind, name) in enumerate(r.steps, 1)
+        ]
+        if r.error:
+            lines += [
+                "",
+                "### JavaScript error",
+                "",
+                f"**{r.error.message}** — in `{r.error.caused_by}`",
+                "",
+                "```",
+            ]
+            lines += [f"at {frame.describe()}" for frame in r.error.frames] or [r.error.message]
+            lines += [
+                "```",
+                "",
+                f"Affected {len(r.error.users)} users in {len(r.error.sessions)} sessions.",
+                "",
+            ]
+        lines.append("")
+    return "\n".join(lines)

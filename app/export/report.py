@@ -1,0 +1,119 @@
+"""What a finding's report says: gathered from the store, before any rendering.
+
+For each finding: the session (user, browser, OS, country, release, page at the moment), the
+steps to reproduce (the user actions leading to the moment), the JavaScript error near it
+with its stack resolved through the archive's source maps, the users and sessions that error
+affected, and the rrweb events of a short clip around the moment (from the last full
+snapshot before it). Masking (on by default) applies to the clip and to frames rendered from
+it; the report's text never contains typed values (action names are built without them).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.analysis.sourcemaps import SourceMap, SourceMapError, StackFrame, resolve_stack
+from app.export.masking import mask_events
+from app.store.filters import SessionFilter
+from app.store.findings import Finding
+from app.store.store import SessionStore
+
+STEPS = 12
+ERROR_WINDOW_MS = 15_000
+CLIP_BEFORE_MS = 12_000
+CLIP_AFTER_MS = 6_000
+
+
+@dataclass(frozen=True)
+class ErrorContext:
+    message: str
+    ts_ms: int
+    frames: list[StackFrame]
+    caused_by: str
+    users: list[str]
+    sessions: list[str]
+
+
+@dataclass
+class FindingReport:
+    finding: Finding
+    user_id: str
+    browser: str
+    os: str
+    country: str
+    release: str
+    page: str
+    session_start_ms: int
+    steps: list[tuple[int, str, str]]  # (ts ms, type, name)
+    error: ErrorContext | None
+    clip: list[dict[str, Any]]
+    frames: list[tuple[int, bytes]] = field(default_factory=list)  # (ts ms, PNG) filled by Qt
+
+
+def _source_maps(store: SessionStore) -> dict[str, SourceMap]:
+    maps = {}
+    for url, text in store.source_maps():
+        try:
+            maps[url] = SourceMap(text)
+        except SourceMapError:
+            continue
+    return maps
+
+
+def clip_events(store: SessionStore, finding: Finding, mask: bool) -> list[dict[str, Any]]:
+    """The events from the last full snapshot before the clip's start to its end."""
+    events = json.loads(store.session_events_json(finding.session_id))
+    start, end = finding.ts_ms - CLIP_BEFORE_MS, finding.ts_ms + CLIP_AFTER_MS
+    first = 0
+    for index, event in enumerate(events):
+        if event["timestamp"] > start:
+            break
+        if event.get("type") == 4:  # a Meta starts the page the clip needs
+            first = index
+    clip = [e for e in events[first:] if e["timestamp"] <= end]
+    return mask_events(clip) if mask else clip
+
+
+def build_report(store: SessionStore, finding: Finding, *, mask: bool = True) -> FindingReport:
+    detail = store.session_detail(finding.session_id)
+    if detail is None:
+        raise ValueError(f"session {finding.session_id} is not in this archive")
+    summary = next(
+        (s for s in store.session_summaries(SessionFilter()) if s.session_id == finding.session_id),
+        None,
+    )
+    before = [a for a in detail.actions if a.ts_ms <= finding.ts_ms]
+    steps = [(a.ts_ms, a.type, a.name) for a in before[-STEPS:]]
+    page = (before[-1].url or "") if before else ""
+    near = [e for e in detail.errors if abs(e.ts_ms - finding.ts_ms) <= ERROR_WINDOW_MS]
+    error = None
+    if near:
+        chosen = min(near, key=lambda e: abs(e.ts_ms - finding.ts_ms))
+        groups = [g for g in store.error_groups(SessionFilter()) if g.message == chosen.message]
+        affected = store.error_group_sessions(SessionFilter(), groups[0].key) if groups else []
+        cause = next(
+            (a.name for a in reversed(detail.actions) if a.ts_ms <= chosen.ts_ms), "unknown"
+        )
+        error = ErrorContext(
+            message=chosen.message,
+            ts_ms=chosen.ts_ms,
+            frames=resolve_stack(chosen.stack or "", _source_maps(store)),
+            caused_by=cause,
+            users=sorted({s.user_id for s in affected if s.user_id}),
+            sessions=[s.session_id for s in affected],
+        )
+    return FindingReport(
+        finding=finding,
+        user_id=detail.user_id or "anonymous",
+        browser=(summary.browser if summary else None) or "",
+        os=(summary.os if summary else None) or "",
+        country=(summary.country if summary else None) or "",
+        release=(summary.release if summary else None) or "",
+        page=page,
+        session_start_ms=detail.start_ms,
+        steps=steps,
+        error=error,
+        clip=clip_events(store, finding, mask),
+    )

@@ -1,0 +1,22 @@
+"""One session as a plain rrweb recording (a JSON array of events), to share one replay."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from app.export.masking import mask_events_json
+from app.store.store import SessionStore
+
+
+def write_rrweb(
+    store: SessionStore, session_id: str, path: str | Path, *, mask: bool = True
+) -> int:
+    """Write the session's events (masked unless told otherwise); returns the event count."""
+    data = store.session_events_json(session_id)
+    if data == b"[]":
+        raise ValueError(f"session {session_id} has no events in this archive")
+    if mask:
+        data = mask_events_json(data)
+    Path(path).write_bytes(data)
+    return len(json.loads(data))

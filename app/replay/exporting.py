@@ -1,0 +1,145 @@
+"""Findings reports with the replay's frames: HTML, Markdown and PDF (needs a QApplication).
+
+The report's content comes from :mod:`app.export.report`; this module adds what only the
+browser engine can make — frames of the replay at and around each finding (rendered from
+masked events when masking is on) — and prints the HTML report to PDF.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from app.export.documents import report_html, report_markdown
+from app.export.masking import mask_events_json
+from app.export.report import FindingReport, build_report
+from app.replay.frames import render_frames
+from app.store.findings import Finding
+from app.store.store import SessionStore
+
+FRAME_OFFSETS_MS = (-4_000, 0, 2_500)  # before, at and after the moment
+PDF_TIMEOUT_S = 60
+LOAD_TIMEOUT_S = 15
+Progress = Callable[[float, str], None]
+
+
+class ExportCancelled(Exception):
+    """The user cancelled the export; nothing was written."""
+
+
+def build_reports(
+    store: SessionStore,
+    findings: Sequence[Finding],
+    *,
+    mask: bool = True,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> list[FindingReport]:
+    """Reports for ``findings`` with their frames."""
+    reports = []
+    for index, finding in enumerate(findings):
+        if cancelled and cancelled():
+            raise ExportCancelled
+        if progress:
+            progress(
+                index / max(1, len(findings)), f"Rendering finding {index + 1} of {len(findings)}"
+            )
+        report = build_report(store, finding, mask=mask)
+        detail = store.session_detail(finding.session_id)
+        assert detail is not None
+        moments = [
+            min(max(finding.ts_ms + offset, detail.start_ms), detail.end_ms)
+            for offset in FRAME_OFFSETS_MS
+        ]
+
+        def provider(session_id: str, window: str | None = None) -> bytes:
+            data = store.session_events_json(session_id, window)
+            return mask_events_json(data) if mask else data
+
+        with tempfile.TemporaryDirectory(prefix="frames-") as tmp:
+            frames = render_frames(store, finding.session_id, moments, Path(tmp),
+                                   events_provider=provider)  # fmt: skip
+            report.frames = [(f.at_ms, f.png.read_bytes()) for f in frames]
+        reports.append(report)
+    if progress:
+        progress(1.0, "Writing the report")
+    return reports
+
+
+def export_findings(
+    store: SessionStore,
+    findings: Sequence[Finding],
+    fmt: str,
+    out: Path,
+    *,
+    mask: bool = True,
+    title: str = "Replay Investigator findings",
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> Path:
+    """Write ``findings`` as ``html``, ``md`` (with PNG files beside it) or ``pdf``."""
+    if not findings:
+        raise ValueError("there is no finding to export")
+    reports = build_reports(store, findings, mask=mask, progress=progress, cancelled=cancelled)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "md":
+        frames_dir = out.with_name(out.stem + "-frames")
+        out.write_text(report_markdown(reports, title, frames_dir, mask), encoding="utf-8")
+        return out
+    document = report_html(reports, title, mask)
+    if fmt == "html":
+        out.write_text(document, encoding="utf-8")
+        return out
+    if fmt == "pdf":
+        print_pdf(document, out)
+        return out
+    raise ValueError(f"unknown report format {fmt!r}")
+
+
+def print_pdf(document: str, out: Path) -> None:
+    """Print an HTML document to PDF with the browser engine (no network: see the CSP)."""
+    from PySide6.QtCore import QUrl
+    from PySide6.QtWebEngineCore import QWebEnginePage
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    page = QWebEnginePage()
+    loaded: list[bool] = []
+    done: list[Any] = []
+    page.loadFinished.connect(loaded.append)
+    page.pdfPrintingFinished.connect(lambda path, ok: done.append(ok))
+    page.setHtml(document, QUrl("about:blank"))
+    # The clip's replay iframe may keep the page "loading" for ever: wait for the document
+    # itself, then give the frames a moment to paint.
+    ready: list[Any] = []
+    _wait(app, lambda: bool(loaded) or _ready(page, ready), LOAD_TIMEOUT_S)
+    _wait(app, lambda: False, 0.5)
+    page.printToPdf(str(out))
+    _wait(app, lambda: bool(done), PDF_TIMEOUT_S)
+    page.deleteLater()
+    if not done or not done[0] or not out.exists():
+        raise OSError(f"could not print the report to {out}")
+
+
+def _ready(page: Any, answers: list[Any]) -> bool:
+    """Whether the page's document has loaded (asked again on every call)."""
+    page.runJavaScript("document.readyState", 0, answers.append)
+    return "complete" in answers
+
+
+def _wait(app: Any, condition: Callable[[], bool], timeout_s: float) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition() and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def export_with_qt(*args: Any, **kwargs: Any) -> Path:
+    """:func:`export_findings` for the command line: starts a headless QApplication first."""
+    from app.replay.frames import _start_qt
+
+    _start_qt()
+    return export_findings(*args, **kwargs)
