@@ -90,6 +90,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--query", help="CSV of a read-only SQL query instead of a table")
     export.add_argument("--no-mask", action="store_true", help="keep typed values and marked text")
+    export.add_argument("--progress", action="store_true",
+                        help="print 'progress FRACTION MESSAGE' lines to stderr")  # fmt: skip
     export.add_argument("--db", type=Path, help="store path (default: the user cache)")
 
     demo = commands.add_parser("demo", help="the demo shop: record its archive again")
@@ -184,7 +186,14 @@ def _export(store: SessionStore, args: argparse.Namespace) -> int:
         if export_runner is None:
             return _fail("reports are not available in this build", 2)
         title = f"Findings — {store.info().get('source_name', args.file.name)}"
-        out = export_runner(store, findings, args.format, args.out, mask=mask, title=title)
+
+        def report(fraction: float, message: str) -> None:
+            if args.progress:
+                print(f"progress {fraction:.3f} {message}", file=sys.stderr, flush=True)
+
+        out = export_runner(
+            store, findings, args.format, args.out, mask=mask, title=title, progress=report
+        )
         print(f"Wrote {out}: {len(findings)} finding(s)")
         return 0
     except (ValueError, FindingsError) as exc:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -37,9 +38,11 @@ from app.analysis.errors import FLAG_DEFINITIONS, RankedError, top_errors
 from app.analysis.sourcemaps import SourceMap, SourceMapError, resolve_stack
 from app.state.selection import Selection
 from app.store.filters import SessionFilter
+from app.store.findings import Finding, FindingsError, FindingsStore
 from app.store.metrics import AffectedSession
 from app.store.store import SessionStore
 from app.ui.dashboard import ERROR_COLOUR, TYPE_COLOURS, bucket_width, shown_span
+from app.ui.findings_panel import FindingDialog
 from app.ui.rich_text import escape
 
 REPLAY_LEAD_MS = 3_000
@@ -140,9 +143,10 @@ class ErrorsScreen(QWidget):
         self.replay_button = QPushButton("Replay session at the error")
         self.replay_button.setEnabled(False)
         self.replay_button.clicked.connect(self._replay)
-        self.sessions.itemSelectionChanged.connect(
-            lambda: self.replay_button.setEnabled(bool(self.sessions.selectedItems()))
-        )
+        self.finding_button = QPushButton("Add finding at the error…")
+        self.finding_button.setEnabled(False)
+        self.finding_button.clicked.connect(self._add_finding)
+        self.sessions.itemSelectionChanged.connect(self._session_selected)
         users_page = QWidget()
         ul = QHBoxLayout(users_page)
         left = QVBoxLayout()
@@ -151,7 +155,11 @@ class ErrorsScreen(QWidget):
         right = QVBoxLayout()
         right.addWidget(QLabel("Sessions of the selected user with this error"))
         right.addWidget(self.sessions, 1)
-        right.addWidget(self.replay_button, 0, Qt.AlignmentFlag.AlignRight)
+        session_buttons = QHBoxLayout()
+        session_buttons.addStretch(1)
+        session_buttons.addWidget(self.finding_button)
+        session_buttons.addWidget(self.replay_button)
+        right.addLayout(session_buttons)
         ul.addLayout(left, 3)
         ul.addLayout(right, 2)
 
@@ -359,6 +367,34 @@ class ErrorsScreen(QWidget):
                 self.sessions.setItem(row, col, cell)
         if mine:
             self.sessions.selectRow(0)
+
+    def _session_selected(self) -> None:
+        chosen = bool(self.sessions.selectedItems())
+        self.replay_button.setEnabled(chosen)
+        self.finding_button.setEnabled(chosen)
+
+    def _add_finding(self) -> None:
+        """A finding at the selected session's first occurrence of this error."""
+        items, ranked, store = self.sessions.selectedItems(), self.current, self.store
+        if not items or ranked is None or store is None:
+            return
+        session_id, at = items[0].data(Qt.ItemDataRole.UserRole)
+        info = store.info()
+        finding = Finding(
+            archive_key=str(info.get("content_key", "")),
+            archive_name=str(info.get("source_name", "")),
+            session_id=session_id,
+            ts_ms=int(at),
+            title=ranked.group.message.removeprefix("Uncaught ")[:120],
+            note=f"{len(self.affected)} sessions affected; top frame {ranked.group.top_frame}",
+        )
+        dialog = FindingDialog(finding, when(int(at)), self)
+        if not dialog.exec():
+            return
+        try:
+            FindingsStore().save(dialog.edited())
+        except (FindingsError, ValueError) as exc:
+            QMessageBox.warning(self, "Finding not saved", str(exc))
 
     def _replay(self) -> None:
         items = self.sessions.selectedItems()

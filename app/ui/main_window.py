@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QListWidget,
     QMainWindow,
@@ -57,6 +58,7 @@ from app.store.store import SessionStore, SessionSummary
 from app.ui.apdex_dialog import ApdexDialog, save_thresholds, saved_thresholds
 from app.ui.dashboard import Dashboard
 from app.ui.errors_view import ErrorsScreen
+from app.ui.export_job import FORMATS, ExportJob, run_with_progress
 from app.ui.filter_bar import FilterBar
 from app.ui.goals_dialog import GoalsDialog, save_goals, saved_goals
 from app.ui.ingest_worker import IngestRun, IngestWorker, OpenedArchive
@@ -230,6 +232,12 @@ class MainWindow(QMainWindow):
         self.clear_recent_action.triggered.connect(self.clear_recent_files)
 
         file_menu.addSeparator()
+        self.export_action = QAction("&Export Findings…", self)
+        self.export_action.setShortcut(QKeySequence("Ctrl+E"))
+        self.export_action.setEnabled(False)
+        self.export_action.triggered.connect(self.choose_export)
+        file_menu.addAction(self.export_action)
+        file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         quit_action.setMenuRole(QAction.MenuRole.QuitRole)
@@ -357,6 +365,47 @@ class MainWindow(QMainWindow):
         dialog = ApdexDialog(self.thresholds, self.archive_thresholds, self)
         if dialog.exec():
             self.apply_thresholds(dialog.thresholds())
+
+    def choose_export(self) -> None:
+        """Ask for a format and a file, then export the archive's findings."""
+        if self.store is None or self.current_path is None:
+            return
+        formats = list(FORMATS.values())
+        label, ok = QInputDialog.getItem(self, "Export findings", "Format:", formats, 0, False)
+        if not ok:
+            return
+        fmt = next(k for k, v in FORMATS.items() if v == label)
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export findings", str(Path.home() / f"findings.{fmt}"), label
+        )
+        if path:
+            mask = (
+                QMessageBox.question(
+                    self, "Export findings", "Mask personal data (typed values, marked text)?"
+                )
+                != QMessageBox.StandardButton.No
+            )
+            self.export_findings(fmt, Path(path), [], mask)
+
+    def export_findings(
+        self, fmt: str, out: Path, finding_ids: list[str], mask: bool = True
+    ) -> ExportJob | None:
+        """Export findings (all of the archive's when ``finding_ids`` is empty) off the GUI
+        thread, behind a progress dialog with Cancel."""
+        if self.current_path is None:
+            return None
+        job = ExportJob(self.current_path, fmt, out, finding_ids, mask, self)
+        job.finished.connect(self._export_done)
+        self._export_dialog = run_with_progress(job, self)
+        return job
+
+    def _export_done(self, ok: bool, message: str) -> None:
+        if ok:
+            self.set_status(f"Exported {message}")
+        elif message != "Export cancelled":
+            self.show_error("Export failed", message)
+        else:
+            self.set_status(message)
 
     def edit_goals(self) -> None:
         """Show the archive's goals and let the user add their own (remembered per archive)."""
@@ -525,6 +574,7 @@ class MainWindow(QMainWindow):
             str(info.get("content_key", "")), self.archive_thresholds
         )
         self.apdex_action.setEnabled(True)
+        self.export_action.setEnabled(True)
         self.goals_action.setEnabled(True)
         self.manifest_goals = [
             g

@@ -36,14 +36,21 @@ POSTAL = "NW1 6XE"
 DEMO = str(demo_archive_path())
 
 
+def ashley_session(store: Any) -> str:
+    """Her stuck session's id."""
+    return str(
+        store.query(
+            f"SELECT session_id FROM sessions WHERE user_id = '{ASHLEY_ID}'"
+            f" AND release = '{RELEASE_AFTER}'"
+        ).rows[0][0]
+    )
+
+
 @pytest.fixture
 def ashley_finding() -> Iterator[Finding]:
     store, _ = open_store(demo_archive_path())
     with store:
-        (sid,) = store.query(
-            f"SELECT session_id FROM sessions WHERE user_id = '{ASHLEY_ID}'"
-            f" AND release = '{RELEASE_AFTER}'"
-        ).rows[0]
+        sid = ashley_session(store)
         (error_ms,) = store.query(
             f"SELECT epoch_ms(min(ts)) FROM errors WHERE session_id = '{sid}'"
         ).rows[0]
@@ -144,10 +151,7 @@ def test_csv_and_rrweb_exports_and_the_mask_switch(tmp_path: Path) -> None:
 
     store, _ = open_store(demo_archive_path())
     with store:
-        (sid,) = store.query(
-            f"SELECT session_id FROM sessions WHERE user_id = '{ASHLEY_ID}'"
-            f" AND release = '{RELEASE_AFTER}'"
-        ).rows[0]
+        sid = ashley_session(store)
     masked, plain = tmp_path / "masked.json", tmp_path / "plain.json"
     assert main(["export", DEMO, "--format", "rrweb", "--session", sid, "--out", str(masked)]) == 0
     assert main(["export", DEMO, "--format", "rrweb", "--session", sid, "--no-mask",

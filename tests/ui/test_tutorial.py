@@ -88,3 +88,21 @@ def test_the_tutorial_from_the_dashboard_to_ashleys_replay(qtbot: Any, window: M
     # Step 6: a moment later the loading indicator is up — and it stays.
     screen.cursor.set_time(first_error_ms + 8_000, "test")
     qtbot.waitUntil(lambda: page_value(qtbot, window, SPINNER) is True, timeout=15_000)
+
+
+def test_a_finding_from_an_errors_details(qtbot: Any, window: MainWindow, monkeypatch) -> None:
+    from app.store.findings import FindingsStore
+    from app.ui.findings_panel import FindingDialog
+
+    with qtbot.waitSignal(window.store_opened, timeout=60_000):
+        window.open_file(demo_archive_path())
+    window.show_error_group(window.errors_screen.ranked[0].group.key, users=True)
+    errors = window.errors_screen
+    assert errors.select_user(ASHLEY_ID)
+    session_id, first_error_ms = errors.sessions.item(0, 0).data(256)
+    monkeypatch.setattr(FindingDialog, "exec", lambda dialog: 1)
+    errors.finding_button.click()
+    key = str(window.store.info()["content_key"])  # type: ignore[union-attr]
+    saved = FindingsStore().for_archive(key, session_id)
+    assert [(f.ts_ms, f.severity) for f in saved] == [(first_error_ms, "major")]
+    assert "reading 'groups'" in saved[0].title

@@ -1,0 +1,54 @@
+"""Exporting findings from the window: a child process, its progress, Cancel."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QPushButton
+
+from app.store.demo import demo_archive_path
+from app.store.findings import Finding, FindingsStore
+
+pytestmark = pytest.mark.webengine
+
+
+def _open_with_a_finding(qtbot: Any, window: Any) -> Finding:
+    with qtbot.waitSignal(window.store_opened, timeout=60_000):
+        window.open_file(demo_archive_path())
+    session = window.model.summary(0)
+    start = int(session.started_at.timestamp() * 1000) if session.started_at else 0
+    key = str(window.store.info()["content_key"])
+    return FindingsStore().save(Finding(key, session.session_id, start + 2_000, "First look"))
+
+
+def test_export_runs_beside_the_window_with_progress(
+    qtbot: Any, window: Any, tmp_path: Path
+) -> None:
+    finding = _open_with_a_finding(qtbot, window)
+    out = tmp_path / "report.html"
+    steps: list[str] = []
+    job = window.export_findings("html", out, [finding.id])
+    job.progressed.connect(lambda _f, message: steps.append(message))
+    with qtbot.waitSignal(job.finished, timeout=120_000) as done:
+        pass
+    assert done.args[0] is True, done.args
+    assert out.exists() and "First look" in out.read_text(encoding="utf-8")
+    assert any("Rendering finding" in step for step in steps)
+    assert window.status_text.startswith("Exported")
+
+
+def test_cancel_stops_the_export_and_leaves_no_file(
+    qtbot: Any, window: Any, tmp_path: Path
+) -> None:
+    finding = _open_with_a_finding(qtbot, window)
+    out = tmp_path / "report.pdf"
+    job = window.export_findings("pdf", out, [finding.id])
+    cancel = next(
+        b for b in window._export_dialog.findChildren(QPushButton) if b.text() == "Cancel"
+    )
+    with qtbot.waitSignal(job.finished, timeout=60_000) as done:
+        cancel.click()
+    assert done.args == [False, "Export cancelled"]
+    assert not out.exists()
