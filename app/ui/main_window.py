@@ -52,6 +52,7 @@ from app import __version__
 from app.analysis.apdex import ApdexThresholds
 from app.analysis.experience import rate_sessions
 from app.archive.problems import UnreadableFile
+from app.export.session_recording import write_rrweb
 from app.state.selection import Selection
 from app.store.filters import SessionFilter
 from app.store.store import SessionStore, SessionSummary
@@ -66,6 +67,7 @@ from app.ui.problems_view import ProblemsScreen
 from app.ui.session_table import SessionTableModel, SessionTableView
 from app.ui.settings import APP_NAME, app_settings
 from app.ui.sql_view import SqlScreen
+from app.ui.table_export import export_table
 
 if TYPE_CHECKING:
     from app.ui.replay_screen import ReplayScreen
@@ -237,6 +239,14 @@ class MainWindow(QMainWindow):
         self.export_action.setEnabled(False)
         self.export_action.triggered.connect(self.choose_export)
         file_menu.addAction(self.export_action)
+        self.csv_action = QAction("Export Table as &CSV…", self)
+        self.csv_action.setEnabled(False)
+        self.csv_action.triggered.connect(self.choose_csv)
+        file_menu.addAction(self.csv_action)
+        self.rrweb_action = QAction("Export Session as &rrweb Recording…", self)
+        self.rrweb_action.setEnabled(False)
+        self.rrweb_action.triggered.connect(self.choose_rrweb)
+        file_menu.addAction(self.rrweb_action)
         file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
@@ -399,6 +409,47 @@ class MainWindow(QMainWindow):
         self._export_dialog = run_with_progress(job, self)
         return job
 
+    def current_table(self) -> QAbstractItemView | None:
+        """The table on the current tab (the one a CSV export writes)."""
+        page = self.tabs.currentWidget()
+        if page is self.table.parentWidget():
+            return self.table
+        if page is self.sql_screen:
+            return self.sql_screen.table
+        if page is self.errors_screen:
+            lower = self.errors_screen.lower.currentIndex()
+            return self.errors_screen.users if lower == 1 else self.errors_screen.top
+        if page is self.replay_screen and self.replay_screen is not None:
+            current = self.replay_screen.tabs.currentWidget()
+            return getattr(current, "table", None)
+        if page is self.problems_screen:
+            return self.problems_screen.status_table
+        return None
+
+    def choose_csv(self) -> None:
+        view = self.current_table()
+        if view is None:
+            self.set_status("This tab has no table to export")
+            return
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export table as CSV", str(Path.home() / "table.csv"), "CSV (*.csv)"
+        )
+        if path:
+            count = export_table(view, path)
+            self.set_status(f"Exported {count:,} rows to {path}")
+
+    def choose_rrweb(self) -> None:
+        screen = self.replay_screen
+        if self.store is None or screen is None or screen.detail is None:
+            return
+        sid = screen.detail.session_id
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export session", str(Path.home() / f"{sid}.json"), "rrweb recording (*.json)"
+        )
+        if path:
+            count = write_rrweb(self.store, sid, path, mask=True)
+            self.set_status(f"Exported session {sid} ({count:,} events, personal data masked)")
+
     def _export_done(self, ok: bool, message: str) -> None:
         if ok:
             self.set_status(f"Exported {message}")
@@ -446,6 +497,7 @@ class MainWindow(QMainWindow):
         if not self.replay_screen.open_session(self.store, session_id):
             self.show_error("Cannot replay", f"Session {session_id} is not in this archive.")
             return False
+        self.rrweb_action.setEnabled(True)
         if at_ms is not None:  # the player seeks to the cursor once the session has loaded
             self.replay_screen.cursor.set_time(int(at_ms), "investigation")
         self.tabs.setCurrentWidget(self.replay_screen)
@@ -575,6 +627,7 @@ class MainWindow(QMainWindow):
         )
         self.apdex_action.setEnabled(True)
         self.export_action.setEnabled(True)
+        self.csv_action.setEnabled(True)
         self.goals_action.setEnabled(True)
         self.manifest_goals = [
             g

@@ -52,3 +52,27 @@ def test_cancel_stops_the_export_and_leaves_no_file(
         cancel.click()
     assert done.args == [False, "Export cancelled"]
     assert not out.exists()
+
+
+def test_the_table_on_screen_exports_as_csv(
+    qtbot: Any, window: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import csv
+
+    from PySide6.QtWidgets import QFileDialog
+
+    with qtbot.waitSignal(window.store_opened, timeout=60_000):
+        window.open_file(demo_archive_path())
+    out = tmp_path / "sessions.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    window.show_sessions()
+    window.selection.set_attribute("browser", "Safari 18", "test")  # what is shown is exported
+    window.choose_csv()
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert rows and {r["Browser"] for r in rows} == {"Safari 18"}
+    assert len(rows) == window.model.rowCount()
+
+    window.tabs.setCurrentWidget(window.errors_screen)
+    window.choose_csv()
+    top = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert top[0]["JavaScript error"].startswith("Uncaught (in promise) TypeError")
