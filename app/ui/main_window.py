@@ -61,6 +61,7 @@ from app.ui.dashboard import Dashboard
 from app.ui.errors_view import ErrorsScreen
 from app.ui.export_job import FORMATS, ExportJob, run_with_progress
 from app.ui.filter_bar import FilterBar
+from app.ui.findings_view import FindingsScreen
 from app.ui.goals_dialog import GoalsDialog, save_goals, saved_goals
 from app.ui.ingest_worker import IngestRun, IngestWorker, OpenedArchive
 from app.ui.problems_view import ProblemsScreen
@@ -237,7 +238,7 @@ class MainWindow(QMainWindow):
         self.export_action = QAction("&Export Findings…", self)
         self.export_action.setShortcut(QKeySequence("Ctrl+E"))
         self.export_action.setEnabled(False)
-        self.export_action.triggered.connect(self.choose_export)
+        self.export_action.triggered.connect(lambda: self.choose_export())
         file_menu.addAction(self.export_action)
         self.csv_action = QAction("Export Table as &CSV…", self)
         self.csv_action.setEnabled(False)
@@ -319,6 +320,10 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.problems_screen, "Problems")
         self.tabs.addTab(self.errors_screen, "Errors")
         self.tabs.addTab(table_page, "Sessions")
+        self.findings_screen = FindingsScreen()
+        self.findings_screen.open_requested.connect(self.replay_session)
+        self.findings_screen.export_requested.connect(self.choose_export)
+        self.tabs.addTab(self.findings_screen, "Findings")
         self.sql_screen = SqlScreen()
         self.tabs.addTab(self.sql_screen, "SQL")
         self.replay_screen: ReplayScreen | None = None  # made on first use: it starts Chromium
@@ -343,10 +348,14 @@ class MainWindow(QMainWindow):
 
     def _tab_changed(self, index: int) -> None:
         page = self.tabs.widget(index)
+        if page is self.findings_screen:
+            self.findings_screen.reload()  # findings are added in the replay screen
         if page is self.table.parentWidget():
             self.table.fit_columns()  # widths need the visible viewport
         # the filter narrows the investigation views; SQL and one session's replay ignore it
-        self.filter_bar.setVisible(page not in (self.sql_screen, self.replay_screen))
+        self.filter_bar.setVisible(
+            page not in (self.sql_screen, self.replay_screen, self.findings_screen)
+        )
 
     def show_sessions(self) -> None:
         """Bring the session list to the front."""
@@ -376,8 +385,8 @@ class MainWindow(QMainWindow):
         if dialog.exec():
             self.apply_thresholds(dialog.thresholds())
 
-    def choose_export(self) -> None:
-        """Ask for a format and a file, then export the archive's findings."""
+    def choose_export(self, finding_ids: list[str] | None = None) -> None:
+        """Ask for a format and a file, then export findings (default: all of the archive's)."""
         if self.store is None or self.current_path is None:
             return
         formats = list(FORMATS.values())
@@ -395,7 +404,7 @@ class MainWindow(QMainWindow):
                 )
                 != QMessageBox.StandardButton.No
             )
-            self.export_findings(fmt, Path(path), [], mask)
+            self.export_findings(fmt, Path(path), list(finding_ids or []), mask)
 
     def export_findings(
         self, fmt: str, out: Path, finding_ids: list[str], mask: bool = True
@@ -643,6 +652,7 @@ class MainWindow(QMainWindow):
         self.problems_screen.set_store(self.store)
         self.errors_screen.set_store(self.store)
         self.sql_screen.set_store(self.store)
+        self.findings_screen.set_archive(str(info.get("content_key", "")))
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.pages.setCurrentIndex(1)
         self.tabs.setCurrentWidget(self.dashboard)  # step 1 of an investigation

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
 from app.store.demo import demo_archive_path
@@ -76,3 +77,24 @@ def test_the_table_on_screen_exports_as_csv(
     window.choose_csv()
     top = list(csv.DictReader(out.open(encoding="utf-8")))
     assert top[0]["JavaScript error"].startswith("Uncaught (in promise) TypeError")
+
+
+def test_the_archives_findings_open_at_their_moment_and_export_as_checked(
+    qtbot: Any, window: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    finding = _open_with_a_finding(qtbot, window)
+    key = str(window.store.info()["content_key"])
+    other = FindingsStore().save(Finding(key, finding.session_id, finding.ts_ms + 500, "Second"))
+    window.tabs.setCurrentWidget(window.findings_screen)
+    screen = window.findings_screen
+    assert [f.title for f in screen.findings] == ["First look", "Second"]
+    screen.table.item(0, 0).setCheckState(Qt.CheckState.Unchecked)
+    asked: list[list[str]] = []
+    monkeypatch.setattr(window, "choose_export", lambda ids=None: asked.append(ids))
+    screen.export_requested.disconnect()
+    screen.export_requested.connect(window.choose_export)
+    screen.export_button.click()
+    assert asked == [[other.id]]
+    screen.open_row(1)
+    assert window.tabs.currentWidget() is window.replay_screen
+    assert window.replay_screen.cursor.time() == other.ts_ms
