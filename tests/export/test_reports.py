@@ -173,3 +173,24 @@ def test_csv_and_rrweb_exports_and_the_mask_switch(tmp_path: Path) -> None:
 def test_reports_need_findings(tmp_path: Path, capsys: Any) -> None:
     assert main(["export", DEMO, "--format", "html", "--out", str(tmp_path / "r.html")]) == 2
     assert "no findings" in capsys.readouterr().err
+
+
+def test_frames_are_rendered_from_masked_events(
+    ashley_finding: Finding, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the frame renderer is given: masked events unless masking is turned off."""
+    import app.replay.exporting as exporting
+
+    seen: list[bytes] = []
+
+    def fake_render(store: Any, session_id: str, moments: Any, out: Any, **kwargs: Any) -> list:
+        seen.append(kwargs["events_provider"](session_id))
+        return []
+
+    monkeypatch.setattr(exporting, "render_frames", fake_render)
+    store, _ = open_store(demo_archive_path())
+    with store:
+        exporting.build_reports(store, [ashley_finding], mask=True)
+        exporting.build_reports(store, [ashley_finding], mask=False)
+    masked, plain = seen
+    assert POSTAL.encode() not in masked and POSTAL.encode() in plain
