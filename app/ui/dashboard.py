@@ -28,7 +28,7 @@ from app.analysis.problems import Problem, detect_problems
 from app.archive.model import ms_from_iso
 from app.state.selection import Selection
 from app.store.filters import SessionFilter
-from app.store.metrics import Bucket, Overview
+from app.store.metrics import Bucket
 from app.store.store import SessionStore
 
 SOURCE = "dashboard"
@@ -72,11 +72,13 @@ def format_width(width_ms: int) -> str:
     return f"{minutes} min" if minutes < 60 else f"{minutes // 60} h"
 
 
-def shown_span(everything: Overview, f: SessionFilter) -> tuple[int, int] | None:
-    """The time the charts cover: the selected range, else the whole archive."""
-    first = f.start_ms if f.start_ms is not None else everything.first_ms
-    last = f.end_ms if f.end_ms is not None else everything.last_ms
-    return None if first is None or last is None else (first, last)
+def shown_span(archive: tuple[int, int] | None, f: SessionFilter) -> tuple[int, int] | None:
+    """The time the charts cover: the selected range, else the archive's span."""
+    if archive is None:
+        return None
+    first = f.start_ms if f.start_ms is not None else archive[0]
+    last = f.end_ms if f.end_ms is not None else archive[1]
+    return first, last
 
 
 class Card(QFrame):
@@ -252,9 +254,9 @@ class Dashboard(QWidget):
             return
         f = self.selection.filter
         thresholds = self.thresholds.by_type
-        everything = store.overview(SessionFilter())
+        archive = store.time_span()
         shown = store.overview(f)
-        span_shown = shown_span(everything, f)
+        span_shown = shown_span(archive, f)
         if span_shown is None:
             return
         first, last = span_shown
@@ -272,9 +274,8 @@ class Dashboard(QWidget):
         self._draw_actions(buckets, width)
         self._draw_conversion(daily, daily_width)
         self._show_range(f)
-        self.charts["apdex"].plot.setXRange(
-            (everything.first_ms or first) / 1000, (everything.last_ms or last) / 1000, padding=0.01
-        )
+        whole = archive or (first, last)
+        self.charts["apdex"].plot.setXRange(whole[0] / 1000, whole[1] / 1000, padding=0.01)
         self.refreshed.emit()
 
     def _fill_cards(

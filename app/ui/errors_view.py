@@ -17,16 +17,13 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
-    QTableWidget,
     QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
@@ -44,6 +41,7 @@ from app.store.store import SessionStore
 from app.ui.dashboard import ERROR_COLOUR, TYPE_COLOURS, bucket_width, shown_span
 from app.ui.findings_panel import FindingDialog
 from app.ui.rich_text import escape
+from app.ui.tables import read_only_table
 
 REPLAY_LEAD_MS = 3_000
 """The replay opens this long before the error: the user's last steps are on screen."""
@@ -68,22 +66,6 @@ class SortableItem(QTableWidgetItem):
         return super().__lt__(other)
 
 
-def _table(columns: list[str]) -> QTableWidget:
-    """A read-only, row-selecting table: the first column stretches, the others fit."""
-    table = QTableWidget(0, len(columns))
-    table.setHorizontalHeaderLabels(columns)
-    table.verticalHeader().hide()
-    table.setWordWrap(False)
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setAlternatingRowColors(True)
-    return table
-
-
 class ErrorsScreen(QWidget):
     replay_requested = Signal(str, "qint64")
     """(session id, epoch ms to open at)"""
@@ -102,11 +84,7 @@ class ErrorsScreen(QWidget):
         self.actions_plot.getAxis("bottom").setStyle(showValues=False)
         self.actions_plot.setLabel("bottom", "")
 
-        self.top = _table(TOP_COLUMNS)
-        header = self.top.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for c in range(1, len(TOP_COLUMNS)):
-            header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+        self.top = read_only_table(TOP_COLUMNS)
         flags_tip = "\n".join(f"{name}: {text}" for name, text in FLAG_DEFINITIONS.items())
         self.top.horizontalHeaderItem(len(TOP_COLUMNS) - 1).setToolTip(flags_tip)
         self.top.horizontalHeaderItem(0).setToolTip(
@@ -133,12 +111,10 @@ class ErrorsScreen(QWidget):
         self.user_search.setPlaceholderText("Find a user…")
         self.user_search.setClearButtonEnabled(True)
         self.user_search.textChanged.connect(self._filter_users)
-        self.users = _table(["User", "Sessions", "First error (UTC)", "Converted"])
+        self.users = read_only_table(["User", "Sessions", "First error (UTC)", "Converted"])
         self.users.setSortingEnabled(True)
-        self.users.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.users.itemSelectionChanged.connect(self._user_selected)
-        self.sessions = _table(["Session", "First error (UTC)", "Errors", "Browser"])
-        self.sessions.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.sessions = read_only_table(["Session", "First error (UTC)", "Errors", "Browser"])
         self.sessions.doubleClicked.connect(lambda _i: self._replay())
         self.replay_button = QPushButton("Replay session at the error")
         self.replay_button.setEnabled(False)
@@ -252,7 +228,7 @@ class ErrorsScreen(QWidget):
             self.sessions.setRowCount(0)
 
     def _draw(self, store: SessionStore, f: SessionFilter) -> None:
-        span = shown_span(store.overview(SessionFilter()), f)
+        span = shown_span(store.time_span(), f)
         if span is None:
             return
         first, last = span

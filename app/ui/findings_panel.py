@@ -12,19 +12,16 @@ from dataclasses import replace
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -32,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from app.state.time_cursor import TimeCursor
 from app.store.findings import SEVERITIES, Finding, FindingsStore
+from app.ui.tables import read_only_table
 from app.ui.timed_lists import format_offset
 
 SOURCE = "findings"
@@ -102,15 +100,7 @@ class FindingsPanel(QWidget):
         self.start_ms = 0
         self.findings: list[Finding] = []
         self.suggest = lambda _t: ""  # the title offered for a new finding at a moment
-        self.table = QTableWidget(0, 3)
-        self.table.setHorizontalHeaderLabels(["Time", "Severity", "Title"])
-        self.table.verticalHeader().hide()
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table = read_only_table(["Time", "Severity", "Title"], stretch=2)
         self.table.cellDoubleClicked.connect(lambda row, _c: self.go_to(row))
         self.add_button = QPushButton("Add finding here (B)")
         self.add_button.clicked.connect(self.add_at_cursor)

@@ -6,18 +6,16 @@ from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from app.store.findings import Finding, FindingsError, FindingsStore
+from app.ui.tables import read_only_table
 
 
 class FindingsScreen(QWidget):
@@ -30,16 +28,8 @@ class FindingsScreen(QWidget):
         super().__init__(parent)
         self.archive_key = ""
         self.findings: list[Finding] = []
-        self.table = QTableWidget(0, 5)
-        self.table.setHorizontalHeaderLabels(
-            ["Export", "When (UTC)", "Session", "Severity", "Title"]
-        )
-        self.table.verticalHeader().hide()
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        columns = ["Export", "When (UTC)", "Session", "Severity", "Title"]
+        self.table = read_only_table(columns, stretch=4)
         self.table.cellDoubleClicked.connect(lambda row, _c: self.open_row(row))
         self.open_button = QPushButton("Open in replay")
         self.open_button.clicked.connect(lambda: self.open_row(self.table.currentRow()))
