@@ -6,9 +6,19 @@ import sys
 
 from app.cli.main import COMMANDS, run_cli
 
+DEMO_WORKER = "demo-worker"  # internal: how `demo build` starts its recording processes
+
 
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] in (["--install-desktop"], ["--uninstall-desktop"]):
+        from app.desktop.freedesktop import run_desktop_command
+
+        return run_desktop_command(args[0].removeprefix("--").removesuffix("-desktop"))
+    if args[:1] == [DEMO_WORKER]:  # a child of `demo build` (see app.resources.app_command)
+        from app.demo.worker import main as worker_main
+
+        return worker_main(args[1:])
     if args and (args[0] in COMMANDS or args[0] in {"-h", "--help", "--version"}):
         if args[0] == "frame":
             import app.cli.main as cli

@@ -42,6 +42,14 @@ def isolated_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path
     QSettings.setDefaultFormat(previous)
 
 
+@pytest.fixture(scope="session")
+def qapp_cls() -> type:
+    """The app's own QApplication subclass, so system "open file" events reach the window."""
+    from app.ui.application import ReplayApplication
+
+    return ReplayApplication
+
+
 @pytest.fixture
 def shared_fixtures() -> Path:
     """``../shared/fixtures``; tests using it skip cleanly on a clone without it."""

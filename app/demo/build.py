@@ -12,7 +12,6 @@ import gzip
 import json
 import os
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -25,6 +24,7 @@ from app.archive.model import SessionMeta, iso_from_ms
 from app.archive.writer import ArchiveWriter
 from app.demo.plan import RELEASE_AFTER, RELEASE_AT_MS, RELEASE_BEFORE, plan_sessions
 from app.demo.site import MINIFIED_NAME, SHOP_ORIGIN, build_site
+from app.resources import app_command
 
 CONVERSION_GOALS = [
     {
@@ -120,7 +120,7 @@ def _run_workers(
     procs = []
     for k in range(1, workers + 1):
         command = [
-            sys.executable, "-m", "app.demo.worker", "--sessions", str(sessions),
+            *app_command("demo-worker"), "--sessions", str(sessions),
             "--seed", str(seed), "--part", f"{k}/{workers}", "--site", str(work / "site"),
             "--out", str(recorded),
         ]  # fmt: skip

@@ -7,7 +7,8 @@ events are fetched by the page from the ``replay:`` scheme, which asks the store
 from __future__ import annotations
 
 import shiboken6
-from PySide6.QtCore import QFile, QIODevice, QUrl, Signal
+from PySide6.QtCore import QEvent, QFile, QIODevice, QUrl, Signal
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import QWebEngineScript
 from PySide6.QtWebEngineWidgets import QWebEngineView
@@ -52,6 +53,7 @@ class ReplayView(QWebEngineView):
         self.setPage(self.guarded_page)
         self.bridge.loaded.connect(self.session_loaded)
         self.bridge.ready.connect(self._flush_pending)
+        self.bridge.ready.connect(self._apply_surround)
         self._pending: str | None = None
         self._site_assets = False
         self._load_player()
@@ -60,6 +62,25 @@ class ReplayView(QWebEngineView):
         self.bridge.is_ready = False
         suffix = "?assets=1" if self._site_assets else ""
         self.setUrl(QUrl(PLAYER_URL + suffix))
+
+    def surround_colour(self) -> QColor:
+        """The colour around the replayed page: the window's, a shade deeper."""
+        window = self.palette().color(QPalette.ColorRole.Window)
+        return window.darker(106 if window.lightness() >= 128 else 125)
+
+    def _apply_surround(self) -> None:
+        colour = self.surround_colour()
+        self.guarded_page.setBackgroundColor(colour)
+        self.guarded_page.runJavaScript(
+            f"document.documentElement.style.setProperty('--surround', '{colour.name()}')",
+            QWebEngineScript.ScriptWorldId.MainWorld,
+        )
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Light/dark changed: the player's surround follows (the recorded page does not)."""
+        if event.type() == QEvent.Type.PaletteChange and shiboken6.isValid(self.guarded_page):
+            self._apply_surround()
+        super().changeEvent(event)
 
     def set_events_provider(self, provider: EventsProvider | None) -> None:
         self.scheme_handler.set_events_provider(provider)

@@ -81,6 +81,11 @@ ORDER BY s.started_at, s.session_id
 STORE_CONFIG = {"enable_external_access": False}
 
 
+def duckdb_version() -> str:
+    """The DuckDB library's version (for About and bug reports)."""
+    return str(duckdb.__version__)
+
+
 class SessionStore:
     """A read-only view of one ingested archive."""
 

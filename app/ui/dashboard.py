@@ -19,8 +19,8 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.analysis.apdex import ApdexThresholds, apdex_band, apdex_score, overall
@@ -30,6 +30,7 @@ from app.state.selection import Selection
 from app.store.filters import SessionFilter
 from app.store.metrics import Bucket
 from app.store.store import SessionStore
+from app.ui.theme import restyle_plots, style_plot
 
 SOURCE = "dashboard"
 TYPE_NAMES = {"load": "Load", "xhr": "XHR", "custom": "Custom"}
@@ -88,10 +89,10 @@ class Card(QFrame):
         super().__init__()
         self.setObjectName("card")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setStyleSheet(
-            "#card { background: palette(base); border: 1px solid palette(mid);"
-            " border-radius: 6px; }"
-        )
+        # palette roles, not a style sheet: a sheet's palette(...) is read once and would
+        # keep a light card in a dark window
+        self.setBackgroundRole(QPalette.ColorRole.Base)
+        self.setAutoFillBackground(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 10, 14, 10)
         layout.setSpacing(2)
@@ -104,7 +105,7 @@ class Card(QFrame):
         self.detail = QLabel("")
         self.detail.setWordWrap(True)
         for label in (self.caption, self.detail):
-            label.setStyleSheet("color: palette(dark);")
+            label.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # muted, both themes
         layout.addWidget(self.caption)
         layout.addWidget(self.value)
         layout.addWidget(self.detail)
@@ -196,20 +197,24 @@ class Dashboard(QWidget):
 
     # ---------------------------------------------------------------- building
 
+    def changeEvent(self, event: QEvent) -> None:
+        """Charts are drawn in palette colours: restyle them when light/dark changes."""
+        if event.type() == QEvent.Type.PaletteChange:
+            restyle_plots(self)
+        super().changeEvent(event)
+
     def _chart(self, title: str, unit: str) -> Chart:
         box = RangeViewBox()
         box.setMouseEnabled(x=True, y=False)
         plot = pg.PlotWidget(viewBox=box, axisItems={"bottom": pg.DateAxisItem(utcOffset=0)})
-        plot.setBackground("w")
-        plot.setTitle(title, color="#212529", size="11pt")
+        plot.setTitle(title, size="11pt")
         plot.showGrid(x=True, y=True, alpha=0.15)
         plot.setMinimumHeight(200)
         for axis in ("left", "bottom"):
-            plot.getAxis(axis).setPen("#adb5bd")
-            plot.getAxis(axis).setTextPen("#495057")
             plot.getAxis(axis).enableAutoSIPrefix(False)
-        plot.setLabel("left", unit, color="#495057")
-        plot.setLabel("bottom", "time (UTC)", color="#495057")
+        plot.setLabel("left", unit)
+        plot.setLabel("bottom", "time (UTC)")
+        style_plot(plot, self.palette())
         region = pg.LinearRegionItem(
             movable=False, brush=pg.mkBrush(103, 65, 217, 40), pen=pg.mkPen("#6741d9")
         )

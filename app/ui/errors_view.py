@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -40,8 +40,10 @@ from app.store.metrics import AffectedSession
 from app.store.store import SessionStore
 from app.ui.dashboard import ERROR_COLOUR, TYPE_COLOURS, bucket_width, shown_span
 from app.ui.findings_panel import FindingDialog
+from app.ui.layout_memory import remember_splitter
 from app.ui.rich_text import escape
 from app.ui.tables import read_only_table
+from app.ui.theme import restyle_plots, style_plot
 
 REPLAY_LEAD_MS = 3_000
 """The replay opens this long before the error: the user's last steps are on screen."""
@@ -154,25 +156,30 @@ class ErrorsScreen(QWidget):
         splitter.addWidget(self.top)
         splitter.addWidget(self.lower)
         splitter.setSizes([260, 260, 420])
+        remember_splitter(splitter, "errors")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addWidget(QLabel("<b>JavaScript errors versus user actions</b> · Top 10 errors"))
         layout.addWidget(splitter, 1)
         selection.changed.connect(lambda _f, _s: self.refresh())
 
+    def changeEvent(self, event: QEvent) -> None:
+        """Charts are drawn in palette colours: restyle them when light/dark changes."""
+        if event.type() == QEvent.Type.PaletteChange:
+            restyle_plots(self)
+        super().changeEvent(event)
+
     @staticmethod
     def _plot(unit: str) -> pg.PlotWidget:
         plot = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem(utcOffset=0)})
-        plot.setBackground("w")
         plot.setMouseEnabled(x=True, y=False)
         plot.showGrid(x=True, y=True, alpha=0.15)
         for axis in ("left", "bottom"):
-            plot.getAxis(axis).setPen("#adb5bd")
-            plot.getAxis(axis).setTextPen("#495057")
             plot.getAxis(axis).enableAutoSIPrefix(False)
         plot.getAxis("left").setWidth(60)
-        plot.setLabel("left", unit, color="#495057")
-        plot.setLabel("bottom", "time (UTC)", color="#495057")
+        plot.setLabel("left", unit)
+        plot.setLabel("bottom", "time (UTC)")
+        style_plot(plot)
         plot.setMinimumHeight(110)
         return plot
 

@@ -9,12 +9,13 @@ throughout.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from app.resources import app_command
 
 FORMATS = {"html": "HTML report (*.html)", "md": "Markdown (*.md)", "pdf": "PDF (*.pdf)"}
 
@@ -41,13 +42,14 @@ class ExportJob(QObject):
         self._stderr = ""
         self.process = QProcess(self)
         self.process.setProcessEnvironment(QProcessEnvironment.systemEnvironment())
-        args = ["-m", "app", "export", str(archive), "--format", fmt, "--out", str(out),
-                "--progress"]  # fmt: skip
+        program, *args = app_command(
+            "export", str(archive), "--format", fmt, "--out", str(out), "--progress"
+        )
         for finding_id in finding_ids:
             args += ["--finding", finding_id]
         if not mask:
             args.append("--no-mask")
-        self.process.setProgram(sys.executable)
+        self.process.setProgram(program)
         self.process.setArguments(args)
         self.process.readyReadStandardError.connect(self._read_progress)
         self.process.finished.connect(self._done)

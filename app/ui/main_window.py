@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import html
 import logging
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import PySide6
-from PySide6.QtCore import QModelIndex, Qt, QThread, Signal, qVersion
+from PySide6.QtCore import QModelIndex, QObject, Qt, QThread, Signal
 from PySide6.QtGui import (
     QAction,
+    QActionGroup,
     QCloseEvent,
     QDragEnterEvent,
     QDragMoveEvent,
@@ -64,11 +65,14 @@ from app.ui.filter_bar import FilterBar
 from app.ui.findings_view import FindingsScreen
 from app.ui.goals_dialog import GoalsDialog, save_goals, saved_goals
 from app.ui.ingest_worker import IngestRun, IngestWorker, OpenedArchive
+from app.ui.layout_memory import restore_window, save_window
 from app.ui.problems_view import ProblemsScreen
 from app.ui.session_table import SessionTableModel, SessionTableView
 from app.ui.settings import APP_NAME, app_settings
 from app.ui.sql_view import SqlScreen
 from app.ui.table_export import export_table
+from app.ui.theme import Appearance, apply_appearance, saved_appearance
+from app.ui.versions import component_versions
 
 if TYPE_CHECKING:
     from app.ui.replay_screen import ReplayScreen
@@ -211,6 +215,9 @@ class MainWindow(QMainWindow):
         self._next_run = 0
         self._remember: dict[int, bool] = {}
 
+        self._export_job: ExportJob | None = None
+        self.instance_server: QObject | None = None  # set by app.ui.application.launch
+
         self.setWindowTitle(APP_NAME)
         self.setAcceptDrops(True)
         self.resize(1100, 680)
@@ -218,6 +225,7 @@ class MainWindow(QMainWindow):
         self._build_central()
         self._build_status_bar()
         self._show_empty(EMPTY_TEXT)
+        restore_window(self)
 
     # ---- construction --------------------------------------------------------------------
     def _build_menus(self) -> None:
@@ -265,7 +273,30 @@ class MainWindow(QMainWindow):
         self.goals_action.triggered.connect(self.edit_goals)
         investigation.addAction(self.goals_action)
 
+        view_menu = self.menuBar().addMenu("&View")
+        appearance = view_menu.addMenu("&Appearance")
+        self.appearance_actions: dict[Appearance, QAction] = {}
+        group = QActionGroup(self)
+        labels = {
+            Appearance.SYSTEM: "Follow the &System",
+            Appearance.LIGHT: "&Light",
+            Appearance.DARK: "&Dark",
+        }
+        current = saved_appearance()
+        for choice, label in labels.items():
+            action = QAction(label, self, checkable=True)
+            action.setChecked(choice is current)
+            action.triggered.connect(lambda _c=False, c=choice: apply_appearance(c))
+            group.addAction(action)
+            appearance.addAction(action)
+            self.appearance_actions[choice] = action
+
         help_menu = self.menuBar().addMenu("&Help")
+        self.shortcuts_action = QAction("&Keyboard Shortcuts", self)
+        self.shortcuts_action.setShortcut(QKeySequence("F1"))
+        self.shortcuts_action.triggered.connect(self.show_shortcuts)
+        help_menu.addAction(self.shortcuts_action)
+        help_menu.addSeparator()
         about_action = QAction(f"&About {APP_NAME}", self)
         about_action.setMenuRole(QAction.MenuRole.AboutRole)
         about_action.triggered.connect(self.show_about)
@@ -415,6 +446,7 @@ class MainWindow(QMainWindow):
             return None
         job = ExportJob(self.current_path, fmt, out, finding_ids, mask, self)
         job.finished.connect(self._export_done)
+        self._export_job = job
         self._export_dialog = run_with_progress(job, self)
         return job
 
@@ -460,6 +492,7 @@ class MainWindow(QMainWindow):
             self.set_status(f"Exported session {sid} ({count:,} events, personal data masked)")
 
     def _export_done(self, ok: bool, message: str) -> None:
+        self._export_job = None
         if ok:
             self.set_status(f"Exported {message}")
         elif message != "Export cancelled":
@@ -565,6 +598,34 @@ class MainWindow(QMainWindow):
         name, _ = QFileDialog.getOpenFileName(self, "Open session archive", start, FILE_FILTER)
         if name:
             self.open_file(name)
+
+    def open_files(self, paths: Sequence[str | Path]) -> None:
+        """Files handed over by the system or a later launch: open the first, come forward.
+
+        The window investigates one archive at a time; further files are named in the status
+        bar rather than silently dropped. No files: just come to the front.
+        """
+        self.bring_to_front()
+        if not paths:
+            return
+        self.open_file(paths[0])
+        if len(paths) > 1:
+            others = ", ".join(Path(p).name for p in paths[1:])
+            self.set_status(
+                f"Opening {Path(paths[0]).name}; one archive at a time — not opened: {others}"
+            )
+
+    def open_path(self, name: str) -> None:
+        """One file from the system (a macOS open event)."""
+        self.open_files([Path(name)])
+
+    def bring_to_front(self) -> None:
+        """Un-minimise, raise and activate the window (a second launch asked for it)."""
+        if self.isMinimized():
+            self.setWindowState(self.windowState() & ~Qt.WindowState.WindowMinimized)
+        self.show()
+        self.raise_()
+        self.activateWindow()
 
     def open_file(self, path: str | Path, *, remember: bool = True) -> None:
         """Start ingesting ``path`` on a worker thread; a running ingest is cancelled first.
@@ -802,18 +863,60 @@ class MainWindow(QMainWindow):
 
     # ---- about and closing ---------------------------------------------------------------
     def about_text(self) -> str:
+        rows = "".join(
+            f"<tr><td>{html.escape(name)}&nbsp;&nbsp;</td><td>{html.escape(version)}</td></tr>"
+            for name, version in component_versions().items()
+        )
         return (
             f"<h3>{APP_NAME} {__version__}</h3>"
-            "<p>An offline investigator for exported web-session archives.</p>"
-            f"<p>Qt {qVersion()} · PySide6 {PySide6.__version__}</p>"
+            "<p>An offline investigator for exported web-session archives: what went wrong, "
+            "for whom, and the replay of the moment it did. Nothing leaves this computer.</p>"
+            f"<table>{rows}</table>"
         )
 
     def show_about(self) -> None:
-        QMessageBox.about(self, f"About {APP_NAME}", self.about_text())
+        box = QMessageBox(self)
+        box.setWindowTitle(f"About {APP_NAME}")
+        box.setIconPixmap(self.windowIcon().pixmap(64, 64))
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText(self.about_text())
+        copy = box.addButton("Copy Versions", QMessageBox.ButtonRole.ActionRole)
+        box.addButton(QMessageBox.StandardButton.Close)
+        box.exec()
+        if box.clickedButton() is copy:
+            QGuiApplication.clipboard().setText(
+                "\n".join(f"{k}: {v}" for k, v in component_versions().items())
+            )
+
+    def show_shortcuts(self) -> None:
+        from app.ui.shortcuts_dialog import ShortcutsDialog
+
+        ShortcutsDialog(self.menuBar(), self).exec()
+
+    # ---- closing -------------------------------------------------------------------------
+    def running_work(self) -> str:
+        """What closing the window now would stop ("" when nothing runs)."""
+        if self.is_ingesting:
+            return "An archive is still being read. Quitting stops reading it (nothing is kept)."
+        if self._export_job is not None:
+            return "An export is still running. Quitting stops it (no partial file is left)."
+        return ""
+
+    def confirm_close(self, question: str) -> bool:
+        """Ask before stopping running work (tests replace this to answer for the user)."""
+        box = QMessageBox(QMessageBox.Icon.Question, f"Quit {APP_NAME}?", question, parent=self)
+        quit_button = box.addButton("Quit", QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton("Keep Working", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.exec()
+        return box.clickedButton() is quit_button
 
     def shutdown(self) -> None:
-        """Stop every ingest and close the store; called when the window closes."""
+        """Stop every ingest and export and close the store; called when the window closes."""
         self._active = None
+        if self._export_job is not None:
+            self._export_job.cancel()
+            self._export_job = None
         if self.replay_screen is not None:
             self.replay_screen.shutdown()
         for run in list(self._runs.values()):
@@ -827,5 +930,10 @@ class MainWindow(QMainWindow):
             self.store = None
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        work = self.running_work()
+        if work and not self.confirm_close(work):
+            event.ignore()
+            return
+        save_window(self)
         self.shutdown()
         super().closeEvent(event)

@@ -31,10 +31,9 @@ from app.analysis.apdex import ApdexThresholds
 from app.analysis.problems import Problem, detect_problems
 from app.state.selection import Selection
 from app.store.store import SessionStore
+from app.ui.layout_memory import remember_splitter
 from app.ui.rich_text import escape
-
-OPEN_COLOUR = "#c92a2a"
-CLOSED_COLOUR = "#2b8a3e"
+from app.ui.theme import colour_hex
 
 
 def when(ms: int) -> str:
@@ -96,6 +95,7 @@ class ProblemsScreen(QWidget):
         splitter.addWidget(self.list)
         splitter.addWidget(details)
         splitter.setSizes([420, 900])
+        remember_splitter(splitter, "problems")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addWidget(self.empty)
@@ -138,7 +138,7 @@ class ProblemsScreen(QWidget):
         if not 0 <= row < len(self.problems):
             return
         p = self.problems[row]
-        colour = OPEN_COLOUR if p.is_open else CLOSED_COLOUR
+        colour, red = colour_hex("error" if p.is_open else "good"), colour_hex("error")
         state = "Open" if p.is_open else "Closed"
         self.heading.setText(
             f"<h2 style='margin:0'>{escape(p.title)}</h2>"
@@ -147,7 +147,7 @@ class ProblemsScreen(QWidget):
             f"{when(p.start_ms)} – {when(p.end_ms)}</p>"
             f"<p><b>Root cause candidate:</b> {escape(p.root_cause)}</p>"
             f"<p style='font-size:large'><b>Business impact:</b> "
-            f"<span style='color:{OPEN_COLOUR}'><b>{p.users_affected}</b> users</span> · "
+            f"<span style='color:{red}'><b>{p.users_affected}</b> users</span> · "
             f"<b>{len(p.sessions)}</b> sessions · "
             f"<b>{p.conversions_lost:.0f}</b> conversions lost</p>"
         )

@@ -20,12 +20,25 @@ from app.store.findings import FindingsError, FindingsStore
 from app.store.session_detail import SessionDetail
 from app.store.store import SessionStore
 from app.ui.findings_panel import FindingsPanel
+from app.ui.layout_memory import remember_splitter
 from app.ui.replay_controls import STEP_MS, ReplayControls
 from app.ui.settings import app_settings, site_assets_key
 from app.ui.timed_lists import TimedListView, TimedRow, format_clock, format_offset, page_of
 from app.ui.timeline import TimelineData, TimelineMarker, TimelineWidget
 
 ACTION_TYPES = {"load": "Load", "xhr": "XHR", "custom": "Custom"}
+
+# Keys of the replay screen and what they do (Help › Keyboard Shortcuts lists them).
+REPLAY_SHORTCUTS: dict[str, str] = {
+    "Space": "Play or pause",
+    "Left": f"Back {STEP_MS // 1000} s",
+    "Right": f"Forward {STEP_MS // 1000} s",
+    "Shift+Left": "Previous user action",
+    "Shift+Right": "Next user action",
+    "Ctrl+Left": "Previous error",
+    "Ctrl+Right": "Next error",
+    "B": "Add a finding at the current moment",
+}
 
 
 def action_rows(detail: SessionDetail) -> list[TimedRow]:
@@ -173,6 +186,7 @@ class ReplayScreen(QWidget):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setSizes([820, 460])
+        remember_splitter(splitter, "replay")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(splitter)
@@ -190,6 +204,7 @@ class ReplayScreen(QWidget):
             "Ctrl+Right": self.controls.next_error.click,
             "B": self.findings.add_at_cursor,
         }
+        assert bindings.keys() == REPLAY_SHORTCUTS.keys()  # the documented keys are the real ones
         self._bindings = []
         for keys, slot in bindings.items():
             shortcut = QShortcut(QKeySequence(keys), self, context=context)

@@ -20,7 +20,7 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
 )
-from PySide6.QtGui import QBrush, QColor, QFont, QResizeEvent, QShowEvent
+from PySide6.QtGui import QBrush, QFont, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -32,11 +32,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.store.store import SessionSummary
+from app.ui.theme import colour
 
 SORT_ROLE = Qt.ItemDataRole.UserRole
-ERROR_COLOR = QColor("#c62828")
-EXPERIENCE_COLORS = {"satisfying": QColor("#2b8a3e"), "tolerable": QColor("#b08800"),
-                     "frustrating": QColor("#c62828")}  # fmt: skip
+EXPERIENCE_COLOURS = {"satisfying": "good", "tolerable": "tolerable", "frustrating": "error"}
 EXPERIENCE_ORDER = {"satisfying": 0, "tolerable": 1, "frustrating": 2}
 _EPOCH = datetime(1970, 1, 1)
 _ModelIndex = QModelIndex | QPersistentModelIndex
@@ -155,7 +154,6 @@ class SessionTableModel(QAbstractTableModel):
         self._rows: list[SessionSummary] = []
         self._bold = QFont()
         self._bold.setBold(True)
-        self._error_brush = QBrush(ERROR_COLOR)
 
     # ---- content -------------------------------------------------------------------------
     def set_sessions(self, sessions: Sequence[SessionSummary]) -> None:
@@ -190,15 +188,15 @@ class SessionTableModel(QAbstractTableModel):
             return _alignment(column)
         if index.column() == ERRORS_COLUMN and summary.errors > 0:
             if role == Qt.ItemDataRole.ForegroundRole:
-                return self._error_brush
+                return QBrush(colour("error"))
             if role == Qt.ItemDataRole.FontRole:
                 return self._bold
         if (
             role == Qt.ItemDataRole.ForegroundRole
             and index.column() == EXPERIENCE_COLUMN
-            and summary.experience in EXPERIENCE_COLORS
+            and summary.experience in EXPERIENCE_COLOURS
         ):
-            return QBrush(EXPERIENCE_COLORS[summary.experience])
+            return QBrush(colour(EXPERIENCE_COLOURS[summary.experience]))
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0:
             return f"Session {summary.session_id}"
         return None

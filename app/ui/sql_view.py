@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.store.store import QueryError, QueryResult, SessionStore
+from app.ui.layout_memory import remember_splitter
 from app.ui.settings import app_settings
 
 SAVED_KEY = "sql/saved_queries"
@@ -86,6 +87,9 @@ class ResultModel(QAbstractTableModel):
         return section + 1
 
 
+SQL_SHORTCUTS = {"Ctrl+Return": "Run the query (in the editor)"}
+
+
 class SqlScreen(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -95,7 +99,8 @@ class SqlScreen(QWidget):
         self.editor.setPlaceholderText("SELECT … FROM sessions / events / actions / errors / …")
         self.run_button = QPushButton("Run (Ctrl+Enter)")
         self.run_button.clicked.connect(self.run)
-        QShortcut(QKeySequence("Ctrl+Return"), self.editor, activated=self.run)
+        (keys,) = SQL_SHORTCUTS
+        QShortcut(QKeySequence(keys), self.editor, activated=self.run)
         self.save_button = QPushButton("Save…")
         self.save_button.clicked.connect(self._save_current)
         self.delete_button = QPushButton("Delete")
@@ -130,6 +135,7 @@ class SqlScreen(QWidget):
         splitter.addWidget(left)
         splitter.addWidget(right)
         splitter.setSizes([260, 1100])
+        remember_splitter(splitter, "sql")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addWidget(splitter)

@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.state.time_cursor import TimeCursor
+from app.ui.theme import colour
 
 _Index = QModelIndex | QPersistentModelIndex
 USER_SCROLL_GRACE_S = 4.0  # after the user scrolls a list, it stops following the cursor
@@ -64,12 +65,7 @@ class TimedRow:
     kind: str = ""  # "error", "warn", "load", "failed" … for colour
 
 
-_COLOURS = {
-    "error": QColor("#c92a2a"),
-    "failed": QColor("#c92a2a"),
-    "warn": QColor("#b35c00"),
-    "load": QColor("#1c5fb8"),
-}
+_COLOURS = {"error": "error", "failed": "error", "warn": "warn", "load": "load"}
 
 
 class TimedTableModel(QAbstractTableModel):
@@ -160,11 +156,11 @@ class TimedTableModel(QAbstractTableModel):
             return row.tooltip or None
         if role == Qt.ItemDataRole.ForegroundRole:
             if row.kind in _COLOURS:
-                return QBrush(_COLOURS[row.kind])
+                return QBrush(colour(_COLOURS[row.kind]))
             if row.ts_ms > self._now:
-                return QBrush(QColor("#8a8f98"))
+                return QBrush(colour("muted"))
         if role == Qt.ItemDataRole.BackgroundRole and index.row() == self.current_row:
-            return QBrush(QColor("#fff3bf"))
+            return QBrush(colour("current_row"))
         if role == Qt.ItemDataRole.FontRole and index.row() == self.current_row:
             font = QFont()
             font.setBold(True)

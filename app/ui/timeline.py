@@ -254,6 +254,22 @@ class TimelineWidget(QWidget):
         self._on_range_changed(cursor.start(), cursor.end())
         self.set_data(self.data)
 
+    def changeEvent(self, event: QEvent) -> None:
+        """Follow a light/dark palette change (the timeline was drawn in the old colours)."""
+        if event.type() == QEvent.Type.PaletteChange:
+            palette = self.palette()
+            background = palette.color(QPalette.ColorRole.Base)
+            foreground = palette.color(QPalette.ColorRole.Text)
+            self.plot.setBackground(background)
+            self.axis.setPen(pg.mkPen(foreground))
+            self.axis.setTextPen(pg.mkPen(foreground))
+            fill = QColor(background)
+            fill.setAlpha(215)
+            self.time_label.setColor(foreground)
+            self.time_label.fill = pg.mkBrush(fill)
+            self.time_label.update()
+        super().changeEvent(event)
+
     # ---- data ------------------------------------------------------------------------------
     def set_data(self, data: TimelineData) -> None:
         """Show a session: markers by kind, activity density, idle shading; fit the view."""

@@ -159,6 +159,9 @@ def window(qtbot: Any, monkeypatch: pytest.MonkeyPatch) -> MainWindow:
     shown: list[tuple[str, str]] = []
     monkeypatch.setattr(win, "show_error", lambda title, text: shown.append((title, text)))
     win.shown_errors = shown  # type: ignore[attr-defined]
+    questions: list[str] = []  # closing with work running asks; tests answer "Quit"
+    monkeypatch.setattr(win, "confirm_close", lambda q: questions.append(q) or True)
+    win.close_questions = questions  # type: ignore[attr-defined]
     qtbot.addWidget(win)
     win.show()
     qtbot.waitExposed(win)

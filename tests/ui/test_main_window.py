@@ -17,7 +17,8 @@ from app.replay.engine import CHROMIUM_FLAGS, allow_root_without_sandbox
 from app.store.cache import store_path_for
 from app.ui.ingest_worker import IngestWorker
 from app.ui.main_window import EMPTY_TEXT, MainWindow
-from app.ui.session_table import COLUMN_INDEX, ERROR_COLOR, SessionTableModel
+from app.ui.session_table import COLUMN_INDEX, SessionTableModel
+from app.ui.theme import colour
 
 TIMEOUT_MS = 30_000
 
@@ -78,7 +79,7 @@ def test_opening_an_archive_fills_the_table(qtbot: Any, window: MainWindow, arch
     assert column(model, "Pages") == ["1", "1", "1"]
     foreground = column(model, "Errors", Qt.ItemDataRole.ForegroundRole)
     assert foreground[0] is None
-    assert foreground[1].color() == ERROR_COLOR
+    assert foreground[1].color() == colour("error")
     assert window.windowTitle() == "sample.webreplay — Replay Investigator"
     assert window.status_text == "3 sessions"
     assert window.pages.currentIndex() == 1
@@ -396,10 +397,13 @@ def test_closing_during_an_ingest_stops_the_thread(
 ) -> None:
     win = MainWindow()
     qtbot.addWidget(win)
+    asked: list[str] = []
+    monkeypatch.setattr(win, "confirm_close", lambda q: asked.append(q) or True)
     slow_down_ingest(monkeypatch)
     with qtbot.waitSignal(win.ingest_progress, timeout=TIMEOUT_MS):
         win.open_file(archives.big("closing.webreplay"))
     win.close()
+    assert asked and "still being read" in asked[0]
     assert win.running_ingests == 0
     assert list(stores_dir.glob("*.duckdb")) == []
 

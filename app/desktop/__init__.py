@@ -1,0 +1,1 @@
+"""Desktop integration that needs no window: registering the app and its archive type."""
