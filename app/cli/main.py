@@ -34,6 +34,9 @@ def _parser() -> argparse.ArgumentParser:
         prog=PROG,
         description="Investigate exported web sessions. Without a command, opens the window "
         "(on FILE, or on the bundled demo archive).",
+        epilog="Window: replay-investigator [FILE …] [--new-instance] opens FILE in the running "
+        "window (or a new one); --install-desktop / --uninstall-desktop register the app and "
+        ".webreplay archives with this user's Linux desktop.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
