@@ -51,6 +51,17 @@ def qapp_cls() -> type:
 
 
 @pytest.fixture
+def xdg_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private desktop: data and config homes the tools read instead of the user's."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_DATA_DIRS", "/usr/local/share:/usr/share")
+    monkeypatch.setenv("XDG_CURRENT_DESKTOP", "")  # xdg-mime's generic path (File::MimeInfo)
+    (tmp_path / "config").mkdir()
+    return tmp_path
+
+
+@pytest.fixture
 def shared_fixtures() -> Path:
     """``../shared/fixtures``; tests using it skip cleanly on a clone without it."""
     path = SHARED / "fixtures"

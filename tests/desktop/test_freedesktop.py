@@ -39,17 +39,6 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(args, capture_output=True, text=True, timeout=60, check=False)
 
 
-@pytest.fixture
-def xdg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A private desktop: data and config homes the tools read instead of the user's."""
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    monkeypatch.setenv("XDG_DATA_DIRS", "/usr/local/share:/usr/share")
-    monkeypatch.setenv("XDG_CURRENT_DESKTOP", "")  # xdg-mime's generic path (File::MimeInfo)
-    (tmp_path / "config").mkdir()
-    return tmp_path
-
-
 def test_packaged_desktop_entry_is_valid() -> None:
     result = run(tool("desktop-file-validate"), str(LINUX / DESKTOP_FILE))
     assert result.returncode == 0, result.stdout + result.stderr
@@ -108,19 +97,19 @@ def real_archive(path: Path) -> Path:
     return path
 
 
-def test_install_makes_archives_open_in_the_app(xdg: Path) -> None:
+def test_install_makes_archives_open_in_the_app(xdg_home: Path) -> None:
     xdg_mime = tool("xdg-mime")
     tool("mimetype")
     report = install_desktop()
     assert report.warnings == []
-    data = xdg / "data"
+    data = xdg_home / "data"
     assert (data / "applications" / DESKTOP_FILE).is_file()
     assert (data / "mime" / "packages" / "org.replayinvestigator.ReplayInvestigator.xml").is_file()
     assert list((data / "icons" / "hicolor").rglob("*.png")), "icons were installed"
 
-    archive = real_archive(xdg / "orders.webreplay")
-    renamed = real_archive(xdg / "renamed.bin")  # recognised by content, not by name
-    plain = xdg / "plain.bin"
+    archive = real_archive(xdg_home / "orders.webreplay")
+    renamed = real_archive(xdg_home / "renamed.bin")  # recognised by content, not by name
+    plain = xdg_home / "plain.bin"
     with zipfile.ZipFile(plain, "w") as z:
         z.writestr("a.txt", "x")
     for path in (archive, renamed):
@@ -137,21 +126,21 @@ def test_install_makes_archives_open_in_the_app(xdg: Path) -> None:
     assert MIMETYPE in (data / "applications" / "mimeinfo.cache").read_text("utf-8")
 
 
-def test_uninstall_removes_everything_it_installed(xdg: Path) -> None:
+def test_uninstall_removes_everything_it_installed(xdg_home: Path) -> None:
     xdg_mime = tool("xdg-mime")
     tool("mimetype")
     install_desktop()
     report = uninstall_desktop()
-    data = xdg / "data"
+    data = xdg_home / "data"
     assert not (data / "applications" / DESKTOP_FILE).exists()
     assert not list((data / "icons").rglob("org.replayinvestigator.*"))
     assert report.removed
     assert run(xdg_mime, "query", "default", MIMETYPE).stdout.strip() == ""
-    result = run(xdg_mime, "query", "filetype", str(real_archive(xdg / "a.webreplay")))
+    result = run(xdg_mime, "query", "filetype", str(real_archive(xdg_home / "a.webreplay")))
     assert result.stdout.strip() == "application/zip"
 
 
-def test_command_line_option_installs(xdg: Path) -> None:
+def test_command_line_option_installs(xdg_home: Path) -> None:
     """``replay-investigator --install-desktop`` is the user's way in (no window needed)."""
     import sys
 
@@ -162,4 +151,4 @@ def test_command_line_option_installs(xdg: Path) -> None:
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "double-clicking a .webreplay archive now runs" in result.stdout
-    assert (xdg / "data" / "applications" / DESKTOP_FILE).is_file()
+    assert (xdg_home / "data" / "applications" / DESKTOP_FILE).is_file()

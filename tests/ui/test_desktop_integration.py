@@ -9,6 +9,7 @@ before quitting over running work, lists its keyboard shortcuts and follows ligh
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -20,6 +21,7 @@ from PySide6.QtCore import QPoint
 from PySide6.QtGui import QFileOpenEvent, QPalette
 from PySide6.QtWidgets import QApplication, QSplitter
 
+from app.desktop.freedesktop import install_desktop
 from app.ui.application import ICON_SIZES, ReplayApplication, app_icon, launch
 from app.ui.main_window import MainWindow
 from app.ui.single_instance import InstanceServer, forward_to_running, server_name
@@ -243,3 +245,27 @@ def test_dark_appearance_recolours_charts_and_tables(
     window.appearance_actions[Appearance.LIGHT].trigger()
     qtbot.waitUntil(lambda: plot.backgroundBrush().color().lightness() > 200, timeout=5_000)
     assert not is_dark(window.palette())
+
+
+def test_opening_an_archive_from_the_file_manager_reaches_the_running_window(
+    qtbot: Any, launched: Any, archives: Any, xdg_home: Path
+) -> None:
+    """What a double-click does: the desktop looks up the type's default application and runs
+    its entry's ``Exec`` line. ``xdg-open`` (generic desktop) does exactly that."""
+    xdg_open = shutil.which("xdg-open")
+    if xdg_open is None or not os.environ.get("DISPLAY"):
+        pytest.skip("xdg-open and an X display are needed (bash .ci/setup; pytest-xvfb)")
+    assert install_desktop().warnings == []
+    first = archives.write("first.webreplay", [archives.Spec("s1", "alice")])
+    clicked = archives.write("clicked.webreplay", [archives.Spec("s9", "zoe")])
+    window = launched(str(first))
+    qtbot.waitUntil(lambda: window.current_path == first, timeout=TIMEOUT_MS)
+
+    opener = subprocess.Popen(
+        [xdg_open, str(clicked)], env=dict(os.environ),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    qtbot.waitUntil(lambda: opener.poll() is not None, timeout=60_000)
+    assert opener.returncode == 0, opener.stderr.read().decode() if opener.stderr else ""
+    qtbot.waitUntil(lambda: window.current_path == clicked, timeout=TIMEOUT_MS)
+    assert [s.user_id for s in window.model.sessions()] == ["zoe"]
