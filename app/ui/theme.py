@@ -109,11 +109,23 @@ def saved_appearance() -> Appearance:
         return Appearance.SYSTEM
 
 
+def _system_scheme_changed(_scheme: Qt.ColorScheme) -> None:
+    """The desktop switched light/dark: follow it unless the user forced one."""
+    if saved_appearance() is Appearance.SYSTEM:
+        apply_appearance(Appearance.SYSTEM, remember=False)
+
+
+_following: list[bool] = []
+
+
 def apply_appearance(choice: Appearance, *, remember: bool = True) -> None:
     """Use the system's palette, or force light or dark, for the whole application."""
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         return
+    if not _following:  # once per process: an explicit palette no longer follows by itself
+        QGuiApplication.styleHints().colorSchemeChanged.connect(_system_scheme_changed)
+        _following.append(True)
     if choice is Appearance.DARK:
         app.setPalette(dark_palette())
     elif choice is Appearance.LIGHT:
