@@ -72,7 +72,9 @@ def _parser() -> argparse.ArgumentParser:
     frame.add_argument("--db", type=Path, help="store path (default: the user cache)")
 
     export = commands.add_parser(
-        "export", help="findings as an HTML/Markdown/PDF report, a table as CSV, a session as rrweb"
+        "export",
+        help="findings as an HTML/Markdown/PDF report, a table as CSV, a session as rrweb, "
+        "all tables as Parquet partitioned by day",
     )
     export.add_argument("file", type=Path)
     export.add_argument("--format", choices=EXPORT_FORMATS, required=True)
@@ -109,7 +111,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-EXPORT_FORMATS = ("html", "md", "pdf", "csv", "rrweb")
+EXPORT_FORMATS = ("html", "md", "pdf", "csv", "rrweb", "parquet")
 TABLE_QUERIES = {
     "sessions": "SELECT * EXCLUDE (extra) FROM sessions ORDER BY started_at, session_id",
     "actions": "SELECT * FROM actions ORDER BY session_id, ts",
@@ -167,6 +169,11 @@ def _export(store: SessionStore, args: argparse.Namespace) -> int:
             result = store.query(args.query or TABLE_QUERIES[args.table])
             count = write_csv(args.out, result.columns, result.rows)
             print(f"Wrote {args.out}: {count:,} rows")
+            return 0
+        if args.format == "parquet":
+            written = store.export_parquet(args.out)
+            total = sum(written.values())
+            print(f"Wrote {args.out}: {total:,} rows in {len(written)} tables, by UTC day")
             return 0
         if args.format == "rrweb":
             sessions = [s.session_id for s in store.session_summaries()]

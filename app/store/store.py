@@ -81,6 +81,14 @@ ORDER BY s.started_at, s.session_id
 STORE_CONFIG = {"enable_external_access": False}
 
 
+# Tables written by export_parquet, with the time column that partitions them by UTC day.
+PARQUET_TABLES = {
+    "sessions": "started_at", "events": "ts", "actions": "ts", "errors": "ts",
+    "requests": "ts", "vitals": "ts", "goals": "ts", "idle_periods": "started_at",
+    "frustration_signals": "ts", "source_maps": None,
+}  # fmt: skip
+
+
 def duckdb_version() -> str:
     """The DuckDB library's version (for About and bug reports)."""
     return str(duckdb.__version__)
@@ -249,6 +257,42 @@ class SessionStore:
             (str(url), str(text))
             for url, text in self._con.execute("SELECT source_url, map FROM source_maps").fetchall()
         ]
+
+    def export_parquet(self, folder: str | Path) -> dict[str, int]:
+        """Write every table as Parquet under ``folder``, partitioned by UTC day (Hive style:
+        ``events/day=2026-11-20/data_0.parquet``); returns the rows written per table.
+
+        Why: when one machine is no longer enough, the same data can be queried by DuckDB
+        over object storage (``read_parquet('s3://…/events/*/*.parquet',
+        hive_partitioning=true)``) or by any engine that reads Parquet; day partitions let
+        such queries skip whole days.
+        """
+        root = Path(folder)
+        root.mkdir(parents=True, exist_ok=True)
+        written = {}
+        # The store's own connection may not touch files (the SQL tab runs user queries on
+        # it); a separate in-memory connection attaches the same file read-only to write out.
+        db = str(self.db_path).replace("'", "''")
+        with duckdb.connect() as con:
+            con.execute(f"ATTACH '{db}' AS store (READ_ONLY)")
+            for table, time_column in PARQUET_TABLES.items():
+                target = str(root / table).replace("'", "''")
+                if time_column is None:
+                    con.execute(
+                        f"COPY store.{table} TO '{target}.parquet' "
+                        "(FORMAT PARQUET, COMPRESSION ZSTD)"
+                    )
+                else:
+                    con.execute(
+                        f"""COPY (SELECT *, strftime(coalesce({time_column},
+                                       TIMESTAMP '1970-01-01'), '%Y-%m-%d') AS day
+                                  FROM store.{table})
+                            TO '{target}' (FORMAT PARQUET, COMPRESSION ZSTD,
+                                           PARTITION_BY (day), OVERWRITE_OR_IGNORE)"""
+                    )
+                row = con.execute(f"SELECT count(*) FROM store.{table}").fetchone()
+                written[table] = int(row[0]) if row else 0
+        return written
 
     def query(self, sql: str) -> QueryResult:
         """Run a read-only query typed by the user."""

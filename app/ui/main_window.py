@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import html
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QObject, Qt, QThread, Signal
+from PySide6.QtCore import QModelIndex, QObject, Qt, QThread, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -381,8 +381,6 @@ class MainWindow(QMainWindow):
         page = self.tabs.widget(index)
         if page is self.findings_screen:
             self.findings_screen.reload()  # findings are added in the replay screen
-        if page is self.table.parentWidget():
-            self.table.fit_columns()  # widths need the visible viewport
         # the filter narrows the investigation views; SQL and one session's replay ignore it
         self.filter_bar.setVisible(
             page not in (self.sql_screen, self.replay_screen, self.findings_screen)
@@ -708,12 +706,7 @@ class MainWindow(QMainWindow):
         own = saved_goals(str(info.get("content_key", "")))
         if own:
             self.dashboard.set_goals([*self.manifest_goals, *own])
-        self.model.set_sessions(self._rated(opened.sessions, self.selection.filter))
         self.problems_screen.thresholds = self.thresholds
-        self.problems_screen.set_store(self.store)
-        self.errors_screen.set_store(self.store)
-        self.sql_screen.set_store(self.store)
-        self.findings_screen.set_archive(str(info.get("content_key", "")))
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.pages.setCurrentIndex(1)
         self.tabs.setCurrentWidget(self.dashboard)  # step 1 of an investigation
@@ -730,7 +723,33 @@ class MainWindow(QMainWindow):
         self.set_status(plural(len(opened.sessions), "session"))
         if self._remember.get(run, True):
             self.add_recent_file(opened.path)
-        self.store_opened.emit(self.store)
+        store, key = self.store, str(info.get("content_key", ""))
+        self._fill_screens(
+            store,
+            [
+                lambda: self.model.set_sessions(
+                    self._rated(opened.sessions, self.selection.filter)
+                ),
+                lambda: self.problems_screen.set_store(store),
+                lambda: self.errors_screen.set_store(store),
+                lambda: (self.sql_screen.set_store(store), self.findings_screen.set_archive(key)),
+            ],
+        )
+
+    def _fill_screens(self, store: SessionStore, steps: list[Callable[[], object]]) -> None:
+        """Fill the other screens one per turn of the event loop, then announce the store.
+
+        Why: each screen's first queries take tens of milliseconds on a large archive; done
+        in one go they would freeze the window (the dashboard, shown first, is filled before).
+        A newer archive opened meanwhile ends the sequence.
+        """
+        if self.store is not store:
+            return
+        if not steps:
+            self.store_opened.emit(store)
+            return
+        steps[0]()
+        QTimer.singleShot(0, lambda: self._fill_screens(store, steps[1:]))
 
     def _on_failed(self, run: int, exc: BaseException) -> None:
         if run != self._active:

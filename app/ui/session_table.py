@@ -146,6 +146,9 @@ ERRORS_COLUMN = COLUMN_INDEX["Errors"]
 EXPERIENCE_COLUMN = COLUMN_INDEX["UX"]
 
 
+FIT_ROWS = 100  # rows measured when columns are fitted to their contents
+
+
 class SessionTableModel(QAbstractTableModel):
     """Read-only table over a list of :class:`SessionSummary`."""
 
@@ -292,6 +295,9 @@ class SessionTableView(QTableView):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setHighlightSections(False)
         header.setSortIndicatorShown(True)
+        # Fit columns to the first rows only: every row of 10,000 sessions would take seconds
+        # of the GUI thread, and the widest values are as likely in 200 rows as in all.
+        header.setResizeContentsPrecision(FIT_ROWS)
 
     def fit_columns(self) -> None:
         """Fit the columns to a new archive now, or when the view is first laid out."""

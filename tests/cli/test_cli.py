@@ -118,3 +118,26 @@ def test_console_command_and_python_m_app_run(archive: Path) -> None:
     )
     assert missing.returncode == 2
     assert "nonexistent.webreplay: does not exist" in missing.stderr
+
+
+def test_export_parquet_writes_every_table_partitioned_by_day(
+    archive: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    """The way out when one machine is not enough: Parquet any engine (or DuckDB over object
+    storage) reads, one folder per UTC day."""
+    import duckdb
+
+    out = tmp_path / "parquet"
+    assert run_cli(["export", str(archive), "--format", "parquet", "--out", str(out)]) == 0
+    assert "rows in 10 tables" in capsys.readouterr().out
+    days = sorted(p.name for p in (out / "events").iterdir())
+    assert days and all(d.startswith("day=") for d in days)
+    assert run_cli(["sql", str(archive), "SELECT count(*) FROM events", "--format", "csv"]) == 0
+    expected = int(capsys.readouterr().out.split()[-1])
+    (read,) = duckdb.sql(
+        f"SELECT count(*), count(DISTINCT session_id) FROM read_parquet("
+        f"'{out}/events/*/*.parquet', hive_partitioning = true)"
+    ).fetchall()
+    assert read[0] == expected and read[1] == 2
+    sessions = duckdb.sql(f"SELECT count(*) FROM read_parquet('{out}/sessions/*/*.parquet')")
+    assert sessions.fetchall() == [(2,)]

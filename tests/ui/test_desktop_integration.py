@@ -41,6 +41,8 @@ def launched(qtbot: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
         assert window is not None
         monkeypatch.setattr(window, "confirm_close", lambda q: True)
         monkeypatch.setattr(window, "show_error", lambda *a: None)
+        window.opened = []  # paths whose every screen was filled (store_opened)
+        window.store_opened.connect(lambda _s: window.opened.append(window.current_path))
         qtbot.addWidget(window)
         windows.append(window)
         return window
@@ -54,7 +56,7 @@ def launched(qtbot: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
 def test_a_file_on_the_command_line_opens(qtbot: Any, launched: Any, archives: Any) -> None:
     path = archives.write("cli.webreplay", [archives.Spec("s1", "alice")])
     window = launched(str(path), "--new-instance")
-    qtbot.waitUntil(lambda: window.current_path == path, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: path in window.opened, timeout=TIMEOUT_MS)
     assert window.model.rowCount() == 1
     assert window.windowTitle().startswith("cli.webreplay")
 
@@ -67,10 +69,9 @@ def test_the_systems_open_event_opens_the_file(
     first = archives.write("first.webreplay", [archives.Spec("s1", "alice")])
     second = archives.write("second.webreplay", [archives.Spec("s1", "bob")] * 1)
     window = launched(str(first), "--new-instance")
-    qtbot.waitUntil(lambda: window.current_path == first, timeout=TIMEOUT_MS)
-    with qtbot.waitSignal(window.store_opened, timeout=TIMEOUT_MS):
-        assert QApplication.sendEvent(qapp, QFileOpenEvent(str(second)))
-    assert window.current_path == second
+    qtbot.waitUntil(lambda: first in window.opened, timeout=TIMEOUT_MS)
+    assert QApplication.sendEvent(qapp, QFileOpenEvent(str(second)))
+    qtbot.waitUntil(lambda: second in window.opened, timeout=TIMEOUT_MS)
     assert [s.user_id for s in window.model.sessions()] == ["bob"]
 
 
@@ -81,12 +82,12 @@ def test_a_second_launch_hands_its_file_to_the_first_and_exits(
     second = archives.write("second.webreplay", [archives.Spec("s2", "bob")])
     window = launched(str(first))
     assert window.instance_server is not None
-    qtbot.waitUntil(lambda: window.current_path == first, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: first in window.opened, timeout=TIMEOUT_MS)
     window.showMinimized()
 
     child = second_launch(qtbot, str(second))
     assert child.returncode == 0, child.stderr.read().decode() if child.stderr else ""
-    qtbot.waitUntil(lambda: window.current_path == second, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: second in window.opened, timeout=TIMEOUT_MS)
     assert not window.isMinimized()  # it came to the front
 
 
@@ -106,7 +107,7 @@ def test_a_launch_without_a_file_only_raises_the_running_window(
 ) -> None:
     first = archives.write("first.webreplay", [archives.Spec("s1", "alice")])
     window = launched(str(first))
-    qtbot.waitUntil(lambda: window.current_path == first, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: first in window.opened, timeout=TIMEOUT_MS)
     window.showMinimized()
     with qtbot.waitSignal(window.instance_server.files_received, timeout=60_000) as got:
         child = second_launch(qtbot)
@@ -259,7 +260,7 @@ def test_opening_an_archive_from_the_file_manager_reaches_the_running_window(
     first = archives.write("first.webreplay", [archives.Spec("s1", "alice")])
     clicked = archives.write("clicked.webreplay", [archives.Spec("s9", "zoe")])
     window = launched(str(first))
-    qtbot.waitUntil(lambda: window.current_path == first, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: first in window.opened, timeout=TIMEOUT_MS)
 
     opener = subprocess.Popen(
         [xdg_open, str(clicked)], env=dict(os.environ),
@@ -267,5 +268,5 @@ def test_opening_an_archive_from_the_file_manager_reaches_the_running_window(
     )  # fmt: skip
     qtbot.waitUntil(lambda: opener.poll() is not None, timeout=60_000)
     assert opener.returncode == 0, opener.stderr.read().decode() if opener.stderr else ""
-    qtbot.waitUntil(lambda: window.current_path == clicked, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: clicked in window.opened, timeout=TIMEOUT_MS)
     assert [s.user_id for s in window.model.sessions()] == ["zoe"]
