@@ -202,13 +202,6 @@ class ArchiveReader:
         except (zipfile.BadZipFile, OSError, EOFError) as exc:
             return InflateResult(problem=f"cannot be read from the zip ({exc})")
 
-    def member_bytes(self, info: zipfile.ZipInfo) -> bytes | None:
-        """A member's stored bytes (a gzip stream, still compressed), or None if unreadable."""
-        try:
-            return self._zip.read(info)
-        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError):
-            return None
-
     def source_maps(self) -> Iterator[tuple[str, str]]:
         """``(script URL, source map text)`` for every readable map the manifest lists."""
         for item in self.manifest.get("source_maps") or []:

@@ -113,24 +113,6 @@ def load_small_json(raw: bytes, what: str, limit: int = MAX_METADATA_BYTES) -> A
         raise UnsafeInput(f"{what} nests JSON too deeply") from None
 
 
-def gzip_within_limits(raw: bytes, limits: Limits = DEFAULT_LIMITS) -> bool:
-    """True when a gzip member may be inflated by DuckDB itself, unchecked line by line.
-
-    Why this is safe enough: the member must be one plain gzip stream whose trailer declares
-    a size within the limits (size, expansion ratio). A trailer can lie, but deflate cannot
-    expand more than about 1,032 times, so even a lying member costs time in proportion to
-    its compressed size, never unbounded memory (DuckDB streams it). Anything else — and any
-    member DuckDB then fails to read — goes through :func:`gunzip_lines`, which keeps the
-    complete lines of a damaged stream and says what was wrong.
-    """
-    if len(raw) < 18 or raw[:3] != b"\x1f\x8b\x08":
-        return False
-    declared = int.from_bytes(raw[-4:], "little")
-    return declared <= limits.inflated_bytes and (
-        declared <= limits.ratio_check_after or declared <= limits.compression_ratio * len(raw)
-    )
-
-
 @dataclass
 class InflateResult:
     """What a bounded gunzip produced: complete lines kept, and what went wrong if anything."""

@@ -1,14 +1,10 @@
 """Stream a recording file into a new DuckDB store.
 
 Why this shape: per-event Python work is the bottleneck of any ingest, so the native archive
-never parses an event in Python. Each session's events member (gzip) is copied as it is to a
-temporary file and DuckDB's own ``read_ndjson`` inflates and loads a batch of sessions per
-statement, on all cores; the session of each row comes from its file's name. Members that
-do not qualify (see :func:`~app.archive.safety.gzip_within_limits`), or a batch DuckDB cannot
-read, take the careful path instead: inflated in Python (bounded, line-complete, every line
-tagged with its session) so that a damaged member still yields what it can. Single-file
-recordings need the DOM mirror to derive actions, so they are parsed in Python once, written
-out in the same NDJSON shape, and loaded by the careful path's statements.
+never parses an event in Python. Its gzip members are inflated (bounded, line-complete) to
+temporary NDJSON files and DuckDB's own ``read_ndjson`` loads a batch of sessions per
+statement. Single-file recordings need the DOM mirror to derive actions, so they are parsed
+in Python once, written out in the same NDJSON shape, and loaded by the same statements.
 
 The database is built under a temporary name and renamed into place only when complete,
 so a cancelled or failed ingest never leaves a half-filled store behind.
@@ -36,7 +32,7 @@ from app.archive.model import SessionMeta
 from app.archive.native import ArchiveReader, SessionEntry
 from app.archive.problems import ReadWarning, UnreadableFile
 from app.archive.recording import RecordedSession
-from app.archive.safety import DEFAULT_LIMITS, Limits, gunzip_lines, gzip_within_limits
+from app.archive.safety import DEFAULT_LIMITS, Limits
 from app.derive.rum import RumDeriver
 from app.store import schema
 from app.store.cache import content_key, store_path_for
@@ -44,17 +40,9 @@ from app.store.frustration import derive_frustration_signals
 from app.store.store import STORE_CONFIG
 
 Progress = Callable[[float, str], None]
-
-# The rrweb event's source (incremental snapshots only), read without parsing when rrweb
-# wrote it first, as it does.
-EVENT_SOURCE_SQL = """CASE WHEN type != 3 THEN NULL
-    WHEN starts_with(data, '{"source":') THEN TRY_CAST(rtrim(substr(data, 11, 2), ',') AS TINYINT)
-    ELSE TRY_CAST(json_extract_string(data, '$.source') AS TINYINT) END"""
 BATCH_BYTES = 256 * 1024 * 1024
 BATCH_SESSIONS = 250
 MAX_OBJECT_BYTES = 256 * 1024 * 1024  # rrweb full snapshots can exceed DuckDB's 16 MB default
-DIRECT_MAX_BYTES = 64 * 1024 * 1024  # larger members are streamed through the careful path
-DIRECT_INFLATION = 8  # rough inflated size per compressed byte, for batch sizing
 
 
 class IngestCancelled(Exception):
@@ -79,31 +67,17 @@ class _Batch:
     rum_path: Path
     events_sink: IO[bytes]
     rum_sink: IO[bytes]
-    direct_dir: Path
     sessions: list[SessionMeta] = field(default_factory=list)
     event_lines: dict[str, int] = field(default_factory=dict)
     rum_lines: dict[str, int] = field(default_factory=dict)
     size: int = 0
-    direct_files: list[Path] = field(default_factory=list)  # gzip members copied as they are
-    direct_sids: list[str] = field(default_factory=list)  # the session of each of those files
 
     @classmethod
     def open(cls, folder: Path, slot: int, number: int) -> _Batch:
         # Event files alternate between two slots; RUM files are small and all read at once
         # at the end, so each batch keeps its own.
         events, rum = folder / f"{slot}.events.ndjson", folder / f"rum-{number}.ndjson"
-        direct = folder / f"direct-{slot}"
-        direct.mkdir(exist_ok=True)
-        return cls(events, rum, _open_for_rewrite(events), _open_for_rewrite(rum), direct)
-
-    def add_direct(self, sid: str, raw: bytes) -> None:
-        """Stage one session's gzip member for DuckDB to inflate (file name = its index)."""
-        path = self.direct_dir / f"{len(self.direct_files)}.ndjson.gz"
-        with _open_for_rewrite(path) as sink:
-            sink.write(raw)
-            sink.truncate(len(raw))
-        self.direct_files.append(path)
-        self.direct_sids.append(sid)
+        return cls(events, rum, _open_for_rewrite(events), _open_for_rewrite(rum))
 
     def close(self) -> None:
         for sink in (self.events_sink, self.rum_sink):
@@ -262,17 +236,8 @@ class IngestJob:
         if meta is None:
             return
         sid = meta.session_id
-        raw = (
-            reader.member_bytes(entry.events)
-            if entry.events.compress_size <= DIRECT_MAX_BYTES
-            else None
-        )
-        if raw is not None and gzip_within_limits(raw, reader.limits):
-            batch.add_direct(sid, raw)
-            result = None
-        else:
-            result = reader.extract(entry.events, batch.events_sink, tag=sid)
-        if result is not None and result.problem:
+        result = reader.extract(entry.events, batch.events_sink, tag=sid)
+        if result.problem:
             if result.lines == 0:
                 reader.skip(sid, f"events.ndjson.gz {result.problem}")
                 return
@@ -286,11 +251,8 @@ class IngestJob:
             if rum.problem:
                 reader.warn(f"rum.ndjson.gz {rum.problem}; {rum.lines:,} records were kept", sid)
         batch.sessions.append(meta)
-        if result is None:
-            batch.size += len(raw or b"") * DIRECT_INFLATION
-        else:
-            batch.event_lines[sid] = result.lines
-            batch.size += result.bytes_written
+        batch.event_lines[sid] = result.lines
+        batch.size += result.bytes_written
 
     def _load_recording(self, con: duckdb.DuckDBPyConnection, source: Any, tmp: Path) -> int:
         loaded = 0
@@ -350,57 +312,11 @@ class IngestJob:
         if not batch.sessions:
             return 0
         self._check_cancel()
-        if batch.direct_files and not self._load_direct(con, batch):
-            self._inflate_direct(batch, source)  # DuckDB could not: the careful path
         short = self._read_ndjson(con, "events", [batch.events_path], batch.event_lines)
         for sid, missing in short.items():
             source.warn(f"{missing:,} malformed event line(s) were skipped", sid)
         self._rum_batches.append(batch)
         return len(batch.sessions)
-
-    def _load_direct(self, con: duckdb.DuckDBPyConnection, batch: _Batch) -> bool:
-        """Let DuckDB inflate and load the batch's copied members; False if it cannot
-        (a damaged stream, a malformed line): nothing is inserted then."""
-        options = (
-            f"format='newline_delimited', compression='gzip', filename=true, "
-            f"maximum_object_size={MAX_OBJECT_BYTES}, ignore_errors=false"
-        )
-        try:
-            con.execute(
-                f"""INSERT INTO events
-                    SELECT $sids[regexp_extract(filename, '(\\d+)\\.ndjson\\.gz$', 1)::INTEGER + 1],
-                           epoch_ms(round(timestamp)::BIGINT), type,
-                           {EVENT_SOURCE_SQL}, windowId, data
-                    FROM read_ndjson($files, columns={schema.DIRECT_EVENT_COLUMNS}, {options})
-                    WHERE type IS NOT NULL AND timestamp IS NOT NULL""",
-                {"sids": batch.direct_sids, "files": [str(p) for p in batch.direct_files]},
-            )
-            return True
-        except duckdb.InterruptException:
-            raise
-        except duckdb.Error:
-            return False
-
-    def _inflate_direct(self, batch: _Batch, source: Any) -> None:
-        """Inflate the copied members in Python into the batch's tagged events file."""
-        with _open_for_rewrite(batch.events_path) as sink:
-            sink.seek(0, os.SEEK_END)
-            for path, sid in zip(batch.direct_files, batch.direct_sids, strict=True):
-                with path.open("rb") as member:
-                    result = gunzip_lines(
-                        member, sink, compressed_size=path.stat().st_size,
-                        limits=self.limits, tag=sid,
-                    )  # fmt: skip
-                batch.event_lines[sid] = result.lines
-                if result.problem and result.lines == 0:
-                    source.skip(sid, f"events.ndjson.gz {result.problem}")
-                    batch.sessions = [m for m in batch.sessions if m.session_id != sid]
-                elif result.problem:
-                    source.warn(
-                        f"events.ndjson.gz {result.problem}; "
-                        f"the first {result.lines:,} events were kept",
-                        sid,
-                    )
 
     def _read_ndjson(
         self,
@@ -445,7 +361,13 @@ class IngestJob:
             con.execute(
                 f"""INSERT INTO events
                     SELECT __sid, epoch_ms(round(timestamp)::BIGINT), type,
-                           {EVENT_SOURCE_SQL}, windowId, data
+                           CASE WHEN type != 3 THEN NULL
+                                -- rrweb writes "source" first: read it without parsing
+                                WHEN starts_with(data, '{{"source":')
+                                THEN TRY_CAST(rtrim(substr(data, 11, 2), ',') AS TINYINT)
+                                ELSE TRY_CAST(json_extract_string(data, '$.source') AS TINYINT)
+                           END,
+                           windowId, data
                     FROM read_ndjson(?, columns={schema.EVENT_COLUMNS}, {options})
                     WHERE __sid IS NOT NULL AND type IS NOT NULL AND timestamp IS NOT NULL""",
                 [[str(p) for p in paths]],

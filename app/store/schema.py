@@ -39,9 +39,6 @@ CREATE TABLE frustration_signals (
 );
 """
 
-DIRECT_EVENT_COLUMNS = (  # events inflated by DuckDB: the session comes from the file name
-    "{'type': 'TINYINT', 'timestamp': 'DOUBLE', 'data': 'JSON', 'windowId': 'VARCHAR'}"
-)
 EVENT_COLUMNS = (
     "{'__sid': 'VARCHAR', 'type': 'TINYINT', 'timestamp': 'DOUBLE', 'data': 'JSON', "
     "'windowId': 'VARCHAR'}"
