@@ -103,6 +103,9 @@ class SessionStore:
 
     def close(self) -> None:
         self._con.close()
+        self.closed = True
+
+    closed = False  # set by close(): work scheduled for later checks it before querying
 
     def __enter__(self) -> SessionStore:
         return self

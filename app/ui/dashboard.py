@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -30,6 +30,7 @@ from app.state.selection import Selection
 from app.store.filters import SessionFilter
 from app.store.metrics import Bucket
 from app.store.store import SessionStore
+from app.ui.settings import NEXT_TURN_MS
 from app.ui.theme import restyle_plots, style_plot
 
 SOURCE = "dashboard"
@@ -157,6 +158,7 @@ class Dashboard(QWidget):
         super().__init__(parent)
         self.selection = selection
         self.store: SessionStore | None = None
+        self._refresh_number = 0  # the latest refresh; an older one's second half is dropped
         self.thresholds = ApdexThresholds()
         self.goals: list[dict[str, Any]] = []
         self.releases: list[tuple[int, str]] = []
@@ -228,12 +230,20 @@ class Dashboard(QWidget):
     # ---------------------------------------------------------------- data
 
     def set_store(
-        self, store: SessionStore | None, thresholds: ApdexThresholds | None = None
+        self,
+        store: SessionStore | None,
+        thresholds: ApdexThresholds | None = None,
+        goals: list[dict[str, Any]] | None = None,
     ) -> None:
+        """Show ``store`` (with the archive's thresholds and goals unless others are given)."""
         self.store = store
         manifest = (store.info().get("manifest") or {}) if store else {}
         self.thresholds = thresholds or ApdexThresholds.from_manifest(manifest)
-        self.goals = [g for g in manifest.get("conversion_goals") or [] if isinstance(g, dict)]
+        self.goals = (
+            goals
+            if goals is not None
+            else [g for g in manifest.get("conversion_goals") or [] if isinstance(g, dict)]
+        )
         self.releases = []
         for release in manifest.get("releases") or []:
             try:
@@ -273,7 +283,6 @@ class Dashboard(QWidget):
         self.last_buckets = buckets
         tallies = store.apdex_by_type(f, thresholds)
         self._fill_cards(shown, tallies, span, store.goal_completions(f, self.goals))
-        self._fill_problems(detect_problems(store, f, self.thresholds))
         self._draw_apdex(buckets, width)
         self._draw_errors(buckets, width)
         self._draw_actions(buckets, width)
@@ -281,6 +290,16 @@ class Dashboard(QWidget):
         self._show_range(f)
         whole = archive or (first, last)
         self.charts["apdex"].plot.setXRange(whole[0] / 1000, whole[1] / 1000, padding=0.01)
+        # Problem detection is the costliest query set: it runs on the next turn of the event
+        # loop so that neither half keeps the window from answering for long.
+        self._refresh_number += 1
+        number = self._refresh_number
+        QTimer.singleShot(NEXT_TURN_MS, lambda: self._refresh_problems(number, store, f))
+
+    def _refresh_problems(self, number: int, store: SessionStore, f: SessionFilter) -> None:
+        if number != self._refresh_number or store is not self.store or store.closed:
+            return  # a newer refresh (or archive) has taken over, or the archive was closed
+        self._fill_problems(detect_problems(store, f, self.thresholds))
         self.refreshed.emit()
 
     def _fill_cards(

@@ -185,7 +185,9 @@ class ErrorsScreen(QWidget):
 
     # ---------------------------------------------------------------- data
 
-    def set_store(self, store: SessionStore | None) -> None:
+    def set_store(self, store: SessionStore | None, *, refresh: bool = True) -> None:
+        """Show ``store``'s errors (``refresh=False``: the caller refreshes, perhaps in parts,
+        with :meth:`refresh_chart` and :meth:`refresh_table`)."""
         self.store = store
         self._maps = {}
         for url, text in store.source_maps() if store else []:
@@ -193,14 +195,24 @@ class ErrorsScreen(QWidget):
                 self._maps[url] = SourceMap(text)
             except SourceMapError:
                 continue  # an unusable map leaves its frames minified
-        self.refresh()
+        if refresh:
+            self.refresh()
 
     def refresh(self) -> None:
+        self.refresh_chart()
+        self.refresh_table()
+
+    def refresh_chart(self) -> None:
+        """Errors versus user actions over time, for the selection."""
+        if self.store is not None:
+            self._draw(self.store, self.selection.filter)
+
+    def refresh_table(self) -> None:
+        """The Top 10 and, through its first row, the details and impacted users."""
         store = self.store
         if store is None:
             return
         f = self.selection.filter
-        self._draw(store, f)
         self.ranked = top_errors(store, f)
         self.top.setSortingEnabled(False)
         self.top.setRowCount(len(self.ranked))

@@ -68,7 +68,7 @@ from app.ui.ingest_worker import IngestRun, IngestWorker, OpenedArchive
 from app.ui.layout_memory import restore_window, save_window
 from app.ui.problems_view import ProblemsScreen
 from app.ui.session_table import SessionTableModel, SessionTableView
-from app.ui.settings import APP_NAME, app_settings
+from app.ui.settings import APP_NAME, NEXT_TURN_MS, app_settings
 from app.ui.sql_view import SqlScreen
 from app.ui.table_export import export_table
 from app.ui.theme import Appearance, apply_appearance, saved_appearance
@@ -682,6 +682,10 @@ class MainWindow(QMainWindow):
         self._active = None
         self._set_busy(False)
         if self.store is not None:
+            # the screens are given the new store over the next turns: until then none may
+            # query the old one, which is closed now
+            for view in (self.dashboard, self.problems_screen, self.errors_screen, self.sql_screen):
+                view.store = None
             self.store.close()
         self.store = opened.store
         self.current_path = opened.path
@@ -702,10 +706,6 @@ class MainWindow(QMainWindow):
             for g in (info.get("manifest") or {}).get("conversion_goals") or []
             if isinstance(g, dict)
         ]
-        self.dashboard.set_store(self.store, self.thresholds)
-        own = saved_goals(str(info.get("content_key", "")))
-        if own:
-            self.dashboard.set_goals([*self.manifest_goals, *own])
         self.problems_screen.thresholds = self.thresholds
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.pages.setCurrentIndex(1)
@@ -724,17 +724,19 @@ class MainWindow(QMainWindow):
         if self._remember.get(run, True):
             self.add_recent_file(opened.path)
         store, key = self.store, str(info.get("content_key", ""))
-        self._fill_screens(
-            store,
-            [
-                lambda: self.model.set_sessions(
-                    self._rated(opened.sessions, self.selection.filter)
-                ),
-                lambda: self.problems_screen.set_store(store),
-                lambda: self.errors_screen.set_store(store),
-                lambda: (self.sql_screen.set_store(store), self.findings_screen.set_archive(key)),
-            ],
-        )
+        own = saved_goals(key)
+        steps: list[Callable[[], object]] = [
+            lambda: self.dashboard.set_store(
+                store, self.thresholds, [*self.manifest_goals, *own] if own else None
+            ),
+            lambda: self.model.set_sessions(self._rated(opened.sessions, self.selection.filter)),
+            lambda: self.problems_screen.set_store(store),
+            lambda: self.errors_screen.set_store(store, refresh=False),
+            self.errors_screen.refresh_chart,
+            self.errors_screen.refresh_table,
+            lambda: (self.sql_screen.set_store(store), self.findings_screen.set_archive(key)),
+        ]
+        QTimer.singleShot(NEXT_TURN_MS, lambda: self._fill_screens(store, steps))
 
     def _fill_screens(self, store: SessionStore, steps: list[Callable[[], object]]) -> None:
         """Fill the other screens one per turn of the event loop, then announce the store.
@@ -743,13 +745,13 @@ class MainWindow(QMainWindow):
         in one go they would freeze the window (the dashboard, shown first, is filled before).
         A newer archive opened meanwhile ends the sequence.
         """
-        if self.store is not store:
+        if self.store is not store or store.closed:
             return
         if not steps:
             self.store_opened.emit(store)
             return
         steps[0]()
-        QTimer.singleShot(0, lambda: self._fill_screens(store, steps[1:]))
+        QTimer.singleShot(NEXT_TURN_MS, lambda: self._fill_screens(store, steps[1:]))
 
     def _on_failed(self, run: int, exc: BaseException) -> None:
         if run != self._active:

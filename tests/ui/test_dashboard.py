@@ -31,7 +31,8 @@ def dashboard(qtbot, demo: SessionStore) -> Dashboard:
     qtbot.addWidget(widget)
     widget.resize(1400, 900)
     widget.show()
-    widget.set_store(demo)
+    with qtbot.waitSignal(widget.refreshed):  # its second half (problems) comes a turn later
+        widget.set_store(demo)
     return widget
 
 
