@@ -91,7 +91,32 @@ def _significant_drop(base: _Rates, now: _Rates) -> bool:
     return spread > 0 and (base.rate - now.rate) / spread >= Z_MIN
 
 
+_RECENT: dict[tuple[str, int, str, str], list[Problem]] = {}
+_RECENT_SIZE = 8
+
+
 def detect_problems(
+    store: SessionStore, f: SessionFilter, thresholds: ApdexThresholds | None = None
+) -> list[Problem]:
+    """:func:`find_problems`, remembered for the last few questions asked of a store.
+
+    Why: the dashboard's card and the Problems screen ask the same question of the same
+    selection; a store never changes once ingested, so the answer can be shared.
+    """
+    try:  # the store's file and its version: a store rebuilt in place is another question
+        key = (str(store.db_path), store.db_path.stat().st_mtime_ns, repr(f), repr(thresholds))
+    except OSError:
+        return find_problems(store, f, thresholds)
+    found = _RECENT.get(key)
+    if found is None:
+        found = find_problems(store, f, thresholds)
+        if len(_RECENT) >= _RECENT_SIZE:
+            _RECENT.pop(next(iter(_RECENT)))
+        _RECENT[key] = found
+    return list(found)
+
+
+def find_problems(
     store: SessionStore, f: SessionFilter, thresholds: ApdexThresholds | None = None
 ) -> list[Problem]:
     """Problems of the analysis window (the selected range, else since the latest release).

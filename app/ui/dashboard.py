@@ -13,7 +13,7 @@ from the store in one query each; definitions (Apdex, bands) from ``app.analysis
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -283,24 +283,36 @@ class Dashboard(QWidget):
         self.last_buckets = buckets
         tallies = store.apdex_by_type(f, thresholds)
         self._fill_cards(shown, tallies, span, store.goal_completions(f, self.goals))
-        self._draw_apdex(buckets, width)
-        self._draw_errors(buckets, width)
-        self._draw_actions(buckets, width)
-        self._draw_conversion(daily, daily_width)
-        self._show_range(f)
-        whole = archive or (first, last)
-        self.charts["apdex"].plot.setXRange(whole[0] / 1000, whole[1] / 1000, padding=0.01)
-        # Problem detection is the costliest query set: it runs on the next turn of the event
-        # loop so that neither half keeps the window from answering for long.
+        # The charts, then problem detection (the costliest query set), follow on the next
+        # turns of the event loop: no part keeps the window from answering for long.
         self._refresh_number += 1
         number = self._refresh_number
-        QTimer.singleShot(NEXT_TURN_MS, lambda: self._refresh_problems(number, store, f))
 
-    def _refresh_problems(self, number: int, store: SessionStore, f: SessionFilter) -> None:
-        if number != self._refresh_number or store is not self.store or store.closed:
-            return  # a newer refresh (or archive) has taken over, or the archive was closed
-        self._fill_problems(detect_problems(store, f, self.thresholds))
-        self.refreshed.emit()
+        def draw() -> None:
+            self._draw_apdex(buckets, width)
+            self._draw_errors(buckets, width)
+            self._draw_actions(buckets, width)
+            self._draw_conversion(daily, daily_width)
+            self._show_range(f)
+            whole = archive or (first, last)
+            self.charts["apdex"].plot.setXRange(whole[0] / 1000, whole[1] / 1000, padding=0.01)
+            self._next_turn(number, store, problems)
+
+        def problems() -> None:
+            self._fill_problems(detect_problems(store, f, self.thresholds))
+            self.refreshed.emit()
+
+        self._next_turn(number, store, draw)
+
+    def _next_turn(self, number: int, store: SessionStore, step: Callable[[], None]) -> None:
+        """Run ``step`` of refresh ``number`` shortly, unless a newer refresh, another archive
+        or closing the archive has made it moot."""
+
+        def run() -> None:
+            if number == self._refresh_number and store is self.store and not store.closed:
+                step()
+
+        QTimer.singleShot(NEXT_TURN_MS, run)
 
     def _fill_cards(
         self, shown: Any, tallies: dict[str, Any], span_ms: int, completions: dict[str, int]

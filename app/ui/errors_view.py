@@ -202,13 +202,19 @@ class ErrorsScreen(QWidget):
         self.refresh_chart()
         self.refresh_table()
 
+    def select_first(self) -> None:
+        """Show the first error group's details and impacted users."""
+        if self.ranked and not self.top.selectedItems():
+            self.top.selectRow(0)
+
     def refresh_chart(self) -> None:
         """Errors versus user actions over time, for the selection."""
         if self.store is not None:
             self._draw(self.store, self.selection.filter)
 
-    def refresh_table(self) -> None:
-        """The Top 10 and, through its first row, the details and impacted users."""
+    def refresh_table(self, *, select_first: bool = True) -> None:
+        """The Top 10 and, through its first row, the details and impacted users
+        (``select_first=False``: the caller selects it later with :meth:`select_first`)."""
         store = self.store
         if store is None:
             return
@@ -239,7 +245,8 @@ class ErrorsScreen(QWidget):
                 cell.setData(Qt.ItemDataRole.UserRole, g.key)
                 self.top.setItem(row, col, cell)
         if self.ranked:
-            self.top.selectRow(0)
+            if select_first:
+                self.top.selectRow(0)
         else:
             self.details.setText("No JavaScript error in the selection.")
             self.stack.clear()

@@ -733,7 +733,8 @@ class MainWindow(QMainWindow):
             lambda: self.problems_screen.set_store(store),
             lambda: self.errors_screen.set_store(store, refresh=False),
             self.errors_screen.refresh_chart,
-            self.errors_screen.refresh_table,
+            lambda: self.errors_screen.refresh_table(select_first=False),
+            self.errors_screen.select_first,
             lambda: (self.sql_screen.set_store(store), self.findings_screen.set_archive(key)),
         ]
         QTimer.singleShot(NEXT_TURN_MS, lambda: self._fill_screens(store, steps))

@@ -9,7 +9,7 @@ APP_NAME = "Replay Investigator"
 # Work split over several turns of the event loop waits this long between parts: a real
 # timer (unlike 0 ms, which Qt posts as an event and may run back to back with the next
 # part) lets input, painting and other timers in between.
-NEXT_TURN_MS = 1
+NEXT_TURN_MS = 8
 ORGANIZATION = "Replay Investigator"
 
 

@@ -211,6 +211,8 @@ def in_window(folder: Path, sessions: int, events: int) -> list[Figure]:
     window = MainWindow()
     window.resize(1400, 900)
     window.show()
+    settle = time.perf_counter() + 0.5  # the new window's first layout and paint come first
+    wait_until(app, lambda: time.perf_counter() > settle)
     opened: list[object] = []
     window.store_opened.connect(opened.append)
     ingested: list[float] = []
