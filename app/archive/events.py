@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-import gzip
 import json
+import math
+import zlib
 from typing import Any
 
 POSTHOG_COMPRESSION = "2024-10"
 SECONDS_RANGE = (1e8, 1e11)  # Unix time in seconds (Sentry): 1973…5138; not milliseconds
 # Below the range the numbers are small synthetic milliseconds (rrweb's own test events).
+MAX_TIMESTAMP_MS = 253_402_300_800_000  # 10000-01-01: later "times" are damage, not dates
+MAX_INFLATED_FIELD = 256 * 1024 * 1024  # one compressed PostHog payload, once inflated
 
 
 class BadEvent(ValueError):
@@ -16,9 +19,16 @@ class BadEvent(ValueError):
 
 
 def _inflate_posthog_field(value: Any) -> Any:
-    if isinstance(value, str):
-        return json.loads(gzip.decompress(value.encode("latin-1")))
-    return value
+    """Inflate one payload, bounded: a few hundred KB of gzip text can claim gigabytes."""
+    if not isinstance(value, str):
+        return value
+    inflater = zlib.decompressobj(wbits=31)
+    raw = inflater.decompress(value.encode("latin-1"), MAX_INFLATED_FIELD)
+    if inflater.unconsumed_tail:
+        raise ValueError(f"it inflates past {MAX_INFLATED_FIELD:,} bytes")
+    if not inflater.eof:
+        raise ValueError("the gzip data is cut off")
+    return json.loads(raw)
 
 
 def normalise_event(item: Any) -> dict[str, Any]:
@@ -33,6 +43,8 @@ def normalise_event(item: Any) -> dict[str, Any]:
         raise BadEvent("no rrweb event type")
     if not isinstance(ts, int | float) or isinstance(ts, bool) or ts < 0:
         raise BadEvent("no timestamp")
+    if not math.isfinite(ts) or ts >= MAX_TIMESTAMP_MS:
+        raise BadEvent("timestamp is not a time (NaN, infinite or after the year 9999)")
     if SECONDS_RANGE[0] <= ts < SECONDS_RANGE[1]:
         item["timestamp"] = round(ts * 1000)
     elif not isinstance(ts, int):
@@ -40,7 +52,7 @@ def normalise_event(item: Any) -> dict[str, Any]:
     if item.get("cv") == POSTHOG_COMPRESSION:
         try:
             _inflate_posthog(item)
-        except (OSError, EOFError, ValueError, UnicodeEncodeError) as exc:
+        except (OSError, EOFError, ValueError, zlib.error, RecursionError) as exc:
             raise BadEvent(f"compressed payload cannot be inflated ({exc})") from None
         item.pop("cv", None)
     if not isinstance(item.get("data"), dict):

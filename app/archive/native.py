@@ -8,6 +8,7 @@ bounded, line-complete NDJSON for DuckDB to read, so no event is parsed in Pytho
 from __future__ import annotations
 
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,11 @@ from app.archive.safety import (
     unsafe_member_reason,
 )
 from app.archive.validate import schema_problem
+
+# What reading a damaged member can raise: zipfile's own errors, a corrupt deflate stream
+# (zlib.error is none of the others), a cut file, and a compression method or header flag
+# zipfile does not implement (a flipped bit is enough).
+MEMBER_ERRORS = (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError)
 
 
 @dataclass(frozen=True)
@@ -81,7 +87,12 @@ class ArchiveReader:
             raise UnreadableFile(
                 self.path, "is a zip file but not a .webreplay archive (no leading 'mimetype')"
             )
-        mimetype = self._zip.read(infos[0])[:200].decode("ascii", errors="replace").strip()
+        try:
+            with self._zip.open(infos[0]) as member:
+                raw = member.read(200)
+        except MEMBER_ERRORS as exc:
+            raise UnreadableFile(self.path, f"its 'mimetype' member is damaged ({exc})") from None
+        mimetype = raw.decode("ascii", errors="replace").strip()
         if mimetype != fmt.MIMETYPE:
             raise UnreadableFile(
                 self.path, f"is a zip of type '{mimetype}', not a .webreplay session archive"
@@ -109,7 +120,7 @@ class ArchiveReader:
             raise UnreadableFile(self.path, "its manifest.json was refused (see warnings)")
         try:
             manifest = self._read_small_json(info, "manifest.json")
-        except (UnsafeInput, zipfile.BadZipFile, OSError) as exc:
+        except (UnsafeInput, *MEMBER_ERRORS) as exc:
             raise UnreadableFile(self.path, str(exc)) from None
         if not isinstance(manifest, dict):
             raise UnreadableFile(self.path, "manifest.json is not a JSON object")
@@ -171,7 +182,7 @@ class ArchiveReader:
         """The session's metadata, or ``None`` (with a warning) when it is unusable."""
         try:
             doc = self._read_small_json(entry.meta, f"sessions/{entry.session_id}/session.json")
-        except (UnsafeInput, zipfile.BadZipFile, OSError) as exc:
+        except (UnsafeInput, *MEMBER_ERRORS) as exc:
             self.skip(entry.session_id, str(exc))
             return None
         if not _plainly_valid_session(doc):  # the full schema check is slow; run it on doubt
@@ -188,18 +199,15 @@ class ArchiveReader:
             self.skip(entry.session_id, f"session.json is invalid: {exc}")
             return None
 
-    def extract(
-        self, info: zipfile.ZipInfo, sink: IO[bytes], tag: str | None = None
-    ) -> InflateResult:
-        """Inflate one gzip NDJSON member into ``sink`` (complete lines only, bounded).
-
-        ``tag`` marks every line with its session (see :func:`gunzip_lines`)."""
+    def extract(self, info: zipfile.ZipInfo, sink: IO[bytes]) -> InflateResult:
+        """Inflate one gzip NDJSON member into ``sink`` (complete non-blank lines, bounded;
+        see :func:`gunzip_lines`)."""
         try:
             with self._zip.open(info) as member:
                 return gunzip_lines(
-                    member, sink, compressed_size=info.compress_size, limits=self.limits, tag=tag
+                    member, sink, compressed_size=info.compress_size, limits=self.limits
                 )
-        except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        except MEMBER_ERRORS as exc:
             return InflateResult(problem=f"cannot be read from the zip ({exc})")
 
     def source_maps(self) -> Iterator[tuple[str, str]]:
@@ -215,7 +223,7 @@ class ArchiveReader:
                 if len(raw) > self.limits.metadata_bytes:
                     raise UnsafeInput("too large")
                 yield item["source_url"], raw.decode("utf-8")
-            except (KeyError, UnsafeInput, UnicodeDecodeError, zipfile.BadZipFile, OSError) as exc:
+            except (KeyError, UnsafeInput, UnicodeDecodeError, *MEMBER_ERRORS) as exc:
                 self.warn(f"source map '{path}' could not be read ({exc})")
 
     def close(self) -> None:

@@ -28,6 +28,7 @@ import duckdb
 
 from app import __version__
 from app.archive.detect import Source, open_recording
+from app.archive.events import MAX_TIMESTAMP_MS
 from app.archive.model import SessionMeta
 from app.archive.native import ArchiveReader, SessionEntry
 from app.archive.problems import ReadWarning, UnreadableFile
@@ -49,6 +50,10 @@ class IngestCancelled(Exception):
     """The user cancelled the ingest; nothing was kept."""
 
 
+class _TransactionAborted(Exception):
+    """A statement failed inside the ingest's one transaction, which DuckDB then aborts."""
+
+
 @dataclass
 class IngestResult:
     db_path: Path
@@ -57,26 +62,30 @@ class IngestResult:
     warnings: list[ReadWarning] = field(default_factory=list)
     seconds: float = 0.0
     reused: bool = False
+    # Wall-clock seconds per stage ("load", "commit", "frustration", "checkpoint", …): the
+    # ingest benchmark prints them, so a slow stage shows without a profiler.
+    phases: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
 class _Batch:
-    """Sessions staged for one load: a tagged events file and a tagged RUM file."""
+    """Sessions staged for one load: an events file and a RUM file, sessions one after the
+    other, and how many lines each session has in each."""
 
     events_path: Path
     rum_path: Path
     events_sink: IO[bytes]
     rum_sink: IO[bytes]
     sessions: list[SessionMeta] = field(default_factory=list)
-    event_lines: dict[str, int] = field(default_factory=dict)
-    rum_lines: dict[str, int] = field(default_factory=dict)
+    # (session id, lines) in file order: the files carry no session ids, DuckDB attaches
+    # them by position (see _ndjson_statement).
+    event_rows: list[tuple[str, int]] = field(default_factory=list)
+    rum_rows: list[tuple[str, int]] = field(default_factory=list)
     size: int = 0
 
     @classmethod
-    def open(cls, folder: Path, slot: int, number: int) -> _Batch:
-        # Event files alternate between two slots; RUM files are small and all read at once
-        # at the end, so each batch keeps its own.
-        events, rum = folder / f"{slot}.events.ndjson", folder / f"rum-{number}.ndjson"
+    def open(cls, folder: Path, slot: int) -> _Batch:
+        events, rum = folder / f"{slot}.events.ndjson", folder / f"{slot}.rum.ndjson"
         return cls(events, rum, _open_for_rewrite(events), _open_for_rewrite(rum))
 
     def close(self) -> None:
@@ -122,8 +131,17 @@ class IngestJob:
         self.limits = limits
         self.force = force
         self._cancel = threading.Event()
-        self._rum_batches: list[_Batch] = []
+        self._sessions: list[SessionMeta] = []  # loaded so far, in order
+        self._batch_sessions = BATCH_SESSIONS
         self._con: duckdb.DuckDBPyConnection | None = None
+        self._atomic = True
+        self._phases: dict[str, float] = {}
+        self._phase_started = time.perf_counter()
+
+    def _phase_done(self, name: str) -> None:
+        now = time.perf_counter()
+        self._phases[name] = now - self._phase_started
+        self._phase_started = now
 
     def cancel(self) -> None:
         """Ask the ingest to stop; safe to call from any thread."""
@@ -148,41 +166,85 @@ class IngestJob:
             return IngestResult(target, source.format, 0, [], 0.0, reused=True)
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.part")
-        partial.unlink(missing_ok=True)
         try:
-            with tempfile.TemporaryDirectory(prefix="ri-ingest-", dir=target.parent) as tmp:
-                con = duckdb.connect(str(partial))
-                self._con = con
-                try:
-                    # Auto-commit per statement: a failed strict read must not abort the
-                    # rest. All-or-nothing comes from building under a temporary name.
-                    # One checkpoint at the end instead of one whenever the WAL fills up.
-                    con.execute("SET checkpoint_threshold = '64GB'")
-                    con.execute("SET threads = 1")
-                    con.execute(schema.DDL)
-                    con.execute(schema.RUM_STAGE_DDL)
-                    count = self._load(con, source, Path(tmp))
-                    con.execute("RESET threads")
-                    self._load_rum(con, source)
-                    self._check_cancel()
-                    self.progress(0.97, "Finishing")
-                    warnings = list(source.warnings)
-                    self._finish(con, source, warnings)
-                    con.execute("CHECKPOINT")
-                finally:
-                    self._con = None
-                    con.close()
+            try:
+                count, warnings = self._build(partial, source, in_one_transaction=True)
+            except _TransactionAborted:
+                # Rare: input that even a lenient read refuses. Build again one session per
+                # statement, so that only the sessions DuckDB refuses are skipped.
+                if isinstance(source, ArchiveReader):
+                    source.close()
+                source = open_recording(self.path, self.limits)
+                self._sessions.clear()
+                self._batch_sessions = 1
+                count, warnings = self._build(partial, source, in_one_transaction=False)
             self._check_cancel()
             os.replace(partial, target)
+            self._phase_done("cleanup")
         except duckdb.InterruptException:
             raise IngestCancelled(f"ingest of {self.path.name} was cancelled") from None
         finally:
-            partial.unlink(missing_ok=True)
-            Path(str(partial) + ".wal").unlink(missing_ok=True)
+            _remove_database(partial)
             if isinstance(source, ArchiveReader):
                 source.close()
         self.progress(1.0, "Done")
-        return IngestResult(target, source.format, count, warnings, time.perf_counter() - started)
+        return IngestResult(
+            target,
+            source.format,
+            count,
+            warnings,
+            time.perf_counter() - started,
+            False,
+            self._phases,
+        )
+
+    def _build(
+        self, partial: Path, source: Source, *, in_one_transaction: bool
+    ) -> tuple[int, list[ReadWarning]]:
+        """Fill a new database at ``partial``; returns the sessions loaded and the warnings.
+
+        Why one transaction: appends committed one batch at a time leave a part-filled row
+        group behind each batch, which the final checkpoint has to rewrite (half a second
+        per million events); appends inside one transaction are written out as whole row
+        groups as they fill. The price is that a statement that fails aborts everything, so
+        reads are lenient and count what they kept (see :meth:`_read_ndjson`).
+        All-or-nothing for the user comes from building under a temporary name.
+        """
+        self._atomic = in_one_transaction
+        _remove_database(partial)
+        with tempfile.TemporaryDirectory(prefix="ri-ingest-", dir=partial.parent) as tmp:
+            con = duckdb.connect(str(partial))
+            self._con = con
+            try:
+                # One checkpoint at the end instead of one whenever the WAL fills up.
+                con.execute("SET checkpoint_threshold = '64GB'")
+                con.execute("SET threads = 1")
+                con.execute(schema.DDL)
+                con.execute(schema.RUM_STAGE_DDL)
+                if in_one_transaction:
+                    con.execute("BEGIN TRANSACTION")
+                self._phase_done("open")
+                count = self._load(con, source, Path(tmp))
+                con.execute("RESET threads")
+                self._phase_done("load")
+                if in_one_transaction:
+                    con.execute("COMMIT; BEGIN TRANSACTION")
+                self._phase_done("commit")
+                self._load_sessions(con, Path(tmp))
+                self._phase_done("rum split")
+                self._check_cancel()
+                self.progress(0.97, "Finishing")
+                warnings = list(source.warnings)
+                self._finish(con, source, warnings)
+                if in_one_transaction:
+                    con.execute("COMMIT")
+                self._phase_done("finish")
+                con.execute("CHECKPOINT")
+                self._phase_done("checkpoint")
+            finally:
+                self._con = None
+                con.close()
+        return count, warnings
 
     # ---- loading -------------------------------------------------------------------------
     def _load(self, con: duckdb.DuckDBPyConnection, source: Source, tmp: Path) -> int:
@@ -195,29 +257,26 @@ class IngestJob:
     ) -> int:
         """Inflate sessions batch by batch; DuckDB loads one batch while the next inflates.
 
-        A batch is one events file and one RUM file holding many sessions, each line tagged
-        with its session id. Two sets of files alternate, so they are rewritten rather than
-        created anew (file creation and truncation are slow on some disks).
+        A batch is one events file and one RUM file holding many sessions one after the
+        other. Two sets of files alternate, so they are rewritten rather than created anew
+        (file creation and truncation are slow on some disks).
         """
         entries = reader.sessions
         total = max(len(entries), 1)
-        loaded = parity = opened = 0
+        loaded = parity = 0
         pending: Future[int] | None = None
-        batch = _Batch.open(tmp, parity, opened)
+        batch = _Batch.open(tmp, parity)
         try:
             with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-load") as loader:
                 for index, entry in enumerate(entries):
                     self._check_cancel()
                     self._stage_entry(reader, entry, batch)
-                    if batch.size >= BATCH_BYTES or len(batch.sessions) >= BATCH_SESSIONS:
+                    if batch.size >= BATCH_BYTES or len(batch.sessions) >= self._batch_sessions:
                         batch.close()
                         loaded += pending.result() if pending else 0
                         pending = loader.submit(self._flush, con, batch, reader)
                         parity = 1 - parity
-                        # Numbered by opening order: the loader thread may not have filed
-                        # the previous batch yet, and each RUM file must outlive its batch.
-                        opened += 1
-                        batch = _Batch.open(tmp, parity, opened)
+                        batch = _Batch.open(tmp, parity)
                     self.progress(
                         0.95 * (index + 1) / total, f"Reading session {index + 1} of {total}"
                     )
@@ -236,7 +295,7 @@ class IngestJob:
         if meta is None:
             return
         sid = meta.session_id
-        result = reader.extract(entry.events, batch.events_sink, tag=sid)
+        result = reader.extract(entry.events, batch.events_sink)
         if result.problem:
             if result.lines == 0:
                 reader.skip(sid, f"events.ndjson.gz {result.problem}")
@@ -246,19 +305,19 @@ class IngestJob:
                 sid,
             )
         if entry.rum is not None:
-            rum = reader.extract(entry.rum, batch.rum_sink, tag=sid)
-            batch.rum_lines[sid] = rum.lines
+            rum = reader.extract(entry.rum, batch.rum_sink)
+            batch.rum_rows.append((sid, rum.lines))
             if rum.problem:
                 reader.warn(f"rum.ndjson.gz {rum.problem}; {rum.lines:,} records were kept", sid)
         batch.sessions.append(meta)
-        batch.event_lines[sid] = result.lines
+        batch.event_rows.append((sid, result.lines))
         batch.size += result.bytes_written
 
     def _load_recording(self, con: duckdb.DuckDBPyConnection, source: Any, tmp: Path) -> int:
         loaded = 0
         size = max(self.path.stat().st_size, 1)
-        for index, session in enumerate(source.sessions()):
-            batch = _Batch.open(tmp, index, index)
+        for session in source.sessions():
+            batch = _Batch.open(tmp, 0)
             try:
                 staged = self._stage_recorded(session, source, batch, size)
             finally:
@@ -270,10 +329,9 @@ class IngestJob:
     def _stage_recorded(
         self, session: RecordedSession, source: Any, batch: _Batch, size: int
     ) -> bool:
-        """Write one streamed session as tagged NDJSON while deriving its RUM records."""
+        """Write one streamed session as NDJSON while deriving its RUM records."""
         deriver = RumDeriver()
         meta = session.meta
-        opener = '{"__sid":"' + meta.session_id + '",'
         first = last = None
         written = 0
         events_sink, rum_sink = batch.events_sink, batch.rum_sink
@@ -284,7 +342,7 @@ class IngestJob:
                 source.warn("an event nested too deeply was skipped", meta.session_id)
                 continue
             deriver.feed(event)
-            events_sink.write((opener + line[1:] + "\n").encode())
+            events_sink.write((line + "\n").encode())
             ts = event["timestamp"]
             first = ts if first is None or ts < first else first
             last = ts if last is None or ts > last else last
@@ -299,23 +357,44 @@ class IngestJob:
         records = deriver.finish()
         for record in records:
             line = json.dumps(record, separators=(",", ":"), ensure_ascii=False)
-            rum_sink.write((opener + line[1:] + "\n").encode())
+            rum_sink.write((line + "\n").encode())
         meta.started_at_ms = meta.started_at_ms or first
         meta.ended_at_ms = meta.ended_at_ms or last
         batch.sessions.append(meta)
-        batch.event_lines[meta.session_id] = written
-        batch.rum_lines[meta.session_id] = len(records)
+        batch.event_rows.append((meta.session_id, written))
+        batch.rum_rows.append((meta.session_id, len(records)))
         return True
 
     def _flush(self, con: duckdb.DuckDBPyConnection, batch: _Batch, source: Any) -> int:
-        """Load one batch: events, RUM records and session rows, one statement each."""
+        """Load one batch's events and RUM records, one statement each."""
         if not batch.sessions:
             return 0
         self._check_cancel()
-        short = self._read_ndjson(con, "events", [batch.events_path], batch.event_lines)
+        try:
+            short = self._read_ndjson(con, "events", [batch.events_path], batch.event_rows)
+        except duckdb.InterruptException:
+            raise
+        except duckdb.Error as exc:  # one session per batch here (see run)
+            for meta in batch.sessions:
+                source.skipped_sessions.append(meta.session_id)
+                source.warn(
+                    f"session skipped: its events cannot be loaded ({exc})", meta.session_id
+                )
+            return 0
         for sid, missing in short.items():
             source.warn(f"{missing:,} malformed event line(s) were skipped", sid)
-        self._rum_batches.append(batch)
+        if any(lines for _, lines in batch.rum_rows):
+            try:
+                short = self._read_ndjson(con, "rum", [batch.rum_path], batch.rum_rows)
+            except duckdb.InterruptException:
+                raise
+            except duckdb.Error as exc:
+                for sid, _ in batch.rum_rows:
+                    source.warn(f"its RUM records cannot be loaded ({exc})", sid)
+                short = {}
+            for sid, missing in short.items():
+                source.warn(f"{missing:,} malformed RUM record(s) were skipped", sid)
+        self._sessions.extend(batch.sessions)
         return len(batch.sessions)
 
     def _read_ndjson(
@@ -323,25 +402,34 @@ class IngestJob:
         con: duckdb.DuckDBPyConnection,
         kind: str,
         paths: list[Path],
-        expected: dict[str, int],
+        rows: list[tuple[str, int]],
     ) -> dict[str, int]:
-        """Load a batch file strictly; on malformed lines load what parses and report,
-        per session, how many lines were lost."""
+        """Load batch files leniently; returns, per session, how many lines were lost.
+
+        Malformed lines come back from DuckDB as rows of NULLs (kept in position, then
+        dropped), so the rows kept are counted and sessions are only counted one by one when
+        the batch came up short. A statement DuckDB refuses outright aborts the ingest's one
+        transaction, so the ingest starts again session by session (see :meth:`run`).
+        """
         try:
-            self._ndjson_statement(con, kind, paths, ignore_errors=False)
-            return {}
+            kept = self._ndjson_statement(con, kind, paths, rows)
         except duckdb.InterruptException:
             raise
-        except duckdb.Error:
-            pass
-        self._ndjson_statement(con, kind, paths, ignore_errors=True)
+        except duckdb.Error as exc:
+            if self._atomic:
+                raise _TransactionAborted(str(exc)) from exc
+            raise
+        expected: dict[str, int] = {}
+        for sid, lines in rows:
+            expected[sid] = expected.get(sid, 0) + lines
+        if kept == sum(expected.values()):
+            return {}
         table = "events" if kind == "events" else "rum_stage"
-        sids = list(expected)
         counts = dict(
             con.execute(
                 f"SELECT session_id, count(*) FROM {table} WHERE session_id IN "
                 "(SELECT unnest($sids)) GROUP BY session_id",
-                {"sids": sids},
+                {"sids": list(expected)},
             ).fetchall()
         )
         return {
@@ -351,44 +439,62 @@ class IngestJob:
         }
 
     def _ndjson_statement(
-        self, con: duckdb.DuckDBPyConnection, kind: str, paths: list[Path], ignore_errors: bool
-    ) -> None:
-        options = (
-            f"format='newline_delimited', maximum_object_size={MAX_OBJECT_BYTES}, "
-            f"ignore_errors={'true' if ignore_errors else 'false'}"
-        )
-        if kind == "events":
-            con.execute(
-                f"""INSERT INTO events
-                    SELECT __sid, epoch_ms(round(timestamp)::BIGINT), type,
-                           CASE WHEN type != 3 THEN NULL
-                                -- rrweb writes "source" first: read it without parsing
-                                WHEN starts_with(data, '{{"source":')
-                                THEN TRY_CAST(rtrim(substr(data, 11, 2), ',') AS TINYINT)
-                                ELSE TRY_CAST(json_extract_string(data, '$.source') AS TINYINT)
-                           END,
-                           windowId, data
-                    FROM read_ndjson(?, columns={schema.EVENT_COLUMNS}, {options})
-                    WHERE __sid IS NOT NULL AND type IS NOT NULL AND timestamp IS NOT NULL""",
-                [[str(p) for p in paths]],
-            )
-        else:
-            con.execute(
-                f"""INSERT INTO rum_stage
-                    SELECT * FROM read_ndjson(?, columns={schema.RUM_COLUMNS}, {options})
-                    WHERE __sid IS NOT NULL""",
-                [[str(p) for p in paths]],
-            )
+        self,
+        con: duckdb.DuckDBPyConnection,
+        kind: str,
+        paths: list[Path],
+        rows: list[tuple[str, int]],
+    ) -> int:
+        """Insert the lines of ``paths`` into ``events`` or ``rum_stage``; rows inserted.
 
-    def _load_rum(self, con: duckdb.DuckDBPyConnection, source: Any) -> None:
-        """Read the RUM and session files of all batches in one statement each."""
-        batches = [b for b in self._rum_batches if b.sessions]
-        sessions_path = (
-            self._rum_batches[0].rum_path.with_name("sessions.ndjson") if batches else None
+        Session ids are attached by position: a POSITIONAL JOIN with a column holding each
+        session's id once per line, in file order (the staged lines are never blank, see
+        :func:`app.archive.safety.gunzip_lines`, so lines and rows correspond). Rewriting
+        every line with its session id in Python cost more than inflating it. Needs a
+        single-threaded scan, which keeps the files' order.
+        """
+        options = (
+            f"format='newline_delimited', records='true', "
+            f"maximum_object_size={MAX_OBJECT_BYTES}, ignore_errors=true"
         )
-        if sessions_path is not None:
+        params = {
+            "paths": [str(p) for p in paths],
+            "sids": [sid for sid, _ in rows],
+            "lines": [lines for _, lines in rows],
+        }
+        tags = """(SELECT sid FROM (SELECT unnest($sids) AS sid, unnest($lines) AS n,
+                                          generate_subscripts($sids, 1) AS i), range(n)
+                   ORDER BY i) t"""
+        if kind == "events":
+            statement = f"""INSERT INTO events
+                SELECT t.sid, epoch_ms(round(e.timestamp)::BIGINT), e.type,
+                       CASE WHEN e.type != 3 THEN NULL
+                            -- rrweb writes "source" first: read it without parsing
+                            WHEN starts_with(e.data, '{{"source":')
+                            THEN TRY_CAST(rtrim(substr(e.data, 11, 2), ',') AS TINYINT)
+                            ELSE TRY_CAST(json_extract_string(e.data, '$.source') AS TINYINT)
+                       END,
+                       e.windowId, e.data
+                FROM read_ndjson($paths, columns={schema.EVENT_COLUMNS}, {options}) e
+                POSITIONAL JOIN {tags}
+                WHERE t.sid IS NOT NULL AND e.type IS NOT NULL
+                  -- NaN, infinite or absurd times would fail the conversion: drop the line
+                  AND e.timestamp BETWEEN 0 AND {MAX_TIMESTAMP_MS}"""
+        else:
+            statement = f"""INSERT INTO rum_stage
+                SELECT t.sid, e.* FROM read_ndjson($paths, columns={schema.RUM_COLUMNS},
+                                                   {options}) e
+                POSITIONAL JOIN {tags}
+                WHERE t.sid IS NOT NULL AND e.kind IS NOT NULL"""
+        row = con.execute(statement, params).fetchone()
+        return int(row[0]) if row else 0
+
+    def _load_sessions(self, con: duckdb.DuckDBPyConnection, tmp: Path) -> None:
+        """Insert the session rows (one statement), then split the staged RUM records."""
+        if self._sessions:
+            sessions_path = tmp / "sessions.ndjson"
             with sessions_path.open("w", encoding="utf-8") as sink:
-                for meta in (m for b in batches for m in b.sessions):
+                for meta in self._sessions:
                     row = {name: getattr(meta, name) for name in SESSION_FIELDS}
                     row["extra"] = json.dumps(meta.extra) if meta.extra else None
                     sink.write(json.dumps(row, ensure_ascii=False) + "\n")
@@ -401,17 +507,18 @@ class IngestJob:
                                     maximum_object_size={MAX_OBJECT_BYTES})""",
                 [str(sessions_path)],
             )
-        if batches:
-            expected = {sid: n for b in batches for sid, n in b.rum_lines.items()}
-            short = self._read_ndjson(con, "rum", [b.rum_path for b in batches], expected)
-            for sid, missing in short.items():
-                source.warn(f"{missing:,} malformed RUM record(s) were skipped", sid)
+        self._phase_done("sessions")
         self._insert_rum(con)
 
     def _insert_rum(self, con: duckdb.DuckDBPyConnection) -> None:
         """Split the staged RUM records of all sessions into their tables (once, at the end)."""
         con.execute(
-            """INSERT INTO actions SELECT session_id, epoch_ms(round(ts)::BIGINT), lower(type),
+            # Archives are untrusted: a time that is no time (NaN, year 10000 and later) or an
+            # absurd duration would fail the conversions below and with them the ingest.
+            f"""UPDATE rum_stage SET ts = NULL WHERE NOT ts BETWEEN 0 AND {MAX_TIMESTAMP_MS};
+               UPDATE rum_stage SET duration_ms = NULL
+               WHERE NOT abs(duration_ms) < {MAX_TIMESTAMP_MS};
+               INSERT INTO actions SELECT session_id, epoch_ms(round(ts)::BIGINT), lower(type),
                    trigger, name, target, url, round(duration_ms)::BIGINT, id
                FROM rum_stage WHERE kind = 'action' AND ts IS NOT NULL;
                INSERT INTO errors SELECT session_id, epoch_ms(round(ts)::BIGINT), message, stack,
@@ -460,7 +567,9 @@ class IngestJob:
                 WHERE date_diff('millisecond', ts, next_ts) > {schema.IDLE_GAP_MS}
                 ORDER BY session_id, ts"""
         )
+        self._phase_done("idle")
         derive_frustration_signals(con)
+        self._phase_done("frustration")
         info = {
             "schema_version": str(schema.SCHEMA_VERSION),
             "content_key": content_key(self.path),
@@ -478,6 +587,11 @@ class IngestJob:
                 "INSERT INTO ingest_warnings VALUES (?, ?)",
                 [(w.session_id, w.message) for w in warnings],
             )
+
+
+def _remove_database(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    Path(str(path) + ".wal").unlink(missing_ok=True)
 
 
 def _open_for_rewrite(path: Path) -> IO[bytes]:

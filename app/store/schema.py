@@ -39,13 +39,9 @@ CREATE TABLE frustration_signals (
 );
 """
 
-EVENT_COLUMNS = (
-    "{'__sid': 'VARCHAR', 'type': 'TINYINT', 'timestamp': 'DOUBLE', 'data': 'JSON', "
-    "'windowId': 'VARCHAR'}"
-)
+EVENT_COLUMNS = "{'type': 'TINYINT', 'timestamp': 'DOUBLE', 'data': 'JSON', 'windowId': 'VARCHAR'}"
 
 RUM_FIELDS = {
-    "__sid": "VARCHAR",
     "kind": "VARCHAR",
     "ts": "DOUBLE",
     "type": "VARCHAR",
@@ -69,7 +65,7 @@ RUM_FIELDS = {
 RUM_COLUMNS = "{" + ", ".join(f"'{k}': '{v}'" for k, v in RUM_FIELDS.items()) + "}"
 RUM_STAGE_DDL = (
     "CREATE OR REPLACE TEMP TABLE rum_stage ("
-    + ", ".join(f'"{"session_id" if k == "__sid" else k}" {v}' for k, v in RUM_FIELDS.items())
+    + ", ".join(["session_id VARCHAR", *(f'"{k}" {v}' for k, v in RUM_FIELDS.items())])
     + ")"
 )
 

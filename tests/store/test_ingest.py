@@ -268,3 +268,78 @@ def test_every_batch_keeps_its_rum_records(tmp_path: Path, monkeypatch: pytest.M
         sessions = store.query("SELECT count(*) FROM sessions").rows[0][0]
     assert sessions == 7
     assert rows[1] == 7 and rows[0] >= 7
+
+
+def _replace_member(path: Path, name: str, content: bytes) -> None:
+    """Rewrite one zip member of ``path`` (the writer only writes well-formed members)."""
+    import gzip
+    import zipfile
+
+    with zipfile.ZipFile(path) as source:
+        members = [(info, source.read(info)) for info in source.infolist()]
+    with zipfile.ZipFile(path, "w") as target:
+        for info, data in members:
+            target.writestr(info, gzip.compress(content) if info.filename == name else data)
+
+
+def test_sessions_keep_their_own_events_whatever_their_lines_look_like(archive: Path) -> None:
+    """Session ids are attached by line position: blank, whitespace-only, CRLF and
+    malformed lines in one session must not shift any event into another session."""
+    import json
+
+    from tests.builders import basic_events
+
+    events = basic_events(T0 + 60_000)
+    lines = [json.dumps(e) for e in events]
+    odd = (
+        "\n".join(lines[:3])
+        + "\n\n   \n\x0c\n{oops\n[1, 2]\n"
+        + '{"type": 3, "timestamp": NaN, "data": {}}\n'
+        + "\r\n".join(lines[3:])
+        + "\r\n\n"
+    )
+    _replace_member(archive, "sessions/s1/events.ndjson.gz", odd.encode())
+    result = ingest_file(archive, archive.with_suffix(".db"), force=True)
+    with duckdb.connect(str(result.db_path), read_only=True) as con:
+        counts = dict(
+            con.execute("SELECT session_id, count(*) FROM events GROUP BY ALL").fetchall()
+        )
+        spans = {
+            sid: (lo, hi)
+            for sid, lo, hi in con.execute(
+                "SELECT session_id, epoch_ms(min(ts)), epoch_ms(max(ts)) FROM events GROUP BY ALL"
+            ).fetchall()
+        }
+    assert counts == {"s0": len(events), "s1": len(events), "s2": len(events)}
+    for index in range(3):  # each session's events lie within its own minute
+        start = T0 + index * 60_000
+        assert start <= spans[f"s{index}"][0] <= spans[f"s{index}"][1] < start + 60_000
+    messages = [(w.session_id, w.message) for w in result.warnings]
+    assert ("s1", "3 malformed event line(s) were skipped") in messages
+
+
+def test_a_batch_duckdb_refuses_costs_only_its_own_session(
+    archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read DuckDB refuses outright aborts the one-transaction load; the ingest starts
+    again one session per statement and skips only the session that is refused."""
+    original = IngestJob._ndjson_statement
+
+    def refuse_s1(self, con, kind, paths, rows):  # type: ignore[no-untyped-def]
+        if kind == "events" and any(sid == "s1" for sid, _ in rows):
+            raise duckdb.InvalidInputException("simulated: the reader gave up")
+        return original(self, con, kind, paths, rows)
+
+    monkeypatch.setattr(IngestJob, "_ndjson_statement", refuse_s1)
+    result = ingest_file(archive, archive.with_suffix(".db"), force=True)
+    with duckdb.connect(str(result.db_path), read_only=True) as con:
+        sessions = [
+            r[0] for r in con.execute("SELECT session_id FROM sessions ORDER BY 1").fetchall()
+        ]
+        with_events = con.execute("SELECT count(DISTINCT session_id) FROM events").fetchone()[0]
+        skipped = con.execute(
+            "SELECT value FROM archive_info WHERE key = 'skipped_sessions'"
+        ).fetchone()[0]
+    assert sessions == ["s0", "s2"] and with_events == 2
+    assert "s1" in skipped
+    assert any(w.session_id == "s1" and "the reader gave up" in w.message for w in result.warnings)
