@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import zipfile
 import zlib
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,11 +99,17 @@ class ArchiveReader:
                 self.path, f"is a zip of type '{mimetype}', not a .webreplay session archive"
             )
         self._unsafe: set[str] = set()
+        seen: dict[str, int] = {}
         for info in infos:
+            seen[info.filename] = seen.get(info.filename, 0) + 1
             reason = unsafe_member_reason(info, self.limits)
             if reason:
                 self._unsafe.add(info.filename)
                 self.warn(f"{reason}; it was not read")
+        for name, count in seen.items():
+            # Tools disagree on which copy counts (zipfile reads the last): say which did.
+            if count > 1:
+                self.warn(f"member '{name}' appears {count} times; only its last copy was read")
 
     def _read_small_json(self, info: zipfile.ZipInfo, what: str) -> Any:
         if info.file_size > self.limits.metadata_bytes:
@@ -118,6 +125,13 @@ class ArchiveReader:
             raise UnreadableFile(self.path, "has no manifest.json; it is incomplete") from None
         if info.filename in self._unsafe:
             raise UnreadableFile(self.path, "its manifest.json was refused (see warnings)")
+        copies = sum(i.filename == fmt.MANIFEST_MEMBER for i in self._zip.infolist())
+        if copies > 1:
+            # Which copy counts differs between zip tools: an archive can show one thing
+            # to a checker and another to us. Refuse instead of guessing.
+            raise UnreadableFile(
+                self.path, f"holds {copies} copies of manifest.json; it is ambiguous, refused"
+            )
         try:
             manifest = self._read_small_json(info, "manifest.json")
         except (UnsafeInput, *MEMBER_ERRORS) as exc:
@@ -145,7 +159,14 @@ class ArchiveReader:
             if len(parts) == 2 and parts[1]:
                 members.setdefault(parts[0], {})[parts[1]] = info
         listed = self.manifest.get("sessions")
-        order = list(listed) if isinstance(listed, list) else sorted(members)
+        order = list(dict.fromkeys(listed)) if isinstance(listed, list) else sorted(members)
+        if isinstance(listed, list):
+            times = Counter(s for s in listed if isinstance(s, str))  # not list.count: O(n²)
+            for sid in sorted(s for s, n in times.items() if n > 1):
+                self.warn(
+                    f"session '{sid}' is listed {times[sid]} times in the manifest; "
+                    "it was read once"
+                )
         for sid in sorted(set(members) - set(order)):
             self.warn(f"session folder '{sid}' is not listed in the manifest; read anyway")
             order.append(sid)
@@ -182,8 +203,11 @@ class ArchiveReader:
         """The session's metadata, or ``None`` (with a warning) when it is unusable."""
         try:
             doc = self._read_small_json(entry.meta, f"sessions/{entry.session_id}/session.json")
-        except (UnsafeInput, *MEMBER_ERRORS) as exc:
+        except UnsafeInput as exc:
             self.skip(entry.session_id, str(exc))
+            return None
+        except MEMBER_ERRORS as exc:
+            self.skip(entry.session_id, f"session.json cannot be read from the zip ({exc})")
             return None
         if not _plainly_valid_session(doc):  # the full schema check is slow; run it on doubt
             problem = schema_problem("session", doc)

@@ -8,6 +8,7 @@ or write other files.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -95,15 +96,38 @@ def duckdb_version() -> str:
 
 
 class SessionStore:
-    """A read-only view of one ingested archive."""
+    """A read-only view of one ingested archive.
+
+    Usable from several threads: the thread that opened it queries through its connection,
+    any other thread (the views' background queries) through a cursor of its own, since a
+    DuckDB connection must not run two statements at once.
+    """
 
     def __init__(self, db_path: str | Path) -> None:
         self.db_path = Path(db_path)
-        self._con = duckdb.connect(str(self.db_path), read_only=True, config=STORE_CONFIG)
+        self._owner = duckdb.connect(str(self.db_path), read_only=True, config=STORE_CONFIG)
+        self._owner_thread = threading.get_ident()
+        self._cursors: dict[int, duckdb.DuckDBPyConnection] = {}
+        self._cursors_lock = threading.Lock()
+
+    @property
+    def _con(self) -> duckdb.DuckDBPyConnection:
+        thread = threading.get_ident()
+        if thread == self._owner_thread:
+            return self._owner
+        with self._cursors_lock:
+            cursor = self._cursors.get(thread)
+            if cursor is None:
+                cursor = self._cursors[thread] = self._owner.cursor()
+            return cursor
 
     def close(self) -> None:
-        self._con.close()
         self.closed = True
+        with self._cursors_lock:
+            for cursor in self._cursors.values():
+                cursor.close()
+            self._cursors.clear()
+        self._owner.close()
 
     closed = False  # set by close(): work scheduled for later checks it before querying
 

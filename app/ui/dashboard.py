@@ -30,6 +30,7 @@ from app.state.selection import Selection
 from app.store.filters import SessionFilter
 from app.store.metrics import Bucket
 from app.store.store import SessionStore
+from app.ui.background import background
 from app.ui.settings import NEXT_TURN_MS
 from app.ui.theme import restyle_plots, style_plot
 
@@ -299,8 +300,14 @@ class Dashboard(QWidget):
             self._next_turn(number, store, problems)
 
         def problems() -> None:
-            self._fill_problems(detect_problems(store, f, self.thresholds))
-            self.refreshed.emit()
+            # The costliest query set: off the GUI thread.
+            thresholds = self.thresholds
+            background().submit(lambda: detect_problems(store, f, thresholds), show_problems)
+
+        def show_problems(found: list[Problem]) -> None:
+            if number == self._refresh_number and store is self.store and not store.closed:
+                self._fill_problems(found)
+                self.refreshed.emit()
 
         self._next_turn(number, store, draw)
 

@@ -58,6 +58,7 @@ from app.state.selection import Selection
 from app.store.filters import SessionFilter
 from app.store.store import SessionStore, SessionSummary
 from app.ui.apdex_dialog import ApdexDialog, save_thresholds, saved_thresholds
+from app.ui.background import background
 from app.ui.dashboard import Dashboard
 from app.ui.errors_view import ErrorsScreen
 from app.ui.export_job import FORMATS, ExportJob, run_with_progress
@@ -402,6 +403,22 @@ class MainWindow(QMainWindow):
         ratings = rate_sessions(self.store, f, self.thresholds.by_type)
         return [replace(s, experience=ratings.get(s.session_id)) for s in sessions]
 
+    def _rate_in_background(self, store: SessionStore, sessions: list[SessionSummary]) -> None:
+        """Fill the session list with each session's rating, queried off the GUI thread."""
+        f, thresholds = self.selection.filter, self.thresholds.by_type
+
+        def show(ratings: dict[str, str]) -> None:
+            if self.store is store and not store.closed:
+                self.model.set_sessions(
+                    [replace(s, experience=ratings.get(s.session_id)) for s in sessions]
+                )
+
+        background().submit(lambda: rate_sessions(store, f, thresholds), show)
+
+    def _announce(self, store: SessionStore) -> None:
+        if self.store is store and not store.closed:
+            self.store_opened.emit(store)
+
     def _replay_row(self, index: QModelIndex) -> None:
         if index.isValid():
             self.replay_session(self.model.summary(index.row()).session_id)
@@ -686,6 +703,7 @@ class MainWindow(QMainWindow):
             # query the old one, which is closed now
             for view in (self.dashboard, self.problems_screen, self.errors_screen, self.sql_screen):
                 view.store = None
+            background().wait()  # a query of the old store may still be running
             self.store.close()
         self.store = opened.store
         self.current_path = opened.path
@@ -729,7 +747,7 @@ class MainWindow(QMainWindow):
             lambda: self.dashboard.set_store(
                 store, self.thresholds, [*self.manifest_goals, *own] if own else None
             ),
-            lambda: self.model.set_sessions(self._rated(opened.sessions, self.selection.filter)),
+            lambda: self._rate_in_background(store, opened.sessions),
             lambda: self.problems_screen.set_store(store),
             lambda: self.errors_screen.set_store(store, refresh=False),
             self.errors_screen.refresh_chart,
@@ -749,7 +767,9 @@ class MainWindow(QMainWindow):
         if self.store is not store or store.closed:
             return
         if not steps:
-            self.store_opened.emit(store)
+            # Through the background queue, so that it comes after every result queued
+            # before it (the queue keeps its order).
+            background().submit(lambda: None, lambda _: self._announce(store))
             return
         steps[0]()
         QTimer.singleShot(NEXT_TURN_MS, lambda: self._fill_screens(store, steps[1:]))
@@ -948,6 +968,7 @@ class MainWindow(QMainWindow):
         if self._problems_dialog is not None:
             self._problems_dialog.close()
         if self.store is not None:
+            background().wait()
             self.store.close()
             self.store = None
 

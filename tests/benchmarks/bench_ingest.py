@@ -53,6 +53,7 @@ print(json.dumps({"ours": ours, "baseline": baseline, "reused": result.reused}))
 CHILD = r"""
 import json, resource, sys, time
 kind, src, db = sys.argv[1], sys.argv[2], sys.argv[3]
+phases = {}
 start = time.perf_counter()
 if kind == "baseline":
     import duckdb
@@ -67,13 +68,14 @@ if kind == "baseline":
 else:
     from app.store.ingest import ingest_file
     result = ingest_file(src, db, force=True)
+    phases = result.phases
     import duckdb
     with duckdb.connect(db, read_only=True) as con:
         n = con.execute("SELECT count(*) FROM events").fetchone()[0]
 seconds = time.perf_counter() - start
 usage = resource.getrusage(resource.RUSAGE_SELF)
 print(json.dumps({"seconds": seconds, "events": n, "peak_bytes": usage.ru_maxrss * 1024,
-                  "cpu": usage.ru_utime + usage.ru_stime}))
+                  "cpu": usage.ru_utime + usage.ru_stime, "phases": phases}))
 """
 
 
@@ -144,6 +146,8 @@ def main() -> int:
             f"{events / seconds:>12,.0f} events/s  cpu {cpu:5.2f} s  "
             f"peak {summary[kind][2] / 2**20:5.0f} MiB"
         )
+    phases = runs["ours"][0]["phases"]
+    print("ours, by stage: " + ", ".join(f"{k} {v:.2f} s" for k, v in phases.items()))
     ratio = (summary["ours"][1] / summary["ours"][0]) / (
         summary["baseline"][1] / summary["baseline"][0]
     )

@@ -81,9 +81,18 @@ def startup(folder: Path, repeat: int) -> Figure:
 
 
 class Watchdog:
-    """Longest gap between ticks of a fast timer on the GUI thread."""
+    """Longest gap between ticks of a fast timer on the GUI thread.
+
+    While a gap lasts longer than ``SAMPLE_AFTER_S`` a background thread samples the GUI
+    thread's Python stack every few milliseconds, so :meth:`culprits` can say which code of
+    the app the long gaps were spent in (C++ work shows as the Python frame that called it).
+    """
+
+    SAMPLE_AFTER_S = 0.04
 
     def __init__(self, interval_ms: int = 5) -> None:
+        import threading
+
         from PySide6.QtCore import QTimer
 
         self.timer = QTimer()
@@ -92,6 +101,10 @@ class Watchdog:
         self.last = time.perf_counter()
         self.worst = 0.0
         self.worst_at = 0.0  # when the longest gap began (perf_counter)
+        self.samples: dict[str, int] = {}
+        self._gui_thread = threading.get_ident()
+        self._running = False
+        threading.Thread(target=self._sample, daemon=True, name="watchdog-sampler").start()
 
     def _tick(self) -> None:
         now = time.perf_counter()
@@ -99,13 +112,39 @@ class Watchdog:
             self.worst, self.worst_at = now - self.last, self.last
         self.last = now
 
+    def _sample(self) -> None:
+        import traceback
+
+        while True:
+            time.sleep(0.004)
+            if not self._running or time.perf_counter() - self.last < self.SAMPLE_AFTER_S:
+                continue
+            frame = sys._current_frames().get(self._gui_thread)
+            if frame is None:
+                continue
+            stack = [
+                f"{Path(f.filename).name}:{f.lineno} {f.name}"
+                for f in traceback.extract_stack(frame)
+                if f"{os.sep}app{os.sep}" in f.filename or "pyqtgraph" in f.filename
+            ][-3:]
+            key = " < ".join(reversed(stack)) or "(outside the app's Python code)"
+            self.samples[key] = self.samples.get(key, 0) + 1
+
     def start(self) -> None:
         self.worst, self.last = 0.0, time.perf_counter()
+        self.samples = {}
+        self._running = True
         self.timer.start()
 
     def stop(self) -> float:
         self.timer.stop()
+        self._running = False
         return self.worst * 1000
+
+    def culprits(self, top: int = 6) -> str:
+        """The code most often running during long gaps (about 4 ms per sample)."""
+        ranked = sorted(self.samples.items(), key=lambda kv: -kv[1])[:top]
+        return "\n".join(f"  {n * 4:5d} ms  {where}" for where, n in ranked) or "  (none)"
 
 
 def wait_until(app: object, done: Callable[[], bool], timeout_s: float = 600) -> None:
@@ -201,6 +240,7 @@ def in_window(folder: Path, sessions: int, events: int) -> list[Figure]:
     deadline = time.perf_counter() + 1.0  # and let the last seeks land
     wait_until(app, lambda: time.perf_counter() > deadline)
     scrub_ms = dog.stop()
+    print("GUI thread during gaps over 40 ms (scrubbing):\n" + dog.culprits())
     screen.shutdown()
     screen.deleteLater()
 
@@ -233,6 +273,7 @@ def in_window(folder: Path, sessions: int, events: int) -> list[Figure]:
         f"open (ingest done {(ingested or [0])[-1] - began:.2f} s, screens filled "
         f"{filled - began:.2f} s)"
     )
+    print("GUI thread during gaps over 40 ms (ingest + screens):\n" + dog.culprits())
 
     # --- GUI thread: export findings ---------------------------------------------------------
     demo_window = MainWindow()
@@ -252,6 +293,7 @@ def in_window(folder: Path, sessions: int, events: int) -> list[Figure]:
     job.finished.connect(lambda ok, _m: finished.append(ok))
     wait_until(app, lambda: bool(finished))
     export_ms = dog.stop()
+    print("GUI thread during gaps over 40 ms (export):\n" + dog.culprits())
     assert finished == [True], "the export failed"
 
     for name, value in (
