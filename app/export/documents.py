@@ -152,9 +152,16 @@ def report_html(reports: Sequence[FindingReport], title: str, masked: bool) -> s
 
 
 def report_markdown(
-    reports: Sequence[FindingReport], title: str, frames_dir: Path, masked: bool
+    reports: Sequence[FindingReport],
+    title: str,
+    frames_dir: Path,
+    masked: bool,
+    frames_link: str | None = None,
 ) -> str:
-    """Markdown for an issue tracker; frames are written as PNG files into ``frames_dir``."""
+    """Markdown for an issue tracker; frames are written as PNG files into ``frames_dir``
+    and linked as ``frames_link/…`` (the folder's name unless given: it may be written under
+    a temporary name and renamed)."""
+    link = frames_link or frames_dir.name
     frames_dir.mkdir(parents=True, exist_ok=True)
     lines = [
         f"# {title}",
@@ -179,7 +186,7 @@ def report_markdown(
         for n, (ts, png) in enumerate(r.frames, 1):
             name = f"finding-{index}-frame-{n}.png"
             (frames_dir / name).write_bytes(png)
-            lines.append(f"![+{_offset(ts - r.session_start_ms)}]({frames_dir.name}/{name})")
+            lines.append(f"![+{_offset(ts - r.session_start_ms)}]({link}/{name})")
         lines += ["", "### Steps to reproduce", ""]
         lines += [
             f"{n}. `+{_offset(ts - r.session_start_ms)}` {name}"

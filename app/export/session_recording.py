@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from app.export.masking import mask_events_json
+from app.files import atomic_output
 from app.store.store import SessionStore
 
 
@@ -18,5 +19,6 @@ def write_rrweb(
         raise ValueError(f"session {session_id} has no events in this archive")
     if mask:
         data = mask_events_json(data)
-    Path(path).write_bytes(data)
+    with atomic_output(path) as part:
+        part.write_bytes(data)
     return len(json.loads(data))

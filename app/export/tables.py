@@ -7,11 +7,13 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from app.files import atomic_output
+
 
 def write_csv(path: str | Path, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
     """Write ``rows`` under a header of ``columns`` (UTF-8, RFC 4180); returns the row count."""
     count = 0
-    with Path(path).open("w", encoding="utf-8", newline="") as handle:
+    with atomic_output(path) as part, part.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(columns)
         for row in rows:

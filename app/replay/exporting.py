@@ -16,6 +16,7 @@ from typing import Any
 from app.export.documents import report_html, report_markdown
 from app.export.masking import mask_events_json
 from app.export.report import FindingReport, build_report
+from app.files import atomic_output
 from app.replay.frames import render_frames
 from app.store.findings import Finding
 from app.store.store import SessionStore
@@ -84,19 +85,24 @@ def export_findings(
     if not findings:
         raise ValueError("there is no finding to export")
     reports = build_reports(store, findings, mask=mask, progress=progress, cancelled=cancelled)
+    if fmt not in ("md", "html", "pdf"):
+        raise ValueError(f"unknown report format {fmt!r}")
     out.parent.mkdir(parents=True, exist_ok=True)
+    # Written under temporary names and renamed when complete: a failure leaves the
+    # previous file (or nothing) under the target name, never half a report.
     if fmt == "md":
         frames_dir = out.with_name(out.stem + "-frames")
-        out.write_text(report_markdown(reports, title, frames_dir, mask), encoding="utf-8")
+        with atomic_output(frames_dir) as frames_part, atomic_output(out) as part:
+            text = report_markdown(reports, title, frames_part, mask, frames_dir.name)
+            part.write_text(text, encoding="utf-8")
         return out
     document = report_html(reports, title, mask)
-    if fmt == "html":
-        out.write_text(document, encoding="utf-8")
-        return out
-    if fmt == "pdf":
-        print_pdf(document, out)
-        return out
-    raise ValueError(f"unknown report format {fmt!r}")
+    with atomic_output(out) as part:
+        if fmt == "html":
+            part.write_text(document, encoding="utf-8")
+        else:
+            print_pdf(document, part)
+    return out
 
 
 def print_pdf(document: str, out: Path) -> None:

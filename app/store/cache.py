@@ -9,7 +9,10 @@ the content without reading gigabytes; other files are hashed whole.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import re
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -58,3 +61,97 @@ def _central_directory(path: Path) -> tuple[int, int] | None:
 
 def store_path_for(path: str | Path) -> Path:
     return cache_dir() / f"{content_key(path)}.duckdb"
+
+
+# ---- integrity of a store --------------------------------------------------------------
+# A store is written under a temporary name and renamed when complete, then *sealed*: a
+# small file beside it records its size and a digest of sampled blocks. A store that is
+# not sealed (the process died between rename and seal), was cut short (a disk filled, a
+# copy broke off) or was overwritten in part does not match its seal and is rebuilt on the
+# next open instead of failing later, query by query.
+
+SAMPLES = 64
+SAMPLE_BYTES = 64 * 1024
+
+
+def seal_path(store: Path) -> Path:
+    return store.with_name(store.name + ".seal")
+
+
+def fingerprint(store: Path) -> dict[str, object]:
+    """Size and a digest of evenly spaced blocks (a few MB read, whatever the size)."""
+    size = store.stat().st_size
+    digest = hashlib.blake2b(digest_size=16)
+    with store.open("rb") as stream:
+        for index in range(SAMPLES + 1):
+            stream.seek(max(0, min(size - SAMPLE_BYTES, size * index // SAMPLES)))
+            digest.update(stream.read(SAMPLE_BYTES))
+    return {"size": size, "digest": digest.hexdigest()}
+
+
+def seal_store(store: Path) -> None:
+    """Record the fingerprint of a complete store."""
+    seal_path(store).write_text(json.dumps(fingerprint(store)), encoding="utf-8")
+
+
+def unseal_store(store: Path) -> None:
+    """Forget a store's seal (before replacing it, or when it was found damaged)."""
+    seal_path(store).unlink(missing_ok=True)
+
+
+def store_is_intact(store: Path) -> bool:
+    """Whether ``store`` is exactly as it was sealed."""
+    try:
+        seal = json.loads(seal_path(store).read_text(encoding="utf-8"))
+        return bool(seal == fingerprint(store))
+    except (OSError, ValueError):
+        return False
+
+
+# ---- leftovers of ingests that were killed -------------------------------------------
+_PARTIAL = re.compile(r"^\..+\.(\d+)\.\d+\.part(\.wal)?$")
+_WORK_DIR = re.compile(r"^ri-ingest-(\d+)-")
+
+
+def partial_store_path(target: Path, pid: int, thread: int) -> Path:
+    """Where an ingest builds ``target`` before renaming it (named by process, for sweeping)."""
+    return target.with_name(f".{target.name}.{pid}.{thread}.part")
+
+
+def work_dir_prefix() -> str:
+    return f"ri-ingest-{os.getpid()}-"
+
+
+def sweep_leftovers(folder: Path) -> list[Path]:
+    """Remove half-built stores and work folders of ingests whose process is gone.
+
+    Why: ``kill -9`` or a power cut during an ingest leaves them behind, and the work
+    folders can hold gigabytes of inflated events. Returns what was removed.
+    """
+    removed = []
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        match = _PARTIAL.match(entry.name) or _WORK_DIR.match(entry.name)
+        if match is None or _process_alive(int(match.group(1))):
+            continue
+        if entry.is_dir():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
+        removed.append(entry)
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, owned by someone else
+    return True

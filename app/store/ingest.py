@@ -36,7 +36,16 @@ from app.archive.recording import RecordedSession
 from app.archive.safety import DEFAULT_LIMITS, Limits
 from app.derive.rum import RumDeriver
 from app.store import schema
-from app.store.cache import content_key, store_path_for
+from app.store.cache import (
+    content_key,
+    partial_store_path,
+    seal_store,
+    store_is_intact,
+    store_path_for,
+    sweep_leftovers,
+    unseal_store,
+    work_dir_prefix,
+)
 from app.store.frustration import derive_frustration_signals
 from app.store.store import STORE_CONFIG
 
@@ -165,7 +174,8 @@ class IngestJob:
                 source.close()
             return IngestResult(target, source.format, 0, [], 0.0, reused=True)
         target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.part")
+        sweep_leftovers(target.parent)
+        partial = partial_store_path(target, os.getpid(), threading.get_ident())
         try:
             try:
                 count, warnings = self._build(partial, source, in_one_transaction=True)
@@ -179,7 +189,9 @@ class IngestJob:
                 self._batch_sessions = 1
                 count, warnings = self._build(partial, source, in_one_transaction=False)
             self._check_cancel()
+            unseal_store(target)
             os.replace(partial, target)
+            seal_store(target)
             self._phase_done("cleanup")
         except duckdb.InterruptException:
             raise IngestCancelled(f"ingest of {self.path.name} was cancelled") from None
@@ -212,7 +224,7 @@ class IngestJob:
         """
         self._atomic = in_one_transaction
         _remove_database(partial)
-        with tempfile.TemporaryDirectory(prefix="ri-ingest-", dir=partial.parent) as tmp:
+        with tempfile.TemporaryDirectory(prefix=work_dir_prefix(), dir=partial.parent) as tmp:
             con = duckdb.connect(str(partial))
             self._con = con
             try:
@@ -604,8 +616,8 @@ def _open_for_rewrite(path: Path) -> IO[bytes]:
 
 
 def is_current_store(path: Path) -> bool:
-    """True when ``path`` is a complete store written with the current schema version."""
-    if not path.exists():
+    """True when ``path`` is a complete, undamaged store of the current schema version."""
+    if not path.exists() or not store_is_intact(path):
         return False
     try:
         # Same configuration as SessionStore: DuckDB refuses a second connection to an

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
+from app.files import atomic_output
 from app.store import metrics
 from app.store.filters import SessionFilter
 from app.store.metrics import (
@@ -295,7 +296,15 @@ class SessionStore:
         such queries skip whole days.
         """
         root = Path(folder)
-        root.mkdir(parents=True, exist_ok=True)
+        ours = {*PARQUET_TABLES, *(f"{t}.parquet" for t in PARQUET_TABLES)}
+        if root.exists() and (not root.is_dir() or any(p.name not in ours for p in root.iterdir())):
+            raise ValueError(f"{root} already holds other files; choose a new or empty folder")
+        root.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_output(root) as part:  # a failed export leaves the previous one, or none
+            part.mkdir()
+            return self._write_parquet(part)
+
+    def _write_parquet(self, root: Path) -> dict[str, int]:
         written = {}
         # The store's own connection may not touch files (the SQL tab runs user queries on
         # it); a separate in-memory connection attaches the same file read-only to write out.
