@@ -11,7 +11,7 @@ from app.archive.native import ArchiveReader
 from app.archive.problems import UnreadableFile
 from app.archive.recording import PosthogExport, RrwebFile
 from app.archive.safety import DEFAULT_LIMITS, Limits
-from app.archive.streams import describe_foreign, sniff_head
+from app.archive.streams import SNIFF_BYTES, describe_foreign, sniff_head
 
 Source = ArchiveReader | RrwebFile | PosthogExport
 
@@ -27,13 +27,15 @@ def open_recording(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Source:
         head, gzipped = sniff_head(path)
     except OSError as exc:
         raise UnreadableFile(path, f"cannot be read ({exc.strerror or exc})") from None
+    if head is None:
+        raise UnreadableFile(path, "is a damaged gzip file (its first block cannot be inflated)")
     if head.startswith(b"PK\x03\x04") and not gzipped:
         return ArchiveReader(path, limits)
     if head.startswith(b"PK\x05\x06"):
         raise UnreadableFile(path, "is an empty zip file")
-    if gzipped and not head:
-        raise UnreadableFile(path, "is a damaged gzip file (its first block cannot be inflated)")
     text_head = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not text_head and len(head) >= SNIFF_BYTES:
+        raise UnreadableFile(path, "holds nothing but blank space; not a session recording")
     if not text_head:
         raise UnreadableFile(path, "is empty" + (" once inflated" if gzipped else ""))
     try:
@@ -43,11 +45,15 @@ def open_recording(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Source:
         if exc.start < len(head) - 4:
             what = describe_foreign(head)
             if what is None:
-                raise UnreadableFile(path, f"is not UTF-8 text (byte {exc.start})") from None
+                raise UnreadableFile(
+                    path, f"is not a session recording: not UTF-8 text (byte {exc.start})"
+                ) from None
             raise UnreadableFile(path, f"is {what}, not a session recording") from None
     if text_head.startswith((b"[", b"{")):
         source = (
-            RrwebFile(path, "array") if text_head[:1] == b"[" else _classify_object(path, text_head)
+            RrwebFile(path, "array", limits)
+            if text_head[:1] == b"["
+            else _classify_object(path, text_head, limits)
         )
         source.check_depth()
         return source
@@ -60,7 +66,7 @@ def open_recording(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Source:
     )
 
 
-def _classify_object(path: Path, head: bytes) -> Source:
+def _classify_object(path: Path, head: bytes, limits: Limits) -> Source:
     first_line = head.split(b"\n", 1)[0].strip()
     try:
         first = json.loads(first_line)
@@ -68,16 +74,16 @@ def _classify_object(path: Path, head: bytes) -> Source:
         first = None
     if isinstance(first, dict) and "\n" in head.decode("utf-8", "replace").strip():
         if "type" in first and "timestamp" in first:
-            return RrwebFile(path, "ndjson")
+            return RrwebFile(path, "ndjson", limits)
         if "window_id" in first and "data" in first:
-            return PosthogExport(path, "jsonl", None)
+            return PosthogExport(path, "jsonl", None, limits)
     if isinstance(first, dict) and "type" in first and "timestamp" in first:
-        return RrwebFile(path, "ndjson")
+        return RrwebFile(path, "ndjson", limits)
     keys, version = _top_level_keys(head)
     if "version" in keys or ("data" in keys and "events" not in keys):
-        return PosthogExport(path, "export", version)
+        return PosthogExport(path, "export", version, limits)
     if "events" in keys:
-        return RrwebFile(path, "object")
+        return RrwebFile(path, "object", limits)
     shown = ", ".join(sorted(keys)[:6]) or "none"
     raise UnreadableFile(path, f"is JSON but not a session recording (top-level keys: {shown})")
 

@@ -18,10 +18,11 @@ import ijson
 from app.archive.events import BadEvent, normalise_event
 from app.archive.model import SessionMeta
 from app.archive.problems import ReadWarning, UnreadableFile
-from app.archive.safety import MAX_STREAM_DEPTH, stream_depth_exceeds
-from app.archive.streams import open_maybe_gzip
+from app.archive.safety import DEFAULT_LIMITS, MAX_STREAM_DEPTH, Limits, stream_depth_exceeds
+from app.archive.streams import InflateLimitExceeded, open_maybe_gzip
 
 POSTHOG_VERSIONS = ("2023-04-28", "2022-12-02")
+FULL_SNAPSHOT = 2
 _UNSAFE_ID = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -45,9 +46,10 @@ class RecordingFile:
 
     format = "rrweb"
 
-    def __init__(self, path: str | Path, layout: str) -> None:
+    def __init__(self, path: str | Path, layout: str, limits: Limits = DEFAULT_LIMITS) -> None:
         self.path = Path(path)
         self.layout = layout
+        self.limits = limits
         self.warnings: list[ReadWarning] = []
         self.skipped_sessions: list[str] = []
         self.manifest: dict[str, Any] = {}
@@ -61,7 +63,7 @@ class RecordingFile:
     def check_depth(self) -> None:
         """Refuse absurdly nested JSON before a streaming parser runs out of memory."""
         try:
-            with open_maybe_gzip(self.path) as stream:
+            with open_maybe_gzip(self.path, self.limits) as stream:
                 too_deep = stream_depth_exceeds(stream)
         except (EOFError, OSError):
             return  # truncation is reported, with what was kept, while reading events
@@ -75,10 +77,12 @@ class RecordingFile:
     ) -> Iterator[dict[str, Any]]:
         """Normalise items, count the ones that are not events, survive a truncated tail."""
         bad: dict[str, int] = {}
-        count = 0
+        count = full_snapshots = 0
         try:
             for item in items:
                 try:
+                    if isinstance(item, _Unparsable):
+                        raise BadEvent(item.reason)
                     event = normalise_event(item)
                 except BadEvent as exc:
                     bad[str(exc)] = bad.get(str(exc), 0) + 1
@@ -86,7 +90,14 @@ class RecordingFile:
                 if window is not None:
                     event["windowId"] = window(event)
                 count += 1
+                full_snapshots += event["type"] == FULL_SNAPSHOT
                 yield event
+        except InflateLimitExceeded as exc:
+            self.warn(
+                f"reading stopped after {count} events: the file {exc}; "
+                "the events before that point were kept",
+                session_id,
+            )
         except (ijson.JSONError, ijson.IncompleteJSONError, json.JSONDecodeError) as exc:
             self.warn(
                 f"the JSON is malformed or cut off after {count} events ({_short(exc)}); "
@@ -105,6 +116,12 @@ class RecordingFile:
             self.warn(f"JSON nested too deeply after {count} events", session_id)
         for reason, n in bad.items():
             self.warn(f"{n} item(s) skipped: {reason}", session_id)
+        if count and not full_snapshots:
+            self.warn(
+                "has no full snapshot (rrweb event type 2): the page cannot be rebuilt for "
+                "the replay; actions, errors and requests were still read",
+                session_id,
+            )
 
 
 def _short(exc: BaseException) -> str:
@@ -125,7 +142,7 @@ class RrwebFile(RecordingFile):
         yield RecordedSession(SessionMeta(session_id=sid), self._checked(self._items(), sid))
 
     def _items(self) -> Iterator[Any]:
-        with open_maybe_gzip(self.path) as stream:
+        with open_maybe_gzip(self.path, self.limits) as stream:
             if self.layout == "ndjson":
                 yield from _ndjson_items(stream)
             elif self.layout == "object":
@@ -138,15 +155,30 @@ class RrwebFile(RecordingFile):
                         yield item
 
 
+@dataclass(frozen=True)
+class _Unparsable:
+    """An NDJSON line that cannot be an event; the lines after it still can."""
+
+    reason: str
+
+
 def _ndjson_items(stream: IO[bytes]) -> Iterator[Any]:
     for number, line in enumerate(stream, 1):
         line = line.strip()
         if not line:
             continue
         try:
-            yield json.loads(line)
+            yield json.loads(line, parse_constant=_not_a_number)
         except json.JSONDecodeError as exc:
             raise json.JSONDecodeError(f"line {number}: {exc.msg}", exc.doc, exc.pos) from None
+        except RecursionError:
+            yield _Unparsable("nested too deeply to read")
+
+
+def _not_a_number(name: str) -> None:
+    """``NaN`` and ``Infinity`` are not JSON: read them as ``null``, as ijson's files do not
+    have them either, so no reader hands a non-finite number to the store."""
+    return None
 
 
 class PosthogExport(RecordingFile):
@@ -158,8 +190,14 @@ class PosthogExport(RecordingFile):
 
     format = "posthog"
 
-    def __init__(self, path: str | Path, layout: str, version: str | None) -> None:
-        super().__init__(path, layout)
+    def __init__(
+        self,
+        path: str | Path,
+        layout: str,
+        version: str | None,
+        limits: Limits = DEFAULT_LIMITS,
+    ) -> None:
+        super().__init__(path, layout, limits)
         self.version = version
 
     def sessions(self) -> Iterator[RecordedSession]:
@@ -188,7 +226,7 @@ class PosthogExport(RecordingFile):
     def _scalar(self, prefix: str) -> Any:
         """One value at ``prefix`` (a separate streaming pass; the file may be large)."""
         try:
-            with open_maybe_gzip(self.path) as stream:
+            with open_maybe_gzip(self.path, self.limits) as stream:
                 for value in ijson.items(stream, prefix, use_float=True):
                     return value
         except (ijson.JSONError, EOFError, OSError, UnicodeDecodeError):
@@ -196,12 +234,12 @@ class PosthogExport(RecordingFile):
         return None
 
     def _v2_items(self) -> Iterator[Any]:
-        with open_maybe_gzip(self.path) as stream:
+        with open_maybe_gzip(self.path, self.limits) as stream:
             yield from ijson.items(stream, "data.snapshots.item", use_float=True)
 
     def _v1_items(self) -> Iterator[Any]:
         """``snapshotsByWindowId``: events of each window, tagged with the window id."""
-        with open_maybe_gzip(self.path) as stream:
+        with open_maybe_gzip(self.path, self.limits) as stream:
             for window_id, events in ijson.kvitems(
                 stream, "data.snapshotsByWindowId", use_float=True
             ):
@@ -212,7 +250,7 @@ class PosthogExport(RecordingFile):
 
     def _jsonl(self) -> Iterator[Any]:
         """PostHog's blob lines: ``{"window_id": ..., "data": [events]}`` per line."""
-        with open_maybe_gzip(self.path) as stream:
+        with open_maybe_gzip(self.path, self.limits) as stream:
             for line in _ndjson_items(stream):
                 if not isinstance(line, dict):
                     continue
@@ -225,9 +263,11 @@ class PosthogExport(RecordingFile):
 def _person_user(person: Any) -> str | None:
     if not isinstance(person, dict):
         return None
-    ids = person.get("distinct_ids") or []
-    props = person.get("properties") or {}
-    for candidate in (props.get("email"), person.get("name"), ids[0] if ids else None):
-        if candidate:
+    ids = person.get("distinct_ids")
+    props = person.get("properties")
+    email = props.get("email") if isinstance(props, dict) else None
+    first_id = ids[0] if isinstance(ids, list) and ids else None
+    for candidate in (email, person.get("name"), first_id):
+        if isinstance(candidate, str | int) and not isinstance(candidate, bool) and candidate:
             return str(candidate)
     return str(person["id"]) if person.get("id") is not None else None

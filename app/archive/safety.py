@@ -53,6 +53,8 @@ def unsafe_member_reason(info: zipfile.ZipInfo, limits: Limits = DEFAULT_LIMITS)
         return f"member '{name}' has a path that leaves the archive ('..' or '\\')"
     if info.flag_bits & 0x1:
         return f"member '{name}' is encrypted, which this format does not allow"
+    if (info.external_attr >> 16) & 0o170000 == 0o120000:
+        return f"member '{name}' is a symbolic link, which this format does not allow"
     if info.file_size > limits.member_bytes:
         return f"member '{name}' declares {info.file_size:,} bytes, over the limit"
     if (
@@ -143,7 +145,7 @@ def gunzip_lines(
     result = InflateResult()
     inflater = zlib.decompressobj(wbits=31)
     pending = b""
-    read_compressed = 0
+    read_compressed = inflated = 0
 
     def emit(data: bytes, final: bool) -> None:
         nonlocal pending
@@ -173,7 +175,8 @@ def gunzip_lines(
                 member_open = True
                 out = inflater.decompress(block, CHUNK)
                 block = inflater.unconsumed_tail
-                total = result.bytes_written + len(pending) + len(out)
+                inflated += len(out)  # blank lines dropped on the way count too
+                total = inflated
                 if total > limits.inflated_bytes:
                     result.problem = f"inflates past the {limits.inflated_bytes:,}-byte limit"
                     return result

@@ -48,7 +48,7 @@ class DomMirror:
                 node_id,
                 tag.lower() if isinstance(tag, str) else None,
                 dict(attrs) if isinstance(attrs, dict) else {},
-                node.get("textContent") or "" if kind in (TEXT, CDATA) else "",
+                _text(node.get("textContent")) if kind in (TEXT, CDATA) else "",
                 parent_id,
             )
             if parent_id is not None and parent_id in self.nodes:
@@ -60,13 +60,14 @@ class DomMirror:
                 )
 
     def apply_mutation(self, data: dict[str, Any]) -> None:
-        for removal in data.get("removes") or []:
+        """Follow one mutation; parts of the wrong shape (recordings are untrusted) are ignored."""
+        for removal in _items(data, "removes"):
             if isinstance(removal, dict):
                 self._remove(removal.get("id"))
-        for addition in data.get("adds") or []:
+        for addition in _items(data, "adds"):
             if not isinstance(addition, dict) or not isinstance(addition.get("node"), dict):
                 continue
-            parent_id = addition.get("parentId")
+            parent_id = _node_id(addition.get("parentId"))
             node = addition["node"]
             self._remove(node.get("id"))
             self._add_tree(node, parent_id if parent_id in self.nodes else None)
@@ -76,21 +77,22 @@ class DomMirror:
             if parent and next_id in parent.children and node.get("id") in parent.children:
                 parent.children.remove(node["id"])
                 parent.children.insert(parent.children.index(next_id), node["id"])
-        for change in data.get("texts") or []:
-            if isinstance(change, dict) and change.get("id") in self.nodes:
-                self.nodes[change["id"]].text = change.get("value") or ""
-        for change in data.get("attributes") or []:
-            if not isinstance(change, dict) or change.get("id") not in self.nodes:
+        for change in _items(data, "texts"):
+            if isinstance(change, dict) and _node_id(change.get("id")) in self.nodes:
+                self.nodes[change["id"]].text = _text(change.get("value"))
+        for change in _items(data, "attributes"):
+            if not isinstance(change, dict) or _node_id(change.get("id")) not in self.nodes:
                 continue
             attrs = self.nodes[change["id"]].attributes
-            for name, value in (change.get("attributes") or {}).items():
+            changed = change.get("attributes")
+            for name, value in changed.items() if isinstance(changed, dict) else ():
                 if value is None:
                     attrs.pop(name, None)
                 elif isinstance(value, str):
                     attrs[name] = value
 
     def _remove(self, node_id: Any) -> None:
-        node = self.nodes.get(node_id)
+        node = self.nodes.get(_node_id(node_id))
         if node is None:
             return
         parent = self.nodes.get(node.parent) if node.parent is not None else None
@@ -104,7 +106,7 @@ class DomMirror:
 
     def element(self, node_id: Any) -> MirrorNode | None:
         """The element for ``node_id`` (a text node's parent element)."""
-        node = self.nodes.get(node_id)
+        node = self.nodes.get(_node_id(node_id))
         while node is not None and node.tag is None:
             node = self.nodes.get(node.parent) if node.parent is not None else None
         return node
@@ -128,6 +130,21 @@ class DomMirror:
                 continue
             stack.extend(reversed(current.children))
         return " ".join(" ".join(parts).split())
+
+
+def _node_id(value: Any) -> int | None:
+    """A node id, or ``None`` for anything else (a list id would not even be hashable)."""
+    return value if isinstance(value, int) else None
+
+
+def _items(data: dict[str, Any], key: str) -> list[Any]:
+    """The list under ``key``, or no items when the recording put something else there."""
+    value = data.get(key)
+    return value if isinstance(value, list) else []
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
 
 
 _INVISIBLE = {"script", "noscript", "style", "template", "head", "title", "meta", "link"}

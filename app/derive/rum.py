@@ -23,6 +23,7 @@ from __future__ import annotations
 import bisect
 import contextlib
 import json
+import math
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -45,7 +46,10 @@ _FRAME = re.compile(r"\(?((?:https?|file|blob|webpack|app)[^\s()]*?):(\d+):(\d+)
 
 
 def page_name(url: str) -> str:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # a recorded href is untrusted text: "http://[" is not a URL
+        return url[:200]
     path = parts.path or "/"
     return path + (f"#{parts.fragment}" if parts.fragment.startswith("/") else "")
 
@@ -68,6 +72,13 @@ def parse_frame(frame: str) -> tuple[str | None, int | None, int | None]:
     if not match:
         return None, None, None
     return match.group(1), int(match.group(2)), int(match.group(3))
+
+
+def _number(value: Any) -> float | int | None:
+    """A finite number, or ``None``: recorded payloads carry anything, NaN included."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return value if math.isfinite(value) else None
 
 
 class _Window:
@@ -121,12 +132,16 @@ class RumDeriver:
                 self._pending_load = None
         elif etype == PLUGIN:
             plugin = data.get("plugin")
+            payload = data.get("payload")
+            if not isinstance(payload, dict):
+                return
             if plugin == "rrweb/console@1":
-                self._log(window, ts, data.get("payload") or {})
+                self._log(window, ts, payload)
             elif plugin == "rrweb/network@1":
-                self._network(ts, data.get("payload") or {})
+                self._network(ts, payload)
         elif etype == CUSTOM and data.get("tag") == "$pageview":
-            href = (data.get("payload") or {}).get("href")
+            payload = data.get("payload")
+            href = payload.get("href") if isinstance(payload, dict) else None
             if isinstance(href, str) and href != window.url:
                 self._navigation(window, ts, href)
 
@@ -200,7 +215,8 @@ class RumDeriver:
     def _log(self, window: _Window, ts: int, payload: dict[str, Any]) -> None:
         if payload.get("level") != "error":
             return
-        trace = [str(t) for t in payload.get("trace") or [] if t]
+        trace = payload.get("trace")
+        trace = [str(t) for t in trace if t] if isinstance(trace, list) else []
         source, line, col = parse_frame(trace[0]) if trace else (None, None, None)
         self.errors.append(
             {
@@ -217,29 +233,26 @@ class RumDeriver:
         )
 
     def _network(self, ts: int, payload: dict[str, Any]) -> None:
-        for request in payload.get("requests") or []:
+        requests = payload.get("requests")
+        for request in requests if isinstance(requests, list) else []:
             if not isinstance(request, dict):
                 continue
             url = request.get("name") or request.get("url")
             if not isinstance(url, str):
                 continue
-            duration = request.get("duration")
-            if not isinstance(duration, int | float) and isinstance(
-                request.get("endTime"), int | float
-            ):
-                duration = request["endTime"] - (request.get("startTime") or 0)
-            started = request.get("timestamp")
-            status = request.get("responseStatus", request.get("status"))
+            duration = _number(request.get("duration"))
+            if duration is None and _number(request.get("endTime")) is not None:
+                duration = _number(request["endTime"] - (_number(request.get("startTime")) or 0))
+            started = _number(request.get("timestamp"))
+            status = _number(request.get("responseStatus", request.get("status")))
             self.requests.append(
                 {
                     "kind": "request",
-                    "ts": int(started)
-                    if isinstance(started, int | float) and started > 1e11
-                    else ts,
+                    "ts": int(started) if started is not None and 1e11 < started < 1e15 else ts,
                     "method": str(request.get("method") or "GET").upper(),
                     "url": url,
-                    "status": int(status) if isinstance(status, int | float) else None,
-                    "duration_ms": round(duration) if isinstance(duration, int | float) else None,
+                    "status": int(status) if status is not None and abs(status) < 2**31 else None,
+                    "duration_ms": round(duration) if duration is not None else None,
                     "action_id": None,
                 }
             )

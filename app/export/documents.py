@@ -3,7 +3,9 @@
 The HTML report makes no request of its own: styles are inline, frames are ``data:`` PNGs,
 the clip's player is the rrweb build the app ships, inlined, with the clip's events, and a
 Content-Security-Policy forbids anything remote (the recorded page's own images and fonts
-included, so the clip shows the page's structure and styles as recorded).
+included, so the clip shows the page's structure and styles as recorded). The clip's events
+pass through the player's ``defuse.js`` first: connection hints (``<link rel=preconnect>``)
+are beyond any CSP.
 """
 
 from __future__ import annotations
@@ -57,6 +59,18 @@ def _user_list(users: list[str]) -> str:
         return ""
     more = "…" if len(users) > 12 else ""
     return ": " + _e(", ".join(users[:12])) + more
+
+
+def _script_json(value: object) -> str:
+    """``value`` as JSON that is safe as the text of a ``<script type=application/json>``.
+
+    Why every ``<`` is escaped (``\\u003c``, the same string to ``JSON.parse``), not only
+    ``</``: recorded text such as ``<!--<script>`` sends the HTML tokenizer into its
+    "double-escaped" script state, where the element's own ``</script>`` no longer ends it —
+    the rest of the report, rrweb and the clip player included, became that element's text
+    and no clip played (found by the hostile-page corpus, ``script-breakout-text``).
+    """
+    return json.dumps(value, separators=(",", ":")).replace("<", "\\u003c")
 
 
 def _finding_html(report: FindingReport, index: int) -> str:
@@ -113,7 +127,7 @@ def _finding_html(report: FindingReport, index: int) -> str:
         )
     if report.clip:
         at = max(0, report.finding.ts_ms - report.clip[0]["timestamp"])
-        payload = json.dumps(report.clip, separators=(",", ":")).replace("</", "<\\/")
+        payload = _script_json(report.clip)
         parts.append(
             f"<h3>Clip</h3><div class='clip' data-at='{at}'>"
             "<button type='button'>Play the clip</button><div class='stage'></div>"
@@ -133,6 +147,7 @@ def report_html(reports: Sequence[FindingReport], title: str, masked: bool) -> s
     rrweb_css = vendor_path("rrweb.min.css").read_text(encoding="utf-8")
     style = resource_path("export", "report.css").read_text(encoding="utf-8")
     clip_js = resource_path("export", "clip.js").read_text(encoding="utf-8")
+    defuse_js = resource_path("player", "defuse.js").read_text(encoding="utf-8")
     summary = "".join(
         f"<li><a href='#finding-{i}'>{_e(r.finding.title)}</a> — {_e(r.finding.severity)}, "
         f"{_e(r.user_id)}, {_when(r.finding.ts_ms)}</li>"
@@ -147,7 +162,8 @@ def report_html(reports: Sequence[FindingReport], title: str, masked: bool) -> s
         f"<h1>{_e(title)}</h1><p class='meta'>{len(reports)} finding(s) · exported "
         f"{datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')} by Replay Investigator · {masking}</p>"
         f"<div class='card'><h2>Summary</h2><ol>{summary}</ol></div>{body}</main>"
-        f"<script>{rrweb_js}</script><script>{clip_js}</script></body></html>"
+        f"<script>{rrweb_js}</script><script>{defuse_js}</script><script>{clip_js}</script>"
+        "</body></html>"
     )
 
 

@@ -1,7 +1,8 @@
-/* Plays each clip of a findings report (rrweb is inlined by the report). */
+/* Plays each clip of a findings report (rrweb and defuse.js are inlined by the report). */
 (function () {
   document.querySelectorAll('.clip').forEach(function (box) {
     var events = JSON.parse(box.querySelector('script[type="application/json"]').textContent);
+    events.forEach(window.defuseReplayEvent);  // defuse.js, inlined before this script
     var stage = box.querySelector('.stage');
     var player = new rrweb.Replayer(events, {root: stage, showWarning: false, mouseTail: false,
                                              logger: {log: function () {}, warn: function () {}}});

@@ -80,6 +80,7 @@ async function load(url) {
     return;
   }
   showMessage("");
+  events.forEach(window.defuseReplayEvent); // defuse.js: hints no policy sees
   replayer = new rrweb.Replayer(events, {
     root: frame,
     speed,
@@ -114,7 +115,7 @@ async function load(url) {
     }
     if (token !== loadToken || !replayer) return;
     for (const event of chunk.events) {
-      replayer.addEvent(event);
+      replayer.addEvent(window.defuseReplayEvent(event));
       // addEvent inserts on a microtask, so getMetaData() lags: track the end ourselves.
       if (event.timestamp > lastTs) lastTs = event.timestamp;
     }

@@ -190,12 +190,13 @@ def checkout(replay: Replay) -> Replay:
 
 
 class CountingServer:
-    """A real HTTP server on 127.0.0.1 that records every request it receives."""
+    """A real HTTP server on 127.0.0.1 that records every request (and counts connections)."""
 
     PNG = _png_1x1()
 
     def __init__(self) -> None:
         self.requests: list[str] = []
+        self.connections = 0
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -223,7 +224,14 @@ class CountingServer:
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class Server(ThreadingHTTPServer):
+            def verify_request(self, request: Any, client_address: Any) -> bool:
+                # Every accepted connection, even one that never sends a request (what
+                # <link rel=preconnect> opens): reaching the server at all is the leak.
+                server.connections += 1
+                return True
+
+        self.httpd = Server(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
         self.base = f"http://127.0.0.1:{self.port}"
