@@ -123,7 +123,7 @@ def render_frames(
         view.bridge.seek_requested.emit(float(max(0, at_ms - first_ms)), index, False)
         _run_js(app, view, "window.replayTime()")  # returns once the seek has been applied
         _pause(app, SETTLE_MS)
-        html = _run_js(app, view, "window.replayHtml()") or ""
+        html = _run_js(app, view, "window.replayInertHtml()") or ""
         png_path, html_path = out_dir / f"frame-{index}.png", out_dir / f"frame-{index}.html"
         if not view.grab().save(str(png_path)):
             raise FrameError(f"could not write {png_path}")

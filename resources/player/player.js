@@ -188,6 +188,40 @@ window.replayHtml = () => {
 };
 window.replayTime = () => (replayer ? replayer.getCurrentTime() : -1);
 
+// The replayed document as a file that someone may open in any browser (the frame
+// command's frame-N.html): there no sandbox, guard or player policy is around it, so the
+// copy is made inert itself. A policy that allows no script, request, frame or form target
+// comes first; what a policy cannot stop (meta refresh, <base>, connection hints, ping)
+// and what it makes pointless (scripts, handler attributes) is removed.
+const FILE_POLICY =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; " +
+  "media-src data:; frame-src 'none'; form-action 'none'; base-uri 'none'";
+window.replayInertHtml = () => {
+  const doc = window.replayDocument();
+  if (!doc || !doc.documentElement) return "";
+  const root = doc.documentElement.cloneNode(true);
+  root.querySelectorAll("script, meta[http-equiv], base, link, noscript").forEach((el) => el.remove());
+  root.querySelectorAll("*").forEach((el) => {
+    for (const name of el.getAttributeNames()) {
+      const value = (el.getAttribute(name) || "").trim().toLowerCase();
+      if (name.startsWith("on") || name === "ping" || name === "srcdoc" ||
+          value.startsWith("javascript:")) {
+        el.removeAttribute(name);
+      }
+    }
+  });
+  let head = root.querySelector("head");
+  if (!head) {
+    head = doc.createElement("head");
+    root.insertBefore(head, root.firstChild);
+  }
+  const policy = doc.createElement("meta");
+  policy.setAttribute("http-equiv", "Content-Security-Policy");
+  policy.setAttribute("content", FILE_POLICY);
+  head.insertBefore(policy, head.firstChild); // the first thing the parser meets
+  return "<!doctype html>\n" + root.outerHTML;
+};
+
 window.addEventListener("resize", fit);
 
 new QWebChannel(qt.webChannelTransport, (channel) => {

@@ -57,6 +57,8 @@ class Corpus:
     stray_traces: list[str]
     errors: list[str]
     url: str
+    files: dict[str, str]  # the replayed document as the frame command writes it
+    servers: dict[str, Any]  # still listening while the tests of this module run
 
 
 @pytest.fixture(scope="module")
@@ -68,6 +70,7 @@ def corpus(request: pytest.FixtureRequest, qapp: Any, tmp_path_factory: Any) -> 
     outcomes = {name: Outcome() for name in VECTORS}
     played_to: dict[str, float] = {}
     stray: list[str] = []
+    files: dict[str, str] = {}
 
     def keep(page: Any, level: Any, message: str, line: int, source: str) -> None:
         console.append(message)  # Chromium's refusals: which layer stopped what
@@ -94,6 +97,7 @@ def corpus(request: pytest.FixtureRequest, qapp: Any, tmp_path_factory: Any) -> 
                 replay.play_to_end(0, speed=8, timeout=15_000)
                 outcomes[name].marker.append(replay.js(MARKER_JS))
                 played_to[name] = replay.js("window.replayTime()")
+                files[name] = replay.js("window.replayInertHtml()")  # what frame-N.html holds
                 replay.js(provoke_js("[window.replayDocument()]"))
                 qtbot.wait(SETTLE_MS)
                 file_traces(json.loads(replay.js(TRACES_JS)), outcomes, stray)
@@ -101,7 +105,9 @@ def corpus(request: pytest.FixtureRequest, qapp: Any, tmp_path_factory: Any) -> 
             file_traces(json.loads(replay.js(TRACES_JS)), outcomes, stray)
             file_requests(outcomes, servers, console + replay.view.guard.blocked)
             url = replay.view.url().toString()
-            yield Corpus(outcomes, played_to, stray, list(replay.bridge.errors), url)
+            yield Corpus(
+                outcomes, played_to, stray, list(replay.bridge.errors), url, files, servers
+            )
         finally:
             replay.close()
 
@@ -131,3 +137,101 @@ def test_the_traces_would_be_seen(qtbot: QtBot, replay: Replay) -> None:
 def test_the_corpus_counts_its_pages() -> None:
     """The table is what the hardening note counts ("hostile pages: N")."""
     assert len(VECTORS) == len(set(VECTORS)) >= 50
+
+
+# ---- the replayed document written to a file (``replay-investigator frame``) ---------------
+
+
+@dataclass
+class FileSurface:
+    outcomes: dict[str, Outcome]
+    markers: dict[str, Any]
+    stray_traces: list[str]
+
+
+@pytest.fixture(scope="module")
+def inert_files(
+    request: pytest.FixtureRequest, corpus: Corpus, tmp_path_factory: Any
+) -> Iterator[FileSurface]:
+    """Each page's ``frame-N.html`` opened from disk in a plain browser profile (no guard,
+    no sandbox, no player policy — what a user's browser gives it) and provoked."""
+    from PySide6.QtCore import QUrl
+    from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineProfile, QWebEngineScript
+    from PySide6.QtWebEngineWidgets import QWebEngineView
+
+    qtbot = QtBot(request)
+    tmp = tmp_path_factory.mktemp("frame-files")
+    before = {n: (len(s.requests), s.connections) for n, s in corpus.servers.items()}
+    profile = QWebEngineProfile()
+    page = QWebEnginePage(profile)
+    listen = QWebEngineScript()
+    listen.setSourceCode(LISTEN_JS)
+    listen.setInjectionPoint(QWebEngineScript.InjectionPoint.DocumentCreation)
+    listen.setWorldId(QWebEngineScript.ScriptWorldId.MainWorld)
+    page.scripts().insert(listen)
+    view = QWebEngineView()
+    view.setPage(page)
+    view.resize(1000, 700)
+    view.show()
+    outcomes = {name: Outcome() for name in VECTORS}
+    markers: dict[str, Any] = {}
+    stray: list[str] = []
+
+    def js(code: str) -> Any:
+        with qtbot.waitCallback(timeout=10_000) as callback:
+            page.runJavaScript(code, 0, callback)
+        return callback.args[0] if callback.args else None
+
+    try:
+        for name in VECTORS:
+            path = tmp / f"{name}.html"
+            path.write_text(corpus.files[name], encoding="utf-8")
+            page.load(QUrl.fromLocalFile(str(path)))
+            # A link the previous page's provocation followed may still be loading: wait for
+            # this file itself.
+            qtbot.waitUntil(
+                lambda p=path: (
+                    js("location.pathname + ' ' + document.readyState")
+                    == f"{p.as_posix()} complete"
+                ),
+                timeout=20_000,
+            )
+            markers[name] = js(
+                "(() => { const m = document.getElementById('marker');"
+                " return m ? m.textContent : null; })()"
+            )
+            js(provoke_js("[document]"))
+            qtbot.wait(SETTLE_MS // 3)
+            file_traces(json.loads(js(TRACES_JS)), outcomes, stray)
+        qtbot.wait(LATE_MS)
+        file_traces(json.loads(js(TRACES_JS)), outcomes, stray)
+        for name, server in corpus.servers.items():
+            seen, connections = before[name]
+            outcomes[name].requests = list(server.requests[seen:])
+            outcomes[name].connections = server.connections - connections
+        yield FileSurface(outcomes, markers, stray)
+    finally:
+        view.close()
+        view.setPage(None)
+        page.deleteLater()
+        qtbot.wait(20)
+        profile.deleteLater()
+
+
+@pytest.mark.parametrize("vector", list(VECTORS))
+def test_a_hostile_page_written_to_a_frame_file_stays_inert_in_a_browser(
+    inert_files: FileSurface, vector: str
+) -> None:
+    outcome = inert_files.outcomes[vector]
+    assert inert_files.markers[vector] == f"{vector} (end)"  # the page at its last event
+    assert outcome.traces == []
+    assert outcome.requests == []
+    assert outcome.connections == 0
+
+
+def test_a_frame_file_starts_with_its_policy(corpus: Corpus, inert_files: FileSurface) -> None:
+    """The policy is the first thing in the file's head, before anything recorded."""
+    assert inert_files.stray_traces == []
+    for name, html in corpus.files.items():
+        head = html.split("<head", 1)[1]
+        assert head.split("<", 2)[1].startswith('meta http-equiv="Content-Security-Policy"'), name
