@@ -689,6 +689,38 @@ class Outcome:
 
 
 @contextmanager
+def plain_browser(qtbot: Any, interceptor: Any = None, size: tuple[int, int] = (1200, 900)):
+    """A view on an off-the-record profile with default settings — like a user's browser,
+    no guard of the app's — whose pages keep every message a payload posts (``LISTEN_JS``,
+    installed before anything else runs). Yields ``(view, page)``."""
+    from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineProfile, QWebEngineScript
+    from PySide6.QtWebEngineWidgets import QWebEngineView
+
+    profile = QWebEngineProfile()
+    if interceptor is not None:
+        profile.setUrlRequestInterceptor(interceptor)
+    page = QWebEnginePage(profile)
+    listen = QWebEngineScript()
+    listen.setSourceCode(LISTEN_JS)
+    listen.setInjectionPoint(QWebEngineScript.InjectionPoint.DocumentCreation)
+    listen.setWorldId(QWebEngineScript.ScriptWorldId.MainWorld)
+    listen.setRunsOnSubFrames(False)
+    page.scripts().insert(listen)
+    view = QWebEngineView()
+    view.setPage(page)
+    view.resize(*size)
+    view.show()
+    try:
+        yield view, page
+    finally:
+        view.close()
+        view.setPage(None)
+        page.deleteLater()
+        qtbot.wait(20)
+        profile.deleteLater()
+
+
+@contextmanager
 def vector_servers() -> Iterator[dict[str, CountingServer]]:
     """One counting loopback server per vector, so a request names the page that made it."""
     servers = {name: CountingServer() for name in VECTORS}

@@ -35,12 +35,8 @@ prepare_web_engine()
 
 from PySide6.QtCore import QUrl  # noqa: E402
 from PySide6.QtWebEngineCore import (  # noqa: E402
-    QWebEnginePage,
-    QWebEngineProfile,
-    QWebEngineScript,
     QWebEngineUrlRequestInterceptor,
 )
-from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: E402
 
 pytestmark = pytest.mark.webengine
 LATE_MS = 1_500  # after provoking: a late request still reaches its server in time
@@ -112,19 +108,6 @@ def report(request: pytest.FixtureRequest, qapp: Any, tmp_path_factory: Any) -> 
     qtbot = QtBot(request)
     tmp = tmp_path_factory.mktemp("hostile-report")
     watcher = Watcher()
-    profile = QWebEngineProfile()  # off the record, defaults otherwise: like a browser
-    profile.setUrlRequestInterceptor(watcher)
-    page = QWebEnginePage(profile)
-    listen = QWebEngineScript()
-    listen.setSourceCode(hp.LISTEN_JS)  # before the clips: payloads may fire while they build
-    listen.setInjectionPoint(QWebEngineScript.InjectionPoint.DocumentCreation)
-    listen.setWorldId(QWebEngineScript.ScriptWorldId.MainWorld)
-    listen.setRunsOnSubFrames(False)
-    page.scripts().insert(listen)
-    view = QWebEngineView()
-    view.setPage(page)
-    view.resize(1200, 900)
-    view.show()
     outcomes = {name: hp.Outcome() for name in hp.VECTORS}
     stray: list[str] = []
 
@@ -137,7 +120,8 @@ def report(request: pytest.FixtureRequest, qapp: Any, tmp_path_factory: Any) -> 
         for name, marker in zip(hp.VECTORS, json.loads(js(MARKERS_JS)), strict=True):
             outcomes[name].marker.append(marker)
 
-    try:
+    # Off the record, defaults otherwise: like a browser; payloads may fire while clips build.
+    with hp.plain_browser(qtbot, watcher) as (view, page):
         with hp.vector_servers() as servers:
             document, store = hostile_report(tmp, {n: s.url for n, s in servers.items()})
             store.close()
@@ -160,12 +144,6 @@ def report(request: pytest.FixtureRequest, qapp: Any, tmp_path_factory: Any) -> 
         markup = Markup()
         markup.feed(document)
         yield Report(document, markup, outcomes, stray, bases)
-    finally:
-        view.close()
-        view.setPage(None)
-        page.deleteLater()
-        qtbot.wait(20)
-        profile.deleteLater()
 
 
 @pytest.mark.parametrize("vector", list(hp.VECTORS))

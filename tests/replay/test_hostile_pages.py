@@ -32,6 +32,7 @@ from tests.hostile_pages import (
     assert_inert,
     file_requests,
     file_traces,
+    plain_browser,
     provoke_js,
     vector_servers,
     write_corpus,
@@ -156,33 +157,20 @@ def inert_files(
     """Each page's ``frame-N.html`` opened from disk in a plain browser profile (no guard,
     no sandbox, no player policy — what a user's browser gives it) and provoked."""
     from PySide6.QtCore import QUrl
-    from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineProfile, QWebEngineScript
-    from PySide6.QtWebEngineWidgets import QWebEngineView
 
     qtbot = QtBot(request)
     tmp = tmp_path_factory.mktemp("frame-files")
     before = {n: (len(s.requests), s.connections) for n, s in corpus.servers.items()}
-    profile = QWebEngineProfile()
-    page = QWebEnginePage(profile)
-    listen = QWebEngineScript()
-    listen.setSourceCode(LISTEN_JS)
-    listen.setInjectionPoint(QWebEngineScript.InjectionPoint.DocumentCreation)
-    listen.setWorldId(QWebEngineScript.ScriptWorldId.MainWorld)
-    page.scripts().insert(listen)
-    view = QWebEngineView()
-    view.setPage(page)
-    view.resize(1000, 700)
-    view.show()
     outcomes = {name: Outcome() for name in VECTORS}
     markers: dict[str, Any] = {}
     stray: list[str] = []
+    with plain_browser(qtbot, size=(1000, 700)) as (_view, page):
 
-    def js(code: str) -> Any:
-        with qtbot.waitCallback(timeout=10_000) as callback:
-            page.runJavaScript(code, 0, callback)
-        return callback.args[0] if callback.args else None
+        def js(code: str) -> Any:
+            with qtbot.waitCallback(timeout=10_000) as callback:
+                page.runJavaScript(code, 0, callback)
+            return callback.args[0] if callback.args else None
 
-    try:
         for name in VECTORS:
             path = tmp / f"{name}.html"
             path.write_text(corpus.files[name], encoding="utf-8")
@@ -210,12 +198,6 @@ def inert_files(
             outcomes[name].requests = list(server.requests[seen:])
             outcomes[name].connections = server.connections - connections
         yield FileSurface(outcomes, markers, stray)
-    finally:
-        view.close()
-        view.setPage(None)
-        page.deleteLater()
-        qtbot.wait(20)
-        profile.deleteLater()
 
 
 @pytest.mark.parametrize("vector", list(VECTORS))
