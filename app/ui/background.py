@@ -15,12 +15,17 @@ from __future__ import annotations
 
 import itertools
 import logging
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QThreadPool, Signal
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QObject, QThreadPool, QTimer, Signal
 
 log = logging.getLogger(__name__)
+
+
+_Waiting = tuple[Callable[[Any], None], Callable[[BaseException], None], "QObject | None"]
 
 
 class BackgroundQueries(QObject):
@@ -34,7 +39,8 @@ class BackgroundQueries(QObject):
         self._pool.setMaxThreadCount(1)
         self._pool.setExpiryTimeout(-1)  # keep the thread (and its store cursors) alive
         self._tokens = itertools.count()
-        self._waiting: dict[int, tuple[Callable[[Any], None], Callable[[BaseException], None]]] = {}
+        self._waiting: dict[int, _Waiting] = {}
+        self._arrived: deque[tuple[int, Any, BaseException | None]] = deque()
         self._finished.connect(self._deliver)  # queued: emitted from the worker thread
 
     def submit(
@@ -42,14 +48,17 @@ class BackgroundQueries(QObject):
         work: Callable[[], Any],
         then: Callable[[Any], None],
         failed: Callable[[BaseException], None] | None = None,
+        *,
+        owner: QObject | None = None,
     ) -> None:
         """Run ``work()`` on the worker thread, then ``then(result)`` on the GUI thread.
 
         ``failed(error)`` is called instead when ``work`` raises (by default the error is
-        logged: a query of a store closed meanwhile is not worth a dialog).
+        logged: a query of a store closed meanwhile is not worth a dialog). With ``owner``
+        (the widget the result is for), nothing is called once the owner has been deleted.
         """
         token = next(self._tokens)
-        self._waiting[token] = (then, failed or _log_failure)
+        self._waiting[token] = (then, failed or _log_failure, owner)
         self._pool.start(lambda: self._run(token, work))
 
     def _run(self, token: int, work: Callable[[], Any]) -> None:
@@ -61,7 +70,19 @@ class BackgroundQueries(QObject):
             self._finished.emit(token, result, None)
 
     def _deliver(self, token: int, result: Any, error: BaseException | None) -> None:
-        then, failed = self._waiting.pop(token)
+        # One result per turn of the event loop: results that arrive together would otherwise
+        # be handled back to back, and their handlers (filling tables, drawing charts) add up.
+        self._arrived.append((token, result, error))
+        if len(self._arrived) == 1:
+            QTimer.singleShot(1, self._hand_over_one)
+
+    def _hand_over_one(self) -> None:
+        token, result, error = self._arrived.popleft()
+        if self._arrived:
+            QTimer.singleShot(1, self._hand_over_one)
+        then, failed, owner = self._waiting.pop(token)
+        if owner is not None and not shiboken6.isValid(owner):
+            return  # its window was closed meanwhile
         if error is None:
             then(result)
         else:

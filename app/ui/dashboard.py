@@ -28,7 +28,7 @@ from app.analysis.problems import Problem, detect_problems
 from app.archive.model import ms_from_iso
 from app.state.selection import Selection
 from app.store.filters import SessionFilter
-from app.store.metrics import Bucket
+from app.store.metrics import ApdexTally, Bucket, Overview
 from app.store.store import SessionStore
 from app.ui.background import background
 from app.ui.settings import NEXT_TURN_MS
@@ -140,6 +140,21 @@ class RangeViewBox(pg.ViewBox):
             self.clicked.emit()
         else:
             super().mouseClickEvent(ev)
+
+
+@dataclass(frozen=True)
+class _Figures:
+    """What one refresh of the dashboard queried (on the background worker)."""
+
+    archive: tuple[int, int]
+    shown: Overview
+    span: int
+    width: int
+    buckets: list[Bucket]
+    daily_width: int
+    daily: list[tuple[int, int, int]]
+    tallies: dict[str, ApdexTally]
+    completions: dict[str, int]
 
 
 @dataclass
@@ -265,47 +280,101 @@ class Dashboard(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
+        """Query the selection off the GUI thread, then show it over several turns."""
         store = self.store
         if store is None:
             return
         f = self.selection.filter
         thresholds = self.thresholds.by_type
-        archive = store.time_span()
-        shown = store.overview(f)
-        span_shown = shown_span(archive, f)
-        if span_shown is None:
-            return
-        first, last = span_shown
-        span = max(1, last - first)
-        width = bucket_width(span)
-        buckets = store.timeseries(f, width, thresholds)
-        daily_width = bucket_width(span, CONVERSION_BUCKETS)
-        daily = store.goal_rate_series(f, self.goals[0], daily_width) if self.goals else []
-        self.last_buckets = buckets
-        tallies = store.apdex_by_type(f, thresholds)
-        self._fill_cards(shown, tallies, span, store.goal_completions(f, self.goals))
-        # The charts, then problem detection (the costliest query set), follow on the next
-        # turns of the event loop: no part keeps the window from answering for long.
+        goals = list(self.goals)
         self._refresh_number += 1
         number = self._refresh_number
 
+        def query() -> _Figures | None:  # on the background worker
+            archive = store.time_span()
+            span_shown = shown_span(archive, f)
+            if span_shown is None:
+                return None
+            first, last = span_shown
+            span = max(1, last - first)
+            width = bucket_width(span)
+            daily_width = bucket_width(span, CONVERSION_BUCKETS)
+            return _Figures(
+                archive or span_shown,
+                store.overview(f),
+                span,
+                width,
+                store.timeseries(f, width, thresholds),
+                daily_width,
+                store.goal_rate_series(f, goals[0], daily_width) if goals else [],
+                store.apdex_by_type(f, thresholds),
+                store.goal_completions(f, goals),
+            )
+
+        def show(figures: _Figures | None) -> None:
+            if figures is not None and self._current(number, store):
+                self._show(number, store, f, figures)
+            elif figures is None:
+                self.release_charts()  # nothing to draw: show them as they are
+
+        background().submit(query, show, owner=self)
+
+    def hold_charts(self) -> None:
+        """Keep the charts from painting until the next refresh lets them, one per turn.
+
+        Why: when the window first shows the dashboard of a new archive, four charts painting
+        their axes at once kept the window from answering for a few hundred milliseconds on
+        a slow machine; the refresh lets each paint in a turn of its own (see ``_show``).
+        """
+        for chart in self.charts.values():
+            chart.plot.setUpdatesEnabled(False)
+
+    def release_charts(self) -> None:
+        for chart in self.charts.values():
+            chart.plot.setUpdatesEnabled(True)
+
+    def _current(self, number: int, store: SessionStore) -> bool:
+        return number == self._refresh_number and store is self.store and not store.closed
+
+    def _show(self, number: int, store: SessionStore, f: SessionFilter, fig: _Figures) -> None:
+        """Cards now; the charts, then problem detection, on the next turns of the event loop:
+        no part keeps the window from answering for long."""
+        self.last_buckets = fig.buckets
+        self._fill_cards(fig.shown, fig.tallies, fig.span, fig.completions)
+        charts = [chart.plot for chart in self.charts.values()]
+
         def draw() -> None:
-            self._draw_apdex(buckets, width)
-            self._draw_errors(buckets, width)
-            self._draw_actions(buckets, width)
-            self._draw_conversion(daily, daily_width)
+            # The charts share their time axis, so any change repaints all four at once (a
+            # few hundred ms of axis painting on a slow machine): each is let paint in a
+            # turn of its own instead.
+            for plot in charts:
+                plot.setUpdatesEnabled(False)
+            self._draw_apdex(fig.buckets, fig.width)
+            self._draw_errors(fig.buckets, fig.width)
+            self._draw_actions(fig.buckets, fig.width)
+            self._draw_conversion(fig.daily, fig.daily_width)
             self._show_range(f)
-            whole = archive or (first, last)
+            whole = fig.archive
             self.charts["apdex"].plot.setXRange(whole[0] / 1000, whole[1] / 1000, padding=0.01)
-            self._next_turn(number, store, problems)
+            reveal(0)
+
+        def reveal(index: int) -> None:
+            # Not skipped by a newer refresh: a chart must never stay frozen.
+            charts[index].setUpdatesEnabled(True)
+            if index + 1 < len(charts):
+                QTimer.singleShot(NEXT_TURN_MS, lambda: reveal(index + 1))
+            else:
+                self._next_turn(number, store, problems)
 
         def problems() -> None:
             # The costliest query set: off the GUI thread.
             thresholds = self.thresholds
-            background().submit(lambda: detect_problems(store, f, thresholds), show_problems)
+            background().submit(
+                lambda: detect_problems(store, f, thresholds), show_problems, owner=self
+            )
 
         def show_problems(found: list[Problem]) -> None:
-            if number == self._refresh_number and store is self.store and not store.closed:
+            if self._current(number, store):
                 self._fill_problems(found)
                 self.refreshed.emit()
 
@@ -316,7 +385,7 @@ class Dashboard(QWidget):
         or closing the archive has made it moot."""
 
         def run() -> None:
-            if number == self._refresh_number and store is self.store and not store.closed:
+            if self._current(number, store):
                 step()
 
         QTimer.singleShot(NEXT_TURN_MS, run)

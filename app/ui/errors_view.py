@@ -34,10 +34,10 @@ from app.analysis.apdex import ApdexThresholds
 from app.analysis.errors import FLAG_DEFINITIONS, RankedError, top_errors
 from app.analysis.sourcemaps import SourceMap, SourceMapError, resolve_stack
 from app.state.selection import Selection
-from app.store.filters import SessionFilter
 from app.store.findings import Finding, FindingsError, FindingsStore
-from app.store.metrics import AffectedSession
+from app.store.metrics import AffectedSession, Bucket
 from app.store.store import SessionStore
+from app.ui.background import background
 from app.ui.dashboard import ERROR_COLOUR, TYPE_COLOURS, bucket_width, shown_span
 from app.ui.findings_panel import FindingDialog
 from app.ui.layout_memory import remember_splitter
@@ -208,9 +208,24 @@ class ErrorsScreen(QWidget):
             self.top.selectRow(0)
 
     def refresh_chart(self) -> None:
-        """Errors versus user actions over time, for the selection."""
-        if self.store is not None:
-            self._draw(self.store, self.selection.filter)
+        """Errors versus user actions over time, for the selection (queried off the GUI
+        thread, drawn when the figures arrive)."""
+        store, f = self.store, self.selection.filter
+        if store is None:
+            return
+
+        def query() -> tuple[tuple[int, int], int, list[Bucket]] | None:
+            span = shown_span(store.time_span(), f)
+            if span is None:
+                return None
+            width = bucket_width(max(1, span[1] - span[0]))
+            return span, width, store.timeseries(f, width, ApdexThresholds().by_type)
+
+        def show(figures: tuple[tuple[int, int], int, list[Bucket]] | None) -> None:
+            if figures is not None and store is self.store and not store.closed:
+                self._draw(*figures)
+
+        background().submit(query, show, owner=self)
 
     def refresh_table(self, *, select_first: bool = True) -> None:
         """The Top 10 and, through its first row, the details and impacted users
@@ -253,13 +268,8 @@ class ErrorsScreen(QWidget):
             self.users.setRowCount(0)
             self.sessions.setRowCount(0)
 
-    def _draw(self, store: SessionStore, f: SessionFilter) -> None:
-        span = shown_span(store.time_span(), f)
-        if span is None:
-            return
+    def _draw(self, span: tuple[int, int], width: int, buckets: list[Bucket]) -> None:
         first, last = span
-        width = bucket_width(max(1, last - first))
-        buckets = store.timeseries(f, width, ApdexThresholds().by_type)
         minutes = width / 60_000
         xs = np.array([(b.start_ms + width / 2) / 1000 for b in buckets])
         self.actions_plot.clear()

@@ -413,7 +413,7 @@ class MainWindow(QMainWindow):
                     [replace(s, experience=ratings.get(s.session_id)) for s in sessions]
                 )
 
-        background().submit(lambda: rate_sessions(store, f, thresholds), show)
+        background().submit(lambda: rate_sessions(store, f, thresholds), show, owner=self)
 
     def _announce(self, store: SessionStore) -> None:
         if self.store is store and not store.closed:
@@ -726,6 +726,7 @@ class MainWindow(QMainWindow):
         ]
         self.problems_screen.thresholds = self.thresholds
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.dashboard.hold_charts()  # they paint one by one once filled
         self.pages.setCurrentIndex(1)
         self.tabs.setCurrentWidget(self.dashboard)  # step 1 of an investigation
         self.table.fit_columns()
@@ -753,7 +754,8 @@ class MainWindow(QMainWindow):
             self.errors_screen.refresh_chart,
             lambda: self.errors_screen.refresh_table(select_first=False),
             self.errors_screen.select_first,
-            lambda: (self.sql_screen.set_store(store), self.findings_screen.set_archive(key)),
+            lambda: self.sql_screen.set_store(store),
+            lambda: self.findings_screen.set_archive(key),
         ]
         QTimer.singleShot(NEXT_TURN_MS, lambda: self._fill_screens(store, steps))
 
@@ -769,7 +771,7 @@ class MainWindow(QMainWindow):
         if not steps:
             # Through the background queue, so that it comes after every result queued
             # before it (the queue keeps its order).
-            background().submit(lambda: None, lambda _: self._announce(store))
+            background().submit(lambda: None, lambda _: self._announce(store), owner=self)
             return
         steps[0]()
         QTimer.singleShot(NEXT_TURN_MS, lambda: self._fill_screens(store, steps[1:]))
@@ -832,7 +834,11 @@ class MainWindow(QMainWindow):
         self._problems_dialog.activateWindow()
 
     # ---- recent files --------------------------------------------------------------------
+    _recent: list[str] | None = None  # what this window last wrote (the write may be pending)
+
     def recent_files(self) -> list[str]:
+        if self._recent is not None:
+            return list(self._recent)
         value = app_settings().value(RECENT_KEY, [])
         if isinstance(value, str):  # QSettings returns a lone entry as a plain string
             value = [value]
@@ -840,12 +846,29 @@ class MainWindow(QMainWindow):
 
     def add_recent_file(self, path: str | Path) -> None:
         entry = str(Path(path).resolve())
-        files = [entry] + [f for f in self.recent_files() if f != entry]
-        app_settings().setValue(RECENT_KEY, files[:MAX_RECENT])
-        self._rebuild_recent_menu()
+        files = ([entry] + [f for f in self.recent_files() if f != entry])[:MAX_RECENT]
+        self._write_recent(files)
 
     def clear_recent_files(self) -> None:
-        app_settings().remove(RECENT_KEY)
+        self._write_recent([])
+
+    def _write_recent(self, files: list[str]) -> None:
+        """Remember ``files`` now, write them to the settings on the background worker.
+
+        Why: the settings file is flushed to disk when written, and right after an ingest
+        the disk is busy with the new store — a write on the GUI thread waited up to a
+        tenth of a second for it.
+        """
+        self._recent = files
+
+        def write() -> None:
+            settings = app_settings()
+            if files:
+                settings.setValue(RECENT_KEY, files)
+            else:
+                settings.remove(RECENT_KEY)
+
+        background().submit(write, lambda _: None)
         self._rebuild_recent_menu()
 
     def _rebuild_recent_menu(self) -> None:

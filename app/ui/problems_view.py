@@ -31,6 +31,7 @@ from app.analysis.apdex import ApdexThresholds
 from app.analysis.problems import Problem, detect_problems
 from app.state.selection import Selection
 from app.store.store import SessionStore
+from app.ui.background import background
 from app.ui.layout_memory import remember_splitter
 from app.ui.rich_text import escape
 from app.ui.theme import colour_hex
@@ -108,8 +109,25 @@ class ProblemsScreen(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        store, f = self.store, self.selection.filter
-        self.problems = detect_problems(store, f, self.thresholds) if store else []
+        """Detect the selection's problems off the GUI thread (shared with the dashboard's
+        detection through its cache), then list them."""
+        store, f, thresholds = self.store, self.selection.filter, self.thresholds
+        self._refresh_number += 1
+        number = self._refresh_number
+        if store is None:
+            self._fill([])
+            return
+
+        def show(found: list[Problem]) -> None:
+            if number == self._refresh_number and store is self.store and not store.closed:
+                self._fill(found)
+
+        background().submit(lambda: detect_problems(store, f, thresholds), show, owner=self)
+
+    _refresh_number = 0
+
+    def _fill(self, problems: list[Problem]) -> None:
+        self.problems = problems
         self.list.blockSignals(True)
         self.list.clear()
         for problem in self.problems:

@@ -308,7 +308,9 @@ class SessionTableView(QTableView):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         if self._fit_pending and self.isVisible():
-            self._fit()
+            # In a turn of its own: measuring the rows is not cheap, and a resize comes
+            # amid a layout that has its own work to do.
+            QTimer.singleShot(0, lambda: self._fit() if self._fit_pending else None)
 
     def showEvent(self, event: QShowEvent) -> None:
         """A table filled while its tab was hidden fits itself once laid out and shown."""

@@ -102,6 +102,7 @@ class Watchdog:
         self.worst = 0.0
         self.worst_at = 0.0  # when the longest gap began (perf_counter)
         self.samples: dict[str, int] = {}
+        self.timeline: list[tuple[float, str]] = []
         self._gui_thread = threading.get_ident()
         self._running = False
         threading.Thread(target=self._sample, daemon=True, name="watchdog-sampler").start()
@@ -129,10 +130,12 @@ class Watchdog:
             ][-3:]
             key = " < ".join(reversed(stack)) or "(outside the app's Python code)"
             self.samples[key] = self.samples.get(key, 0) + 1
+            self.timeline.append((time.perf_counter(), key))
 
     def start(self) -> None:
         self.worst, self.last = 0.0, time.perf_counter()
         self.samples = {}
+        self.timeline: list[tuple[float, str]] = []
         self._running = True
         self.timer.start()
 
@@ -142,9 +145,20 @@ class Watchdog:
         return self.worst * 1000
 
     def culprits(self, top: int = 6) -> str:
-        """The code most often running during long gaps (about 4 ms per sample)."""
+        """The code most often running during long gaps (about 4 ms per sample), then what
+        ran during the longest gap, in order."""
         ranked = sorted(self.samples.items(), key=lambda kv: -kv[1])[:top]
-        return "\n".join(f"  {n * 4:5d} ms  {where}" for where, n in ranked) or "  (none)"
+        lines = [f"  {n * 4:5d} ms  {where}" for where, n in ranked] or ["  (none)"]
+        end = self.worst_at + self.worst
+        during = [(t, k) for t, k in self.timeline if self.worst_at <= t <= end]
+        if during:
+            lines.append(f"  the longest gap ({self.worst * 1000:.0f} ms), sample by sample:")
+            previous = None
+            for t, key in during:
+                if key != previous:
+                    lines.append(f"    +{(t - self.worst_at) * 1000:4.0f} ms  {key}")
+                previous = key
+        return "\n".join(lines)
 
 
 def wait_until(app: object, done: Callable[[], bool], timeout_s: float = 600) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 from pathlib import Path
 
@@ -55,3 +56,36 @@ def test_the_store_answers_the_gui_and_a_worker_at_the_same_time(qtbot, tmp_path
     store.close()
     assert all(ids == expected for ids in seen)
     assert during == [6] * 30
+
+
+def test_a_result_for_a_closed_widget_is_dropped(qtbot) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    runner = BackgroundQueries()
+    label = QLabel()
+    delivered: list[str] = []
+    runner.submit(lambda: "late", lambda text: (label.setText(text), delivered.append(text)),
+                  owner=label)  # fmt: skip
+    label.deleteLater()
+    qtbot.waitUntil(lambda: not runner.busy())
+    runner.submit(lambda: "next", delivered.append)
+    qtbot.waitUntil(lambda: delivered == ["next"])
+
+
+def test_results_that_arrive_together_are_handed_over_one_turn_apart(qtbot) -> None:
+    """Timers (input, painting) get their turn between two handlers."""
+    from PySide6.QtCore import QTimer
+
+    runner = BackgroundQueries()
+    order: list[str] = []
+    ticker = QTimer()
+    ticker.setInterval(0)
+    ticker.timeout.connect(lambda: order.append("tick") if order and order[-1] != "tick" else None)
+    for n in range(4):
+        runner.submit(lambda n=n: n, lambda n: order.append(f"result {n}"))
+    runner.wait()  # all four results are ready before the first is handed over
+    ticker.start()
+    qtbot.waitUntil(lambda: order.count("tick") >= 4 and "result 3" in order)
+    ticker.stop()
+    results = [i for i, item in enumerate(order) if item.startswith("result")]
+    assert all(b - a > 1 for a, b in itertools.pairwise(results))

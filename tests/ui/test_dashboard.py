@@ -116,9 +116,10 @@ def test_a_selected_range_filters_the_session_list_too(qtbot, window) -> None:
         window.open_file(demo_archive_path())
     assert window.tabs.currentWidget() is window.dashboard
     assert window.model.rowCount() == 300
-    window.dashboard.charts["apdex"].box.range_dragged.emit(
-        RELEASE_AT_MS / 1000, (RELEASE_AT_MS + 86_400_000) / 1000, True
-    )
+    with qtbot.waitSignal(window.dashboard.refreshed):  # its figures are queried off-thread
+        window.dashboard.charts["apdex"].box.range_dragged.emit(
+            RELEASE_AT_MS / 1000, (RELEASE_AT_MS + 86_400_000) / 1000, True
+        )
     shown = window.model.rowCount()
     assert 0 < shown < 300
     assert shown == int(window.dashboard.cards["sessions"].value.text())
@@ -135,7 +136,8 @@ def test_apdex_thresholds_changed_in_the_app_rate_every_view_and_are_remembered(
         window.open_file(demo_archive_path())
     before = window.dashboard.cards["apdex"].value.text()
     strict = window.thresholds.with_type("xhr", 100, 400).with_type("load", 100, 400)
-    window.apply_thresholds(strict)
+    with qtbot.waitSignal(window.dashboard.refreshed):
+        window.apply_thresholds(strict)
     after = window.dashboard.cards["apdex"].value.text()
     assert float(after.split()[0]) < float(before.split()[0])
     frustrating = [s for s in window.model.sessions() if s.experience == "frustrating"]
@@ -173,7 +175,8 @@ def test_goals_defined_in_the_app_are_counted_and_remembered(qtbot, window) -> N
     assert [g["id"] for g in dialog.goals()] == ["purchase", "reached-checkout", "long-visit"]
     key = str(window.store.info()["content_key"])
     save_goals(key, dialog.own_goals)
-    window.dashboard.set_goals(dialog.goals())
+    with qtbot.waitSignal(window.dashboard.refreshed):
+        window.dashboard.set_goals(dialog.goals())
     detail = window.dashboard.cards["conversion"].detail.text()
     assert "Reached checkout" in detail and "Long visit" in detail
     completions = window.store.goal_completions(window.selection.filter, dialog.goals())
