@@ -343,26 +343,38 @@ class Dashboard(QWidget):
         self._fill_cards(fig.shown, fig.tallies, fig.span, fig.completions)
         charts = [chart.plot for chart in self.charts.values()]
 
-        def draw() -> None:
-            # The charts share their time axis, so any change repaints all four at once (a
-            # few hundred ms of axis painting on a slow machine): each is let paint in a
-            # turn of its own instead.
-            for plot in charts:
-                plot.setUpdatesEnabled(False)
-            self._draw_apdex(fig.buckets, fig.width)
-            self._draw_errors(fig.buckets, fig.width)
-            self._draw_actions(fig.buckets, fig.width)
-            self._draw_conversion(fig.daily, fig.daily_width)
-            self._show_range(f)
-            whole = fig.archive
-            self.charts["apdex"].plot.setXRange(whole[0] / 1000, whole[1] / 1000, padding=0.01)
-            reveal(0)
+        # The charts share their time axis, so any change repaints all four at once (a few
+        # hundred ms of axis painting on a slow machine): they are held, filled one per
+        # turn, then let paint one per turn.
+        whole = fig.archive
+        fills: list[Callable[[], object]] = [
+            lambda: self._draw_apdex(fig.buckets, fig.width),
+            lambda: self._draw_errors(fig.buckets, fig.width),
+            lambda: self._draw_actions(fig.buckets, fig.width),
+            lambda: self._draw_conversion(fig.daily, fig.daily_width),
+            lambda: (
+                self._show_range(f),
+                self.charts["apdex"].plot.setXRange(whole[0] / 1000, whole[1] / 1000, padding=0.01),
+            ),
+        ]
+
+        def fill(index: int) -> None:
+            if not self._current(number, store):
+                self.release_charts()  # a newer refresh or archive holds them again
+                return
+            if index == 0:
+                self.hold_charts()
+            fills[index]()
+            if index + 1 < len(fills):
+                QTimer.singleShot(NEXT_TURN_MS, self, lambda: fill(index + 1))
+            else:
+                QTimer.singleShot(NEXT_TURN_MS, self, lambda: reveal(0))
 
         def reveal(index: int) -> None:
             # Not skipped by a newer refresh: a chart must never stay frozen.
             charts[index].setUpdatesEnabled(True)
             if index + 1 < len(charts):
-                QTimer.singleShot(NEXT_TURN_MS, lambda: reveal(index + 1))
+                QTimer.singleShot(NEXT_TURN_MS, self, lambda: reveal(index + 1))
             else:
                 self._next_turn(number, store, problems)
 
@@ -378,7 +390,7 @@ class Dashboard(QWidget):
                 self._fill_problems(found)
                 self.refreshed.emit()
 
-        self._next_turn(number, store, draw)
+        self._next_turn(number, store, lambda: fill(0))
 
     def _next_turn(self, number: int, store: SessionStore, step: Callable[[], None]) -> None:
         """Run ``step`` of refresh ``number`` shortly, unless a newer refresh, another archive
@@ -388,7 +400,7 @@ class Dashboard(QWidget):
             if self._current(number, store):
                 step()
 
-        QTimer.singleShot(NEXT_TURN_MS, run)
+        QTimer.singleShot(NEXT_TURN_MS, self, run)
 
     def _fill_cards(
         self, shown: Any, tallies: dict[str, Any], span_ms: int, completions: dict[str, int]

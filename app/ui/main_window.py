@@ -757,7 +757,7 @@ class MainWindow(QMainWindow):
             lambda: self.sql_screen.set_store(store),
             lambda: self.findings_screen.set_archive(key),
         ]
-        QTimer.singleShot(NEXT_TURN_MS, lambda: self._fill_screens(store, steps))
+        QTimer.singleShot(NEXT_TURN_MS, self, lambda: self._fill_screens(store, steps))
 
     def _fill_screens(self, store: SessionStore, steps: list[Callable[[], object]]) -> None:
         """Fill the other screens one per turn of the event loop, then announce the store.
@@ -774,7 +774,7 @@ class MainWindow(QMainWindow):
             background().submit(lambda: None, lambda _: self._announce(store), owner=self)
             return
         steps[0]()
-        QTimer.singleShot(NEXT_TURN_MS, lambda: self._fill_screens(store, steps[1:]))
+        QTimer.singleShot(NEXT_TURN_MS, self, lambda: self._fill_screens(store, steps[1:]))
 
     def _on_failed(self, run: int, exc: BaseException) -> None:
         if run != self._active:

@@ -310,13 +310,13 @@ class SessionTableView(QTableView):
         if self._fit_pending and self.isVisible():
             # In a turn of its own: measuring the rows is not cheap, and a resize comes
             # amid a layout that has its own work to do.
-            QTimer.singleShot(0, lambda: self._fit() if self._fit_pending else None)
+            QTimer.singleShot(0, self, lambda: self._fit() if self._fit_pending else None)
 
     def showEvent(self, event: QShowEvent) -> None:
         """A table filled while its tab was hidden fits itself once laid out and shown."""
         super().showEvent(event)
         if self._fit_pending:
-            QTimer.singleShot(0, lambda: self._fit() if self._fit_pending else None)
+            QTimer.singleShot(0, self, lambda: self._fit() if self._fit_pending else None)
 
     def _fit(self) -> None:
         """Size columns to their contents once per archive, then fit them into the view.

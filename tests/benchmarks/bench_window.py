@@ -296,6 +296,8 @@ def in_window(folder: Path, sessions: int, events: int) -> list[Figure]:
     demo_window.store_opened.connect(opened.append)
     demo_window.open_file(demo_archive_path(), remember=False)
     wait_until(app, lambda: bool(opened))
+    settle = time.perf_counter() + 1.5  # its dashboard draws and paints after the open
+    wait_until(app, lambda: time.perf_counter() > settle)
     key = str(demo_window.store.info().get("content_key", ""))
     FindingsStore().save(
         Finding(key, ashley, demo_store.session_detail(ashley).start_ms + 75_000, "Checkout")

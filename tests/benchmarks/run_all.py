@@ -25,7 +25,7 @@ sys.path.insert(0, str(HERE))
 from figures import OUT_ENV, load, print_table  # noqa: E402
 
 FULL = {
-    "bench_ingest.py": ["--sessions", "10000", "--events", "500", "--repeat", "1"],
+    "bench_ingest.py": ["--sessions", "10000", "--events", "500", "--repeat", "3"],
     "bench_queries.py": ["--sessions", "1000", "10000"],
     "bench_seek.py": ["--minutes", "60"],
     "bench_window.py": ["--sessions", "2000", "--events", "500"],
