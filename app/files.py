@@ -42,6 +42,11 @@ def atomic_output(target: str | Path) -> Iterator[Path]:
         _remove(part)
 
 
+def discard_partial(target: str | Path) -> None:
+    """Remove what a write to ``target`` left under its temporary name (a killed writer)."""
+    _remove(partial_path(target))
+
+
 def _remove(path: Path) -> None:
     if path.is_dir() and not path.is_symlink():
         shutil.rmtree(path, ignore_errors=True)

@@ -689,7 +689,9 @@ class Outcome:
 
 
 @contextmanager
-def plain_browser(qtbot: Any, interceptor: Any = None, size: tuple[int, int] = (1200, 900)):
+def plain_browser(
+    qtbot: Any, interceptor: Any = None, size: tuple[int, int] = (1200, 900)
+) -> Iterator[tuple[Any, Any]]:
     """A view on an off-the-record profile with default settings — like a user's browser,
     no guard of the app's — whose pages keep every message a payload posts (``LISTEN_JS``,
     installed before anything else runs). Yields ``(view, page)``."""

@@ -167,6 +167,11 @@ def report_html(reports: Sequence[FindingReport], title: str, masked: bool) -> s
     )
 
 
+def markdown_frames_dir(report: Path) -> Path:
+    """The folder beside a Markdown report that holds its frames."""
+    return report.with_name(report.stem + "-frames")
+
+
 def report_markdown(
     reports: Sequence[FindingReport],
     title: str,

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from app.export.documents import report_html, report_markdown
+from app.export.documents import markdown_frames_dir, report_html, report_markdown
 from app.export.masking import mask_events_json
 from app.export.report import FindingReport, build_report
 from app.files import atomic_output
@@ -91,7 +91,7 @@ def export_findings(
     # Written under temporary names and renamed when complete: a failure leaves the
     # previous file (or nothing) under the target name, never half a report.
     if fmt == "md":
-        frames_dir = out.with_name(out.stem + "-frames")
+        frames_dir = markdown_frames_dir(out)
         with atomic_output(frames_dir) as frames_part, atomic_output(out) as part:
             text = report_markdown(reports, title, frames_part, mask, frames_dir.name)
             part.write_text(text, encoding="utf-8")

@@ -9,14 +9,14 @@ throughout.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from app.files import partial_path
+from app.export.documents import markdown_frames_dir
+from app.files import discard_partial
 from app.resources import app_command
 
 FORMATS = {"html": "HTML report (*.html)", "md": "Markdown (*.md)", "pdf": "PDF (*.pdf)"}
@@ -82,12 +82,8 @@ class ExportJob(QObject):
         if self.cancelled or code != 0:
             # The child writes under temporary names (see app.files); a killed one leaves
             # them behind, while the target keeps its previous content.
-            for written in (self.out, self.out.with_name(self.out.stem + "-frames")):
-                part = partial_path(written)
-                if part.is_dir():
-                    shutil.rmtree(part, ignore_errors=True)
-                else:
-                    part.unlink(missing_ok=True)
+            discard_partial(self.out)
+            discard_partial(markdown_frames_dir(self.out))
         if self.cancelled:
             self.finished.emit(False, "Export cancelled")
         elif code != 0:

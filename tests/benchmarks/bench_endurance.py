@@ -26,7 +26,9 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
@@ -35,6 +37,7 @@ from bench_window import child_env, wait_until  # noqa: E402
 from figures import Figure, report  # noqa: E402
 
 GROWTH_GOAL = 0.10
+T = TypeVar("T")
 
 
 def rss_bytes(pid: int) -> int:
@@ -76,6 +79,22 @@ def settle(app: object) -> int:
     return process_tree_rss(os.getpid())
 
 
+def measure(app: object, what: str, items: list[T], step: Callable[[T], None]) -> tuple[int, int]:
+    """Run ``step`` on every item; memory after the first tenth (the warm-up) and at the end."""
+    warm = max(1, len(items) // 10)
+    started = time.perf_counter()
+    for n, item in enumerate(items, 1):
+        step(item)
+        if n == warm:
+            warm_rss = settle(app)
+    end_rss = settle(app)
+    print(
+        f"{len(items)} {what} in {time.perf_counter() - started:.0f} s; memory after {warm}: "
+        f"{warm_rss / 2**20:.0f} MiB, after all: {end_rss / 2**20:.0f} MiB"
+    )
+    return warm_rss, end_rss
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--archives", type=int, default=50)
@@ -112,18 +131,7 @@ def main() -> int:
         )
         for n in range(args.archives)
     ]
-    warm = max(1, args.archives // 10)
-    started = time.perf_counter()
-    for n, path in enumerate(archives, 1):
-        open_and_wait(path)
-        if n == warm:
-            warm_rss = settle(app)
-    opens_rss = settle(app)
-    opens_s = time.perf_counter() - started
-    print(
-        f"{args.archives} archives opened in {opens_s:.0f} s; memory after {warm}: "
-        f"{warm_rss / 2**20:.0f} MiB, after all: {opens_rss / 2**20:.0f} MiB"
-    )
+    opens = measure(app, "archives opened", archives, open_and_wait)
 
     open_and_wait(demo_archive_path())
     store = window.store
@@ -134,27 +142,20 @@ def main() -> int:
     assert screen is not None
     loaded: list[str] = []
     screen.view.session_loaded.connect(lambda *a: loaded.append("x"))
-    warm_replays = max(1, args.replays // 10)
-    started = time.perf_counter()
-    for n in range(1, args.replays + 1):
+
+    def replay_and_wait(session_id: str) -> None:
         loaded.clear()
-        window.replay_session(sessions[n % len(sessions)])
+        window.replay_session(session_id)
         wait_until(app, lambda: bool(loaded), 120)
-        if n == warm_replays:
-            warm_replay_rss = settle(app)
-    replays_rss = settle(app)
-    replays_s = time.perf_counter() - started
-    print(
-        f"{args.replays} sessions replayed in {replays_s:.0f} s; memory after "
-        f"{warm_replays}: {warm_replay_rss / 2**20:.0f} MiB, after all: "
-        f"{replays_rss / 2**20:.0f} MiB"
-    )
+
+    chosen = [sessions[n % len(sessions)] for n in range(1, args.replays + 1)]
+    replays = measure(app, "sessions replayed", chosen, replay_and_wait)
     window.close()
 
     figures = []
-    for name, before, after in (
-        (f"memory growth: {args.archives} archives opened", warm_rss, opens_rss),
-        (f"memory growth: {args.replays} sessions replayed", warm_replay_rss, replays_rss),
+    for name, (before, after) in (
+        (f"memory growth: {args.archives} archives opened", opens),
+        (f"memory growth: {args.replays} sessions replayed", replays),
     ):
         growth = (after - before) / 2**20
         figures.append(

@@ -55,6 +55,25 @@ def test_cancel_stops_the_export_and_leaves_no_file(
     assert not out.exists()
 
 
+def test_cancel_keeps_the_previous_report_and_removes_the_half_written_one(
+    qtbot: Any, window: Any, tmp_path: Path
+) -> None:
+    from app.files import partial_path
+
+    finding = _open_with_a_finding(qtbot, window)
+    out = tmp_path / "report.pdf"
+    out.write_bytes(b"%PDF the previous report")
+    job = window.export_findings("pdf", out, [finding.id])
+    partial_path(out).write_bytes(b"%PDF half")  # what a killed writer leaves behind
+    cancel = next(
+        b for b in window._export_dialog.findChildren(QPushButton) if b.text() == "Cancel"
+    )
+    with qtbot.waitSignal(job.finished, timeout=60_000):
+        cancel.click()
+    assert out.read_bytes() == b"%PDF the previous report"
+    assert not partial_path(out).exists()
+
+
 def test_the_table_on_screen_exports_as_csv(
     qtbot: Any, window: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
