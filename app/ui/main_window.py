@@ -196,6 +196,11 @@ class ProblemsDialog(QDialog):
         QGuiApplication.clipboard().setText(self.text())
 
 
+def _with_ratings(sessions: list[SessionSummary], ratings: dict[str, str]) -> list[SessionSummary]:
+    """``sessions`` with their user-experience rating filled in."""
+    return [replace(s, experience=ratings.get(s.session_id)) for s in sessions]
+
+
 class MainWindow(QMainWindow):
     """The first window: the session list of one archive."""
 
@@ -400,8 +405,7 @@ class MainWindow(QMainWindow):
         """Sessions with their user-experience rating (against the dashboard's thresholds)."""
         if self.store is None:
             return sessions
-        ratings = rate_sessions(self.store, f, self.thresholds.by_type)
-        return [replace(s, experience=ratings.get(s.session_id)) for s in sessions]
+        return _with_ratings(sessions, rate_sessions(self.store, f, self.thresholds.by_type))
 
     def _rate_in_background(self, store: SessionStore, sessions: list[SessionSummary]) -> None:
         """Fill the session list with each session's rating, queried off the GUI thread."""
@@ -409,9 +413,7 @@ class MainWindow(QMainWindow):
 
         def show(ratings: dict[str, str]) -> None:
             if self.store is store and not store.closed:
-                self.model.set_sessions(
-                    [replace(s, experience=ratings.get(s.session_id)) for s in sessions]
-                )
+                self.model.set_sessions(_with_ratings(sessions, ratings))
 
         background().submit(lambda: rate_sessions(store, f, thresholds), show, owner=self)
 
