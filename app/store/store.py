@@ -7,6 +7,7 @@ or write other files.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 from collections.abc import Mapping, Sequence
@@ -110,6 +111,7 @@ class SessionStore:
         self._owner_thread = threading.get_ident()
         self._cursors: dict[int, duckdb.DuckDBPyConnection] = {}
         self._cursors_lock = threading.Lock()
+        self._user_cursors: dict[int, duckdb.DuckDBPyConnection] = {}  # running user queries
 
     @property
     def _con(self) -> duckdb.DuckDBPyConnection:
@@ -121,6 +123,30 @@ class SessionStore:
             if cursor is None:
                 cursor = self._cursors[thread] = self._owner.cursor()
             return cursor
+
+    def interrupt(self, thread_id: int | None = None) -> None:
+        """Stop the query running on thread ``thread_id`` (every thread's when None).
+
+        Safe from any thread (DuckDB's ``interrupt()``); the interrupted query raises in
+        its own thread. Why: cancelling a task or switching archives must not wait for a
+        long query to end.
+        """
+        with self._cursors_lock:
+            if thread_id is None:
+                targets = [self._owner, *self._cursors.values(), *self._user_cursors.values()]
+            else:
+                targets = [
+                    c
+                    for c in (
+                        self._owner if thread_id == self._owner_thread else None,
+                        self._cursors.get(thread_id),
+                        self._user_cursors.get(thread_id),
+                    )
+                    if c is not None
+                ]
+        for connection in targets:
+            with contextlib.suppress(duckdb.Error):  # closed meanwhile: nothing runs on it
+                connection.interrupt()
 
     def close(self) -> None:
         self.closed = True
