@@ -94,6 +94,16 @@ class ReplayView(QWebEngineView):
         if self.bridge.is_ready:
             self._flush_pending()
 
+    def clear_session(self) -> None:
+        """Show no session: the player page again, empty, with no events to ask for.
+
+        Why: once its archive is closed a session's events are gone; a reload of the page
+        (toggling site assets) must not ask the closed store for them.
+        """
+        self._pending = None
+        self.set_events_provider(None)
+        self._load_player()
+
     def set_site_assets_allowed(self, allowed: bool) -> None:
         """Let the replayed page load images, fonts and styles from the recorded site."""
         if allowed == self._site_assets:

@@ -75,15 +75,14 @@ class Task:
 
     def cancel(self) -> None:
         """Skip the task if queued, interrupt its query if running; its result is dropped."""
+        # The interrupt is sent under the task's lock: the task cannot end meanwhile, so
+        # it never reaches a query of the next task on the same thread.
         with self._lock:
-            if self.cancelled or self.done:
-                self.cancelled = True
-                return
             self.cancelled = True
-            running = self.thread_id
-        if running is not None and self.store is not None:
+            if self.done or self.thread_id is None or self.store is None:
+                return
             try:
-                self.store.interrupt(running)
+                self.store.interrupt(self.thread_id)
             except Exception:  # a store closed meanwhile has nothing left to interrupt
                 log.debug("interrupting %s failed", self.name, exc_info=True)
 
@@ -118,6 +117,8 @@ class TaskRunner(QObject):
         self._turns = 0  # step sequences still running on the GUI thread
         self._lock = threading.Lock()
         self._finished.connect(self._deliver)  # queued: emitted on worker threads
+        self._pool("close")  # made here: a worker asks for it, and Qt parents must be made
+        #                      on the GUI thread
 
     # ---- submitting ----------------------------------------------------------------------
     def submit(
@@ -249,6 +250,8 @@ class TaskRunner(QObject):
         with task._lock:
             task.done = True
             task.thread_id = None
+        if not shiboken6.isValid(self):
+            return  # the runner (its window) is gone: nobody is left to hand results to
         self._finished.emit(task, result, error)
         if task.store is not None:
             self._close_when_unused(task.store)

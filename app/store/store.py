@@ -358,8 +358,11 @@ class SessionStore:
 
     def query(self, sql: str) -> QueryResult:
         """Run a read-only query typed by the user."""
+        thread = threading.get_ident()
         try:
             cursor = self._con.cursor()
+            with self._cursors_lock:
+                self._user_cursors[thread] = cursor  # interrupt() can stop it
             cursor.execute(sql)
             if cursor.description is None:
                 return QueryResult([], [])
@@ -367,6 +370,9 @@ class SessionStore:
             return QueryResult(columns, cursor.fetchall())
         except duckdb.Error as exc:
             raise QueryError(str(exc).strip()) from None
+        finally:
+            with self._cursors_lock:
+                self._user_cursors.pop(thread, None)
 
     def query_arrow(self, sql: str) -> pa.Table:
         try:

@@ -7,8 +7,6 @@ the archive's content key, so reopening the same export brings it back.
 
 from __future__ import annotations
 
-import json
-
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -22,33 +20,8 @@ from PySide6.QtWidgets import (
 
 from app.analysis.apdex import ApdexThresholds
 from app.store.metrics import ACTION_TYPES
-from app.ui.settings import app_settings
 
 NAMES = {"load": "Load actions", "xhr": "XHR actions", "custom": "Custom actions (API)"}
-
-
-def settings_key(archive_key: str) -> str:
-    return f"apdex/{archive_key}"
-
-
-def saved_thresholds(archive_key: str, fallback: ApdexThresholds) -> ApdexThresholds:
-    """The thresholds saved for an archive, else ``fallback`` (the manifest's)."""
-    text = app_settings().value(settings_key(archive_key), "")
-    try:
-        saved = json.loads(str(text)) if text else None
-    except ValueError:
-        saved = None
-    thresholds = fallback
-    for kind, pair in (saved or {}).items() if isinstance(saved, dict) else ():
-        try:
-            thresholds = thresholds.with_type(kind, int(pair[0]), int(pair[1]))
-        except (ValueError, TypeError, IndexError):
-            continue  # a damaged entry keeps the fallback for that type
-    return thresholds
-
-
-def save_thresholds(archive_key: str, thresholds: ApdexThresholds) -> None:
-    app_settings().setValue(settings_key(archive_key), json.dumps(thresholds.by_type))
 
 
 class ApdexDialog(QDialog):

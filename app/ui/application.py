@@ -25,8 +25,8 @@ from PySide6.QtWidgets import QApplication
 from app import __version__
 from app.replay.engine import allow_root_without_sandbox, prepare_web_engine
 from app.resources import desktop_root
+from app.state.settings import APP_NAME, ORGANIZATION
 from app.ui.main_window import MainWindow
-from app.ui.settings import APP_NAME, ORGANIZATION
 from app.ui.single_instance import InstanceServer, forward_to_running
 from app.ui.theme import apply_appearance, saved_appearance
 

@@ -19,69 +19,36 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.analysis.apdex import ApdexThresholds, apdex_band, apdex_score, overall
 from app.analysis.problems import Problem, detect_problems
 from app.archive.model import ms_from_iso
+from app.state.open_archive import ArchiveState, OpenArchive
 from app.state.selection import Selection
+from app.state.tasks import TaskRunner
 from app.store.filters import SessionFilter
 from app.store.metrics import ApdexTally, Bucket, Overview
 from app.store.store import SessionStore
-from app.ui.background import background
-from app.ui.settings import NEXT_TURN_MS
+from app.ui.archive_screen import ArchiveScreen
+from app.ui.charts import (
+    APDEX_SHADES,
+    BAND_COLOURS,
+    CONVERSION_BUCKETS,
+    CONVERSION_COLOUR,
+    ERROR_COLOUR,
+    RELEASE_COLOUR,
+    TYPE_COLOURS,
+    TYPE_NAMES,
+    bucket_width,
+    format_width,
+    shown_span,
+)
 from app.ui.theme import restyle_plots, style_plot
 
 SOURCE = "dashboard"
-TYPE_NAMES = {"load": "Load", "xhr": "XHR", "custom": "Custom"}
-TYPE_COLOURS = {"load": "#3b6fb6", "xhr": "#2a9d8f", "custom": "#9aa5b1"}
-BAND_COLOURS = {
-    "Excellent": "#1f9d55",
-    "Good": "#5cb85c",
-    "Fair": "#e0a800",
-    "Poor": "#e8590c",
-    "Unacceptable": "#c92a2a",
-    "No data": "#868e96",
-}
-ERROR_COLOUR = "#c92a2a"
-CONVERSION_COLOUR = "#6741d9"
-RELEASE_COLOUR = "#e8590c"
-NICE_BUCKETS_MS = [
-    m * 60_000 for m in (1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440)
-]  # fmt: skip
-TARGET_BUCKETS = 120
-APDEX_SHADES = (
-    (0.94, 1.02, "Excellent"), (0.85, 0.94, "Good"), (0.7, 0.85, "Fair"), (0.5, 0.7, "Poor"),
-    (0.0, 0.5, "Unacceptable"),
-)  # fmt: skip
-CONVERSION_BUCKETS = 7
-
-
-def bucket_width(span_ms: int, target: int = TARGET_BUCKETS) -> int:
-    """A round bucket width giving about ``target`` buckets across ``span_ms``."""
-    wanted = max(1, span_ms // max(1, target))
-    return next((w for w in NICE_BUCKETS_MS if w >= wanted), NICE_BUCKETS_MS[-1])
-
-
-def per_minute_label(width_ms: int) -> str:
-    minutes = width_ms // 60_000
-    return "per minute" if minutes <= 1 else f"per minute (averaged over {format_width(width_ms)})"
-
-
-def format_width(width_ms: int) -> str:
-    minutes = width_ms // 60_000
-    return f"{minutes} min" if minutes < 60 else f"{minutes // 60} h"
-
-
-def shown_span(archive: tuple[int, int] | None, f: SessionFilter) -> tuple[int, int] | None:
-    """The time the charts cover: the selected range, else the archive's span."""
-    if archive is None:
-        return None
-    first = f.start_ms if f.start_ms is not None else archive[0]
-    last = f.end_ms if f.end_ms is not None else archive[1]
-    return first, last
 
 
 class Card(QFrame):
@@ -165,15 +132,20 @@ class Chart:
     items: list[Any]
 
 
-class Dashboard(QWidget):
+class Dashboard(ArchiveScreen):
     """Cards, time charts and the filter bar over the open archive."""
 
     refreshed = Signal()
 
-    def __init__(self, selection: Selection, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+    def __init__(
+        self,
+        archive: OpenArchive,
+        tasks: TaskRunner,
+        selection: Selection,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(archive, tasks, parent)
         self.selection = selection
-        self.store: SessionStore | None = None
         self._refresh_number = 0  # the latest refresh; an older one's second half is dropped
         self.thresholds = ApdexThresholds()
         self.goals: list[dict[str, Any]] = []
@@ -245,44 +217,40 @@ class Dashboard(QWidget):
 
     # ---------------------------------------------------------------- data
 
-    def set_store(
-        self,
-        store: SessionStore | None,
-        thresholds: ApdexThresholds | None = None,
-        goals: list[dict[str, Any]] | None = None,
-    ) -> None:
-        """Show ``store`` (with the archive's thresholds and goals unless others are given)."""
-        self.store = store
-        manifest = (store.info().get("manifest") or {}) if store else {}
-        self.thresholds = thresholds or ApdexThresholds.from_manifest(manifest)
-        self.goals = (
-            goals
-            if goals is not None
-            else [g for g in manifest.get("conversion_goals") or [] if isinstance(g, dict)]
-        )
+    def archive_opened(self, state: ArchiveState) -> None:
+        """Show the new archive: its thresholds, goals and releases, charts held until
+        filled (they paint one by one, see :meth:`hold_charts`)."""
+        manifest = state.info.get("manifest") or {}
+        self.thresholds = state.thresholds
+        self.goals = state.goals
         self.releases = []
-        for release in manifest.get("releases") or []:
+        for release in manifest.get("releases") or [] if isinstance(manifest, dict) else []:
             try:
                 self.releases.append((ms_from_iso(str(release["at"])), str(release["version"])))
             except (KeyError, TypeError, ValueError):
                 continue
+        self.hold_charts()
         self.refresh()
 
-    def set_thresholds(self, thresholds: ApdexThresholds) -> None:
-        self.thresholds = thresholds
+    def archive_changed(self, state: ArchiveState) -> None:
+        self.thresholds, self.goals = state.thresholds, state.goals
         self.refresh()
 
-    def set_goals(self, goals: list[dict[str, Any]]) -> None:
-        self.goals = goals
-        self.refresh()
+    def archive_closed(self) -> None:
+        self._refresh_number += 1  # the running refresh's later steps are dropped
+        for card in self.cards.values():
+            card.show_value("—", "")
+        for chart in self.charts.values():
+            self._reset(chart)
+        self.last_buckets = []
+        self.release_charts()
 
     def _selection_changed(self, _f: SessionFilter, _source: str) -> None:
         self.refresh()
 
     def refresh(self) -> None:
         """Query the selection off the GUI thread, then show it over several turns."""
-        store = self.store
-        if store is None:
+        if self.store is None:
             return
         f = self.selection.filter
         thresholds = self.thresholds.by_type
@@ -290,7 +258,7 @@ class Dashboard(QWidget):
         self._refresh_number += 1
         number = self._refresh_number
 
-        def query() -> _Figures | None:  # on the background worker
+        def query(store: SessionStore) -> _Figures | None:  # on a worker
             archive = store.time_span()
             span_shown = shown_span(archive, f)
             if span_shown is None:
@@ -312,12 +280,12 @@ class Dashboard(QWidget):
             )
 
         def show(figures: _Figures | None) -> None:
-            if figures is not None and self._current(number, store):
-                self._show(number, store, f, figures)
+            if figures is not None and number == self._refresh_number:
+                self._show(number, f, figures)
             elif figures is None:
                 self.release_charts()  # nothing to draw: show them as they are
 
-        background().submit(query, show, owner=self)
+        self.query(query, show)
 
     def hold_charts(self) -> None:
         """Keep the charts from painting until the next refresh lets them, one per turn.
@@ -333,10 +301,7 @@ class Dashboard(QWidget):
         for chart in self.charts.values():
             chart.plot.setUpdatesEnabled(True)
 
-    def _current(self, number: int, store: SessionStore) -> bool:
-        return number == self._refresh_number and store is self.store and not store.closed
-
-    def _show(self, number: int, store: SessionStore, f: SessionFilter, fig: _Figures) -> None:
+    def _show(self, number: int, f: SessionFilter, fig: _Figures) -> None:
         """Cards now; the charts, then problem detection, on the next turns of the event loop:
         no part keeps the window from answering for long."""
         self.last_buckets = fig.buckets
@@ -358,49 +323,28 @@ class Dashboard(QWidget):
             ),
         ]
 
-        def fill(index: int) -> None:
-            if not self._current(number, store):
-                self.release_charts()  # a newer refresh or archive holds them again
-                return
-            if index == 0:
-                self.hold_charts()
-            fills[index]()
-            if index + 1 < len(fills):
-                QTimer.singleShot(NEXT_TURN_MS, self, lambda: fill(index + 1))
-            else:
-                QTimer.singleShot(NEXT_TURN_MS, self, lambda: reveal(0))
+        def current(step: Callable[[], object]) -> Callable[[], object]:
+            # a newer refresh makes the rest of this one moot
+            return lambda: step() if number == self._refresh_number else None
 
-        def reveal(index: int) -> None:
+        def reveal(chart: pg.PlotWidget) -> Callable[[], object]:
             # Not skipped by a newer refresh: a chart must never stay frozen.
-            charts[index].setUpdatesEnabled(True)
-            if index + 1 < len(charts):
-                QTimer.singleShot(NEXT_TURN_MS, self, lambda: reveal(index + 1))
-            else:
-                self._next_turn(number, store, problems)
+            return lambda: chart.setUpdatesEnabled(True)
 
-        def problems() -> None:
-            # The costliest query set: off the GUI thread.
-            thresholds = self.thresholds
-            background().submit(
-                lambda: detect_problems(store, f, thresholds), show_problems, owner=self
-            )
+        thresholds = self.thresholds
 
         def show_problems(found: list[Problem]) -> None:
-            if self._current(number, store):
+            if number == self._refresh_number:
                 self._fill_problems(found)
                 self.refreshed.emit()
 
-        self._next_turn(number, store, lambda: fill(0))
-
-    def _next_turn(self, number: int, store: SessionStore, step: Callable[[], None]) -> None:
-        """Run ``step`` of refresh ``number`` shortly, unless a newer refresh, another archive
-        or closing the archive has made it moot."""
-
-        def run() -> None:
-            if self._current(number, store):
-                step()
-
-        QTimer.singleShot(NEXT_TURN_MS, self, run)
+        self.in_turns(
+            current(self.hold_charts),
+            *(current(step) for step in fills),
+            *(reveal(chart) for chart in charts),
+            # the costliest query set, off the GUI thread, once the charts are shown
+            current(lambda: self.query(lambda s: detect_problems(s, f, thresholds), show_problems)),
+        )
 
     def _fill_cards(
         self, shown: Any, tallies: dict[str, Any], span_ms: int, completions: dict[str, int]

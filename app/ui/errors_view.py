@@ -10,13 +10,16 @@ sessions and a Replay button that opens a session a moment before the error.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -33,12 +36,14 @@ from PySide6.QtWidgets import (
 from app.analysis.apdex import ApdexThresholds
 from app.analysis.errors import FLAG_DEFINITIONS, RankedError, top_errors
 from app.analysis.sourcemaps import SourceMap, SourceMapError, resolve_stack
+from app.state.open_archive import ArchiveState, OpenArchive
 from app.state.selection import Selection
+from app.state.tasks import TaskRunner
 from app.store.findings import Finding, FindingsError, FindingsStore
-from app.store.metrics import AffectedSession, Bucket
+from app.store.metrics import AffectedSession, Bucket, ErrorGroup
 from app.store.store import SessionStore
-from app.ui.background import background
-from app.ui.dashboard import ERROR_COLOUR, TYPE_COLOURS, bucket_width, shown_span
+from app.ui.archive_screen import ArchiveScreen
+from app.ui.charts import ERROR_COLOUR, TYPE_COLOURS, bucket_width, shown_span
 from app.ui.findings_panel import FindingDialog
 from app.ui.layout_memory import remember_splitter
 from app.ui.rich_text import escape
@@ -68,14 +73,22 @@ class SortableItem(QTableWidgetItem):
         return super().__lt__(other)
 
 
-class ErrorsScreen(QWidget):
+class ErrorsScreen(ArchiveScreen):
     replay_requested = Signal(str, "qint64")
     """(session id, epoch ms to open at)"""
 
-    def __init__(self, selection: Selection, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+    def __init__(
+        self,
+        archive: OpenArchive,
+        tasks: TaskRunner,
+        selection: Selection,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(archive, tasks, parent)
         self.selection = selection
-        self.store: SessionStore | None = None
+        self._wanted: tuple[str, bool] | None = None  # a group asked for before it was listed
+        self._table_number = 0
+        self._details_number = 0
         self.ranked: list[RankedError] = []
         self.affected: list[AffectedSession] = []
         self._maps: dict[str, SourceMap] = {}
@@ -185,60 +198,81 @@ class ErrorsScreen(QWidget):
 
     # ---------------------------------------------------------------- data
 
-    def set_store(self, store: SessionStore | None, *, refresh: bool = True) -> None:
-        """Show ``store``'s errors (``refresh=False``: the caller refreshes, perhaps in parts,
-        with :meth:`refresh_chart` and :meth:`refresh_table`)."""
-        self.store = store
+    def archive_opened(self, state: ArchiveState) -> None:
+        """The chart, then the Top 10 (each a task), then the source maps for the stacks."""
         self._maps = {}
-        for url, text in store.source_maps() if store else []:
-            try:
-                self._maps[url] = SourceMap(text)
-            except SourceMapError:
-                continue  # an unusable map leaves its frames minified
-        if refresh:
-            self.refresh()
+        self.refresh()
+        self.query(_source_maps, self._set_maps)
+
+    def archive_changed(self, state: ArchiveState) -> None:
+        pass  # thresholds and goals change nothing shown here
+
+    def archive_closed(self) -> None:
+        self._table_number += 1
+        self._details_number += 1
+        self._maps, self.ranked, self.affected, self._wanted = {}, [], [], None
+        self.actions_plot.clear()
+        self.errors_plot.clear()
+        self.top.setRowCount(0)
+        self._clear_details("")
+
+    def current_table(self) -> QAbstractItemView | None:
+        return self.users if self.lower.currentIndex() == 1 else self.top
+
+    def _set_maps(self, maps: dict[str, SourceMap]) -> None:
+        self._maps = maps
+        if self.current is not None:
+            self._selected()  # the stack shown before the maps arrived was left minified
 
     def refresh(self) -> None:
         self.refresh_chart()
         self.refresh_table()
 
-    def select_first(self) -> None:
-        """Show the first error group's details and impacted users."""
-        if self.ranked and not self.top.selectedItems():
-            self.top.selectRow(0)
+    def show_group(self, key: str, *, users: bool = False) -> None:
+        """Select an error group and show its details or its impacted users.
+
+        Asked before the Top 10 has arrived, it is done as soon as it does.
+        """
+        self.lower.setCurrentIndex(1 if users else 0)
+        if not self.select_group(key):
+            self._wanted = (key, users)
 
     def refresh_chart(self) -> None:
         """Errors versus user actions over time, for the selection (queried off the GUI
         thread, drawn when the figures arrive)."""
-        store, f = self.store, self.selection.filter
-        if store is None:
-            return
+        f = self.selection.filter
 
-        def query() -> tuple[tuple[int, int], int, list[Bucket]] | None:
+        def query(store: SessionStore) -> tuple[tuple[int, int], int, list[Bucket]] | None:
             span = shown_span(store.time_span(), f)
             if span is None:
                 return None
             width = bucket_width(max(1, span[1] - span[0]))
             return span, width, store.timeseries(f, width, ApdexThresholds().by_type)
 
-        def show(figures: tuple[tuple[int, int], int, list[Bucket]] | None) -> None:
-            if figures is not None and store is self.store and not store.closed:
+        def draw(figures: tuple[tuple[int, int], int, list[Bucket]] | None) -> None:
+            if figures is not None:
                 self._draw(*figures)
 
-        background().submit(query, show, owner=self)
+        self.query(query, draw)
 
-    def refresh_table(self, *, select_first: bool = True) -> None:
-        """The Top 10 and, through its first row, the details and impacted users
-        (``select_first=False``: the caller selects it later with :meth:`select_first`)."""
-        store = self.store
-        if store is None:
-            return
+    def refresh_table(self) -> None:
+        """The Top 10 (a task) and, through its first row, the details and impacted users."""
         f = self.selection.filter
-        self.ranked = top_errors(store, f)
+        self._table_number += 1
+        number = self._table_number
+
+        def fill(ranked: list[RankedError]) -> None:
+            if number == self._table_number:
+                self._fill_table(ranked)
+
+        self.query(lambda store: top_errors(store, f), fill)
+
+    def _fill_table(self, ranked: list[RankedError]) -> None:
+        self.ranked = ranked
         self.top.setSortingEnabled(False)
         self.top.setRowCount(len(self.ranked))
-        for row, ranked in enumerate(self.ranked):
-            g = ranked.group
+        for row, item in enumerate(self.ranked):
+            g = item.group
             cells = [
                 SortableItem(g.message, g.message),
                 SortableItem(f"{g.occurrences:,}", g.occurrences),
@@ -246,27 +280,34 @@ class ErrorsScreen(QWidget):
                 SortableItem(f"{g.sessions:,}", g.sessions),
                 SortableItem(when(g.first_ms), g.first_ms),
                 SortableItem(when(g.last_ms), g.last_ms),
-                SortableItem(", ".join(ranked.flags), ", ".join(ranked.flags)),
+                SortableItem(", ".join(item.flags), ", ".join(item.flags)),
             ]
             cells[0].setToolTip(g.message)
             cells[-1].setToolTip(
-                "\n".join(f"{n}: {FLAG_DEFINITIONS[n]}" for n in ranked.flags) or "no flag"
+                "\n".join(f"{n}: {FLAG_DEFINITIONS[n]}" for n in item.flags) or "no flag"
             )
-            if ranked.flags:
+            if item.flags:
                 cells[-1].setForeground(Qt.GlobalColor.darkRed)
             for col, cell in enumerate(cells):
                 if col:
                     cell.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 cell.setData(Qt.ItemDataRole.UserRole, g.key)
                 self.top.setItem(row, col, cell)
-        if self.ranked:
-            if select_first:
-                self.top.selectRow(0)
+        wanted, self._wanted = self._wanted, None
+        if wanted is not None and self.select_group(wanted[0]):
+            self.lower.setCurrentIndex(1 if wanted[1] else 0)
+        elif self.ranked:
+            self.top.selectRow(0)
         else:
-            self.details.setText("No JavaScript error in the selection.")
-            self.stack.clear()
-            self.users.setRowCount(0)
-            self.sessions.setRowCount(0)
+            self._clear_details("No JavaScript error in the selection.")
+
+    def _clear_details(self, text: str) -> None:
+        self.details.setText(text)
+        self.stack.clear()
+        self.users.setRowCount(0)
+        self.sessions.setRowCount(0)
+        self.replay_button.setEnabled(False)
+        self.finding_button.setEnabled(False)
 
     def _draw(self, span: tuple[int, int], width: int, buckets: list[Bucket]) -> None:
         first, last = span
@@ -303,29 +344,46 @@ class ErrorsScreen(QWidget):
         return next((r for r in self.ranked if r.group.key == key), None)
 
     def _selected(self) -> None:
-        ranked, store = self.current, self.store
-        if ranked is None or store is None:
+        """Details and impacted users of the selected group, queried as one task."""
+        ranked = self.current
+        if ranked is None:
             return
-        g, f = ranked.group, self.selection.filter
-        pages = store.error_group_breakdown(f, g.key, "page")
-        browsers = store.error_group_breakdown(f, g.key, "browser")
-        actions = store.error_group_breakdown(f, g.key, "action")
-        cause, cause_n = actions[0] if actions else ("unknown", 0)
+        g, f, maps = ranked.group, self.selection.filter, self._maps
+        self._details_number += 1
+        number = self._details_number
+
+        def query(store: SessionStore) -> _Details:
+            return _Details(
+                store.error_group_breakdown(f, g.key, "page"),
+                store.error_group_breakdown(f, g.key, "browser"),
+                store.error_group_breakdown(f, g.key, "action"),
+                resolve_stack(g.stack, maps),
+                store.error_group_sessions(f, g.key),
+            )
+
+        def show(details: _Details) -> None:
+            if number == self._details_number:
+                self._show_details(g, details)
+
+        self.query(query, show)
+
+    def _show_details(self, g: ErrorGroup, found: _Details) -> None:
+        cause, cause_n = found.actions[0] if found.actions else ("unknown", 0)
         self.details.setText(
             f"<h3 style='margin:0'>{escape(g.message)}</h3>"
             f"<p><b>Caused by the user action</b> <code style='font-size:large'>"
             f"{escape(cause)}</code> ({cause_n} of {g.occurrences} occurrences)</p>"
-            f"<p><b>Pages:</b> {_counts(pages)}<br><b>Browsers:</b> {_counts(browsers)}<br>"
+            f"<p><b>Pages:</b> {_counts(found.pages)}<br>"
+            f"<b>Browsers:</b> {_counts(found.browsers)}<br>"
             f"<b>Top frame:</b> {escape(g.top_frame or 'none')}</p>"
         )
-        frames = resolve_stack(g.stack, self._maps)
         lines = [g.stack.splitlines()[0] if g.stack else g.message]
-        for frame in frames:
+        for frame in found.frames:
             lines.append(f"    at {frame.describe()}")
             if frame.original and frame.original.code:
                 lines.append(f"         {frame.original.code.strip()}")
         self.stack.setPlainText("\n".join(lines))
-        self.affected = store.error_group_sessions(f, g.key)
+        self.affected = found.affected
         self._fill_users()
 
     def _fill_users(self) -> None:
@@ -387,14 +445,13 @@ class ErrorsScreen(QWidget):
 
     def _add_finding(self) -> None:
         """A finding at the selected session's first occurrence of this error."""
-        items, ranked, store = self.sessions.selectedItems(), self.current, self.store
-        if not items or ranked is None or store is None:
+        items, ranked, state = self.sessions.selectedItems(), self.current, self.state
+        if not items or ranked is None or state is None:
             return
         session_id, at = items[0].data(Qt.ItemDataRole.UserRole)
-        info = store.info()
         finding = Finding(
-            archive_key=str(info.get("content_key", "")),
-            archive_name=str(info.get("source_name", "")),
+            archive_key=state.content_key,
+            archive_name=state.source_name,
             session_id=session_id,
             ts_ms=int(at),
             title=ranked.group.message.removeprefix("Uncaught ")[:120],
@@ -417,3 +474,25 @@ class ErrorsScreen(QWidget):
 
 def _counts(pairs: list[tuple[str, int]]) -> str:
     return ", ".join(f"{escape(v)} ({n})" for v, n in pairs[:6]) or "–"
+
+
+@dataclass(frozen=True)
+class _Details:
+    """What the details of one error group queried (on a worker)."""
+
+    pages: list[tuple[str, int]]
+    browsers: list[tuple[str, int]]
+    actions: list[tuple[str, int]]
+    frames: list[Any]
+    affected: list[AffectedSession]
+
+
+def _source_maps(store: SessionStore) -> dict[str, SourceMap]:
+    """The archive's source maps, parsed (on a worker: a map can be megabytes)."""
+    maps: dict[str, SourceMap] = {}
+    for url, text in store.source_maps():
+        try:
+            maps[url] = SourceMap(text)
+        except SourceMapError:
+            continue  # an unusable map leaves its frames minified
+    return maps

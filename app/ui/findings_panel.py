@@ -123,6 +123,7 @@ class FindingsPanel(QWidget):
     ) -> None:
         self.archive_key, self.archive_name = archive_key, archive_name
         self.session_id, self.start_ms = session_id, start_ms
+        self.add_button.setEnabled(bool(session_id) and self.store is not None)
         self.reload()
 
     def unavailable(self, problem: str) -> None:

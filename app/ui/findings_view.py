@@ -1,11 +1,17 @@
-"""Every finding of the open archive: open one at its moment, choose some to export."""
+"""Every finding of the open archive: open one at its moment, choose some to export.
+
+Findings are added in the replay (another screen), so the list is read again each time this
+tab is shown, as a task (the findings file is a DuckDB database of its own).
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -14,19 +20,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.state.open_archive import ArchiveState, OpenArchive
+from app.state.tasks import TaskRunner
 from app.store.findings import Finding, FindingsError, FindingsStore
+from app.ui.archive_screen import ArchiveScreen
 from app.ui.tables import read_only_table
 
 
-class FindingsScreen(QWidget):
+class FindingsScreen(ArchiveScreen):
     open_requested = Signal(str, "qint64")
     """(session id, epoch ms) — replay this session at this moment"""
     export_requested = Signal(list)
     """(finding ids) — export these findings"""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.archive_key = ""
+    def __init__(
+        self, archive: OpenArchive, tasks: TaskRunner, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(archive, tasks, parent)
+        self._reload_number = 0
         self.findings: list[Finding] = []
         columns = ["Export", "When (UTC)", "Session", "Severity", "Title"]
         self.table = read_only_table(columns, stretch=4)
@@ -45,16 +56,48 @@ class FindingsScreen(QWidget):
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
 
-    def set_archive(self, archive_key: str) -> None:
-        self.archive_key = archive_key
+    @property
+    def archive_key(self) -> str:
+        return self.state.content_key if self.state is not None else ""
+
+    def archive_opened(self, state: ArchiveState) -> None:
         self.reload()
 
+    def archive_changed(self, state: ArchiveState) -> None:
+        pass  # thresholds and goals change no finding
+
+    def archive_closed(self) -> None:
+        self._reload_number += 1
+        self._fill([], "")
+
+    def current_table(self) -> QAbstractItemView | None:
+        return self.table
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self.reload()  # findings are added in the replay screen
+        super().showEvent(event)
+
     def reload(self) -> None:
-        try:
-            self.findings = FindingsStore().for_archive(self.archive_key)
-        except FindingsError as exc:
-            self.findings = []
-            self.message.setText(f"Findings are unavailable: {exc}")
+        """Read the archive's findings as a task; the list is refilled when they arrive."""
+        if self.state is None:
+            return
+        key = self.state.content_key
+        self._reload_number += 1
+        number = self._reload_number
+
+        def show(result: list[Finding] | str) -> None:
+            if number == self._reload_number:
+                if isinstance(result, str):
+                    self._fill([], f"Findings are unavailable: {result}")
+                else:
+                    self._fill(result, None)
+
+        self.tasks.submit(lambda: _read_findings(key), show, owner=self, lane="findings")
+
+    def _fill(self, findings: list[Finding], problem: str | None) -> None:
+        self.findings = findings
+        if problem is not None:
+            self.message.setText(problem)
         else:
             count = len(self.findings)
             self.message.setText(
@@ -86,3 +129,11 @@ class FindingsScreen(QWidget):
         if 0 <= row < len(self.findings):
             finding = self.findings[row]
             self.open_requested.emit(finding.session_id, finding.ts_ms)
+
+
+def _read_findings(archive_key: str) -> list[Finding] | str:
+    """The archive's findings, or why they cannot be read (on a worker)."""
+    try:
+        return FindingsStore().for_archive(archive_key)
+    except FindingsError as exc:
+        return str(exc)

@@ -8,7 +8,6 @@ settings under the archive's content key.
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
@@ -28,31 +27,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.ui.settings import app_settings
+from app.state.settings import GOAL_KINDS
 
-KINDS = {
-    "destination": "Destination (URL or path)",
-    "user_action": "User action",
-    "visit_duration": "Visit duration",
-    "visit_num_actions": "Number of actions",
-}
-
-
-def settings_key(archive_key: str) -> str:
-    return f"goals/{archive_key}"
-
-
-def saved_goals(archive_key: str) -> list[dict[str, Any]]:
-    text = app_settings().value(settings_key(archive_key), "")
-    try:
-        goals = json.loads(str(text)) if text else []
-    except ValueError:
-        return []
-    return [g for g in goals if isinstance(g, dict) and g.get("id") and g.get("type") in KINDS]
-
-
-def save_goals(archive_key: str, goals: list[dict[str, Any]]) -> None:
-    app_settings().setValue(settings_key(archive_key), json.dumps(goals))
+KINDS = GOAL_KINDS
 
 
 def describe(goal: dict[str, Any]) -> str:

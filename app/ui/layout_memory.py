@@ -11,7 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import QByteArray
 from PySide6.QtWidgets import QMainWindow, QSplitter
 
-from app.ui.settings import app_settings
+from app.state.settings import app_settings
 
 GEOMETRY_KEY = "window/geometry"
 STATE_KEY = "window/state"

@@ -27,11 +27,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.analysis.apdex import ApdexThresholds
 from app.analysis.problems import Problem, detect_problems
+from app.state.open_archive import ArchiveState, OpenArchive
 from app.state.selection import Selection
-from app.store.store import SessionStore
-from app.ui.background import background
+from app.state.tasks import TaskRunner
+from app.ui.archive_screen import ArchiveScreen
 from app.ui.layout_memory import remember_splitter
 from app.ui.rich_text import escape
 from app.ui.theme import colour_hex
@@ -41,18 +41,22 @@ def when(ms: int) -> str:
     return datetime.fromtimestamp(ms / 1000, UTC).strftime("%d %b %H:%M UTC")
 
 
-class ProblemsScreen(QWidget):
+class ProblemsScreen(ArchiveScreen):
     error_requested = Signal(str)
     """(error group key) — show this error's analysis"""
     users_requested = Signal(str)
     """(error group key) — show the users this error impacted"""
 
-    def __init__(self, selection: Selection, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+    def __init__(
+        self,
+        archive: OpenArchive,
+        tasks: TaskRunner,
+        selection: Selection,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(archive, tasks, parent)
         self.selection = selection
-        self.store: SessionStore | None = None
         self.problems: list[Problem] = []
-        self.thresholds: ApdexThresholds | None = None  # the window's; None: the manifest's
 
         self.list = QListWidget()
         self.list.setWordWrap(True)
@@ -104,25 +108,31 @@ class ProblemsScreen(QWidget):
         self.splitter = splitter
         selection.changed.connect(lambda _f, _s: self.refresh())
 
-    def set_store(self, store: SessionStore | None) -> None:
-        self.store = store
+    def archive_opened(self, state: ArchiveState) -> None:
         self.refresh()
+
+    def archive_closed(self) -> None:
+        self._refresh_number += 1
+        self._fill([])
+
+    def current_table(self) -> QAbstractItemView | None:
+        return self.status_table
 
     def refresh(self) -> None:
         """Detect the selection's problems off the GUI thread (shared with the dashboard's
         detection through its cache), then list them."""
-        store, f, thresholds = self.store, self.selection.filter, self.thresholds
         self._refresh_number += 1
         number = self._refresh_number
-        if store is None:
+        if self.state is None:
             self._fill([])
             return
+        f, thresholds = self.selection.filter, self.state.thresholds
 
         def show(found: list[Problem]) -> None:
-            if number == self._refresh_number and store is self.store and not store.closed:
+            if number == self._refresh_number:
                 self._fill(found)
 
-        background().submit(lambda: detect_problems(store, f, thresholds), show, owner=self)
+        self.query(lambda store: detect_problems(store, f, thresholds), show)
 
     _refresh_number = 0
 

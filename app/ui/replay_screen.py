@@ -15,6 +15,8 @@ from PySide6.QtWidgets import QLabel, QSplitter, QTabWidget, QVBoxLayout, QWidge
 from app.replay.controller import ReplayController
 from app.replay.events import with_checkpoints
 from app.replay.view import ReplayView
+from app.state.open_archive import OpenArchive
+from app.state.settings import app_settings, site_assets_key
 from app.state.time_cursor import TimeCursor
 from app.store.findings import FindingsError, FindingsStore
 from app.store.session_detail import SessionDetail
@@ -22,7 +24,6 @@ from app.store.store import SessionStore
 from app.ui.findings_panel import FindingsPanel
 from app.ui.layout_memory import remember_splitter
 from app.ui.replay_controls import STEP_MS, ReplayControls
-from app.ui.settings import app_settings, site_assets_key
 from app.ui.timed_lists import TimedListView, TimedRow, format_clock, format_offset, page_of
 from app.ui.timeline import TimelineData, TimelineMarker, TimelineWidget
 
@@ -123,14 +124,20 @@ class ReplayScreen(QWidget):
     """Replays one session of the open store."""
 
     session_opened = Signal(str)
+    """(session id) — a session is shown."""
+    session_closed = Signal()
+    """No session is shown any more (its archive was closed)."""
 
     def __init__(
         self,
         cursor: TimeCursor | None = None,
         parent: QWidget | None = None,
         findings: FindingsStore | None = None,
+        archive: OpenArchive | None = None,
     ) -> None:
         super().__init__(parent)
+        if archive is not None:  # the replayed session goes with its archive
+            archive.closed.connect(self.close_session)
         self.cursor = cursor or TimeCursor(self)
         self.findings_problem = ""
         self.store: SessionStore | None = None
@@ -245,6 +252,23 @@ class ReplayScreen(QWidget):
         self.view.show_session(session_id, window)
         self.session_opened.emit(session_id)
         return True
+
+    def close_session(self) -> None:
+        """Show no session (its archive has gone): the player, lists and B are emptied."""
+        if self.detail is None:
+            return
+        self.cursor.set_playing(False)
+        self.controller.unload()
+        self.view.clear_session()
+        self.store, self.detail = None, None
+        self.title.setText("No session: the archive it belonged to was closed")
+        for timed in (self.actions, self.console, self.network):
+            timed.set_rows([], 0)
+        self.findings.set_session("", "", "", 0)
+        self.timeline.set_data(TimelineData(0, 0))
+        self.controls.set_marks([], [])
+        self.controls.set_windows([])
+        self.session_closed.emit()
 
     def _redraw_timeline(self) -> None:
         if self.detail is None:

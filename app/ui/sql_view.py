@@ -28,9 +28,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.state.settings import app_settings
 from app.store.store import QueryError, QueryResult, SessionStore
 from app.ui.layout_memory import remember_splitter
-from app.ui.settings import app_settings
 
 SAVED_KEY = "sql/saved_queries"
 MAX_ROWS_SHOWN = 10_000

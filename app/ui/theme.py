@@ -16,7 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
-from app.ui.settings import app_settings
+from app.state.settings import app_settings
 
 APPEARANCE_KEY = "appearance"
 

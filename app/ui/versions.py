@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import platform
 import sys
@@ -47,3 +48,19 @@ def component_versions() -> dict[str, str]:
         "System": f"{platform.system()} {platform.release()} ({platform.machine()})"
         + (f", {sys.platform}" if platform.system().lower() != sys.platform else ""),
     }
+
+
+def about_html() -> str:
+    """Help › About: what the app is, and every component's version."""
+    from app.state.settings import APP_NAME
+
+    rows = "".join(
+        f"<tr><td>{html.escape(name)}&nbsp;&nbsp;</td><td>{html.escape(version)}</td></tr>"
+        for name, version in component_versions().items()
+    )
+    return (
+        f"<h3>{APP_NAME} {__version__}</h3>"
+        "<p>An offline investigator for exported web-session archives: what went wrong, "
+        "for whom, and the replay of the moment it did. Nothing leaves this computer.</p>"
+        f"<table>{rows}</table>"
+    )

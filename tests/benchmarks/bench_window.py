@@ -270,7 +270,7 @@ def in_window(folder: Path, sessions: int, events: int) -> list[Figure]:
     opened: list[object] = []
     window.store_opened.connect(opened.append)
     ingested: list[float] = []
-    window.ingest_progress.connect(
+    window.archive.progressed.connect(
         lambda fraction, _m: ingested.append(time.perf_counter()) if fraction >= 1 else None
     )
     dog.start()
@@ -304,7 +304,7 @@ def in_window(folder: Path, sessions: int, events: int) -> list[Figure]:
     )
     finished: list[bool] = []
     dog.start()
-    job = demo_window.export_findings("html", folder / "report.html", [], True)
+    job = demo_window.exports.export_findings("html", folder / "report.html", [], True)
     assert job is not None
     job.finished.connect(lambda ok, _m: finished.append(ok))
     wait_until(app, lambda: bool(finished))

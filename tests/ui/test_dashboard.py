@@ -4,36 +4,38 @@ and one selection (a dragged range, the filter bar) narrowing every card, chart 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from app.demo.plan import RELEASE_AFTER, RELEASE_AT_MS
+from app.state.open_archive import OpenArchive
 from app.state.selection import Selection
+from app.state.tasks import TaskRunner
 from app.store.demo import demo_archive_path
-from app.store.open import open_store
 from app.store.store import SessionStore
-from app.ui.dashboard import Dashboard, bucket_width
+from app.ui.charts import bucket_width
+from app.ui.dashboard import Dashboard
 from app.ui.filter_bar import FilterBar
 
 
 @pytest.fixture
-def demo(tmp_path: Path) -> Iterator[SessionStore]:
-    store, _ = open_store(demo_archive_path(), tmp_path / "demo.db")
-    with store:
-        yield store
-
-
-@pytest.fixture
-def dashboard(qtbot, demo: SessionStore) -> Dashboard:
-    selection = Selection()
-    widget = Dashboard(selection)
+def dashboard(qtbot) -> Iterator[Dashboard]:
+    """The dashboard alone, on the open-archive model with the demo archive opened."""
+    archive = OpenArchive(TaskRunner())
+    widget = Dashboard(archive, archive.tasks, Selection())
     qtbot.addWidget(widget)
     widget.resize(1400, 900)
     widget.show()
-    with qtbot.waitSignal(widget.refreshed):  # its second half (problems) comes a turn later
-        widget.set_store(demo)
-    return widget
+    with qtbot.waitSignal(widget.refreshed, timeout=60_000):  # problems come last
+        archive.open(demo_archive_path())
+    yield widget
+    archive.shutdown()
+
+
+@pytest.fixture
+def demo(dashboard: Dashboard) -> SessionStore:
+    assert dashboard.store is not None
+    return dashboard.store
 
 
 @pytest.fixture
@@ -115,16 +117,17 @@ def test_a_selected_range_filters_the_session_list_too(qtbot, window) -> None:
     with qtbot.waitSignal(window.store_opened, timeout=60_000):
         window.open_file(demo_archive_path())
     assert window.tabs.currentWidget() is window.dashboard
-    assert window.model.rowCount() == 300
+    assert window.sessions.model.rowCount() == 300
     with qtbot.waitSignal(window.dashboard.refreshed):  # its figures are queried off-thread
         window.dashboard.charts["apdex"].box.range_dragged.emit(
             RELEASE_AT_MS / 1000, (RELEASE_AT_MS + 86_400_000) / 1000, True
         )
-    shown = window.model.rowCount()
+    shown = window.sessions.model.rowCount()
     assert 0 < shown < 300
     assert shown == int(window.dashboard.cards["sessions"].value.text())
-    window.selection.clear("test")
-    assert window.model.rowCount() == 300
+    with qtbot.waitSignal(window.sessions.listed):  # the list is queried off-thread too
+        window.selection.clear("test")
+    assert window.sessions.model.rowCount() == 300
 
 
 def test_apdex_thresholds_changed_in_the_app_rate_every_view_and_are_remembered(
@@ -137,10 +140,10 @@ def test_apdex_thresholds_changed_in_the_app_rate_every_view_and_are_remembered(
     before = window.dashboard.cards["apdex"].value.text()
     strict = window.thresholds.with_type("xhr", 100, 400).with_type("load", 100, 400)
     with qtbot.waitSignal(window.dashboard.refreshed):
-        window.apply_thresholds(strict)
+        window.archive.set_thresholds(strict)
     after = window.dashboard.cards["apdex"].value.text()
     assert float(after.split()[0]) < float(before.split()[0])
-    frustrating = [s for s in window.model.sessions() if s.experience == "frustrating"]
+    frustrating = [s for s in window.sessions.model.sessions() if s.experience == "frustrating"]
     assert len(frustrating) > 12  # slower-than-0.4 s loads now frustrate many sessions
 
     window.close()
@@ -148,7 +151,7 @@ def test_apdex_thresholds_changed_in_the_app_rate_every_view_and_are_remembered(
         window.open_file(demo_archive_path())  # reopening brings the archive's choice back
     assert window.thresholds.by_type["xhr"] == (100, 400)
 
-    dialog = ApdexDialog(window.thresholds, window.archive_thresholds)
+    dialog = ApdexDialog(window.thresholds, window.archive.current.manifest_thresholds)
     qtbot.addWidget(dialog)
     tolerated, frustrating_spin = dialog.spins["custom"]
     tolerated.setValue(20.0)
@@ -158,11 +161,12 @@ def test_apdex_thresholds_changed_in_the_app_rate_every_view_and_are_remembered(
 
 
 def test_goals_defined_in_the_app_are_counted_and_remembered(qtbot, window) -> None:
-    from app.ui.goals_dialog import GoalsDialog, save_goals, saved_goals
+    from app.state.settings import saved_goals
+    from app.ui.goals_dialog import GoalsDialog
 
     with qtbot.waitSignal(window.store_opened, timeout=60_000):
         window.open_file(demo_archive_path())
-    dialog = GoalsDialog(window.manifest_goals, [])
+    dialog = GoalsDialog(window.archive.current.manifest_goals, [])
     qtbot.addWidget(dialog)
     dialog.name.setText("Reached checkout")
     dialog.kind.setCurrentIndex(dialog.kind.findData("destination"))
@@ -174,9 +178,8 @@ def test_goals_defined_in_the_app_are_counted_and_remembered(qtbot, window) -> N
     dialog.add_button.click()
     assert [g["id"] for g in dialog.goals()] == ["purchase", "reached-checkout", "long-visit"]
     key = str(window.store.info()["content_key"])
-    save_goals(key, dialog.own_goals)
     with qtbot.waitSignal(window.dashboard.refreshed):
-        window.dashboard.set_goals(dialog.goals())
+        window.archive.set_own_goals(dialog.own_goals)
     detail = window.dashboard.cards["conversion"].detail.text()
     assert "Reached checkout" in detail and "Long visit" in detail
     completions = window.store.goal_completions(window.selection.filter, dialog.goals())

@@ -57,7 +57,7 @@ def test_a_file_on_the_command_line_opens(qtbot: Any, launched: Any, archives: A
     path = archives.write("cli.webreplay", [archives.Spec("s1", "alice")])
     window = launched(str(path), "--new-instance")
     qtbot.waitUntil(lambda: path in window.opened, timeout=TIMEOUT_MS)
-    assert window.model.rowCount() == 1
+    assert window.sessions.model.rowCount() == 1
     assert window.windowTitle().startswith("cli.webreplay")
 
 
@@ -72,7 +72,7 @@ def test_the_systems_open_event_opens_the_file(
     qtbot.waitUntil(lambda: first in window.opened, timeout=TIMEOUT_MS)
     assert QApplication.sendEvent(qapp, QFileOpenEvent(str(second)))
     qtbot.waitUntil(lambda: second in window.opened, timeout=TIMEOUT_MS)
-    assert [s.user_id for s in window.model.sessions()] == ["bob"]
+    assert [s.user_id for s in window.sessions.model.sessions()] == ["bob"]
 
 
 def test_a_second_launch_hands_its_file_to_the_first_and_exits(
@@ -160,13 +160,13 @@ def test_closing_during_an_ingest_asks_and_can_keep_working(
     monkeypatch.setattr(window, "confirm_close", lambda q: asked.append(q) or answers.pop(0))
     window.show()
     slow_down_ingest(monkeypatch)
-    with qtbot.waitSignal(window.ingest_progress, timeout=TIMEOUT_MS):
+    with qtbot.waitSignal(window.archive.progressed, timeout=TIMEOUT_MS):
         window.open_file(archives.big("slow.webreplay"))
     window.close()  # "Keep Working"
     assert window.isVisible() and window.is_ingesting
     window.close()  # "Quit": the ingest stops, its thread ends
     assert not window.isVisible()
-    assert window.running_ingests == 0
+    assert window.archive.running_ingests == 0
     assert len(asked) == 2 and "still being read" in asked[0]
 
 
@@ -233,7 +233,7 @@ def test_dark_appearance_recolours_charts_and_tables(
     qtbot.waitUntil(lambda: plot.backgroundBrush().color().lightness() < 80, timeout=5_000)
     axis_text = plot.getPlotItem().getAxis("left").textPen().color()
     assert axis_text.lightness() > 180  # readable on the dark chart
-    model = window.model
+    model = window.sessions.model
     index = model.index(0, 4)
     errors_colour = [
         model.data(model.index(0, c), 9)
@@ -269,4 +269,4 @@ def test_opening_an_archive_from_the_file_manager_reaches_the_running_window(
     qtbot.waitUntil(lambda: opener.poll() is not None, timeout=60_000)
     assert opener.returncode == 0, opener.stderr.read().decode() if opener.stderr else ""
     qtbot.waitUntil(lambda: clicked in window.opened, timeout=TIMEOUT_MS)
-    assert [s.user_id for s in window.model.sessions()] == ["zoe"]
+    assert [s.user_id for s in window.sessions.model.sessions()] == ["zoe"]

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.webengine
 def _open_with_a_finding(qtbot: Any, window: Any) -> Finding:
     with qtbot.waitSignal(window.store_opened, timeout=60_000):
         window.open_file(demo_archive_path())
-    session = window.model.summary(0)
+    session = window.sessions.model.summary(0)
     start = int(session.started_at.timestamp() * 1000) if session.started_at else 0
     key = str(window.store.info()["content_key"])
     return FindingsStore().save(Finding(key, session.session_id, start + 2_000, "First look"))
@@ -30,7 +30,7 @@ def test_export_runs_beside_the_window_with_progress(
     finding = _open_with_a_finding(qtbot, window)
     out = tmp_path / "report.html"
     steps: list[str] = []
-    job = window.export_findings("html", out, [finding.id])
+    job = window.exports.export_findings("html", out, [finding.id])
     job.progressed.connect(lambda _f, message: steps.append(message))
     with qtbot.waitSignal(job.finished, timeout=120_000) as done:
         pass
@@ -45,9 +45,9 @@ def test_cancel_stops_the_export_and_leaves_no_file(
 ) -> None:
     finding = _open_with_a_finding(qtbot, window)
     out = tmp_path / "report.pdf"
-    job = window.export_findings("pdf", out, [finding.id])
+    job = window.exports.export_findings("pdf", out, [finding.id])
     cancel = next(
-        b for b in window._export_dialog.findChildren(QPushButton) if b.text() == "Cancel"
+        b for b in window.exports.dialog.findChildren(QPushButton) if b.text() == "Cancel"
     )
     with qtbot.waitSignal(job.finished, timeout=60_000) as done:
         cancel.click()
@@ -63,10 +63,10 @@ def test_cancel_keeps_the_previous_report_and_removes_the_half_written_one(
     finding = _open_with_a_finding(qtbot, window)
     out = tmp_path / "report.pdf"
     out.write_bytes(b"%PDF the previous report")
-    job = window.export_findings("pdf", out, [finding.id])
+    job = window.exports.export_findings("pdf", out, [finding.id])
     partial_path(out).write_bytes(b"%PDF half")  # what a killed writer leaves behind
     cancel = next(
-        b for b in window._export_dialog.findChildren(QPushButton) if b.text() == "Cancel"
+        b for b in window.exports.dialog.findChildren(QPushButton) if b.text() == "Cancel"
     )
     with qtbot.waitSignal(job.finished, timeout=60_000):
         cancel.click()
@@ -86,14 +86,15 @@ def test_the_table_on_screen_exports_as_csv(
     out = tmp_path / "sessions.csv"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
     window.show_sessions()
-    window.selection.set_attribute("browser", "Safari 18", "test")  # what is shown is exported
-    window.choose_csv()
+    with qtbot.waitSignal(window.sessions.listed):  # what is shown is exported
+        window.selection.set_attribute("browser", "Safari 18", "test")
+    window.exports.choose_csv()
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     assert rows and {r["Browser"] for r in rows} == {"Safari 18"}
-    assert len(rows) == window.model.rowCount()
+    assert len(rows) == window.sessions.model.rowCount()
 
     window.tabs.setCurrentWidget(window.errors_screen)
-    window.choose_csv()
+    window.exports.choose_csv()
     top = list(csv.DictReader(out.open(encoding="utf-8")))
     assert top[0]["JavaScript error"].startswith("Uncaught (in promise) TypeError")
 
@@ -104,14 +105,14 @@ def test_the_archives_findings_open_at_their_moment_and_export_as_checked(
     finding = _open_with_a_finding(qtbot, window)
     key = str(window.store.info()["content_key"])
     other = FindingsStore().save(Finding(key, finding.session_id, finding.ts_ms + 500, "Second"))
-    window.tabs.setCurrentWidget(window.findings_screen)
+    window.tabs.setCurrentWidget(window.findings_screen)  # read again when shown, as a task
     screen = window.findings_screen
-    assert [f.title for f in screen.findings] == ["First look", "Second"]
+    qtbot.waitUntil(lambda: [f.title for f in screen.findings] == ["First look", "Second"])
     screen.table.item(0, 0).setCheckState(Qt.CheckState.Unchecked)
     asked: list[list[str]] = []
-    monkeypatch.setattr(window, "choose_export", lambda ids=None: asked.append(ids))
+    monkeypatch.setattr(window.exports, "choose_findings", lambda ids=None: asked.append(ids))
     screen.export_requested.disconnect()
-    screen.export_requested.connect(window.choose_export)
+    screen.export_requested.connect(window.exports.choose_findings)
     screen.export_button.click()
     assert asked == [[other.id]]
     screen.open_row(1)

@@ -14,8 +14,8 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 
 from app.replay.engine import CHROMIUM_FLAGS, allow_root_without_sandbox
+from app.state.ingest_worker import IngestWorker
 from app.store.cache import store_path_for
-from app.ui.ingest_worker import IngestWorker
 from app.ui.main_window import EMPTY_TEXT, MainWindow
 from app.ui.session_table import COLUMN_INDEX, SessionTableModel
 from app.ui.theme import colour
@@ -54,8 +54,8 @@ def test_starts_empty_with_a_hint(window: MainWindow) -> None:
     assert window.empty_label.text() == EMPTY_TEXT
     assert window.empty_open_button.isVisible()
     assert window.windowTitle() == "Replay Investigator"
-    assert not window.progress_bar.isVisible()
-    assert not window.cancel_button.isVisible()
+    assert not window.status.progress_bar.isVisible()
+    assert not window.status.cancel_button.isVisible()
 
 
 def test_opening_an_archive_fills_the_table(qtbot: Any, window: MainWindow, archives: Any) -> None:
@@ -70,7 +70,7 @@ def test_opening_an_archive_fills_the_table(qtbot: Any, window: MainWindow, arch
     )
     open_and_wait(qtbot, window, path)
 
-    model = window.model
+    model = window.sessions.model
     assert model.rowCount() == 3
     assert column(model, "User") == ["alice", "bob", "carol"]
     assert column(model, "Errors") == ["0", "2", "10"]
@@ -85,9 +85,9 @@ def test_opening_an_archive_fills_the_table(qtbot: Any, window: MainWindow, arch
     assert window.pages.currentIndex() == 1
     assert window.tabs.currentWidget() is window.dashboard  # an investigation starts there
     window.show_sessions()
-    assert window.table.isVisible()
+    assert window.sessions.table.isVisible()
     assert not window.banner.isVisible()
-    assert not window.progress_bar.isVisible()
+    assert not window.status.progress_bar.isVisible()
     assert window.store is not None and window.store.db_path.exists()
 
 
@@ -103,7 +103,7 @@ def test_sorting_uses_numbers_not_text(qtbot: Any, window: MainWindow, archives:
         ],
     )
     open_and_wait(qtbot, window, path)
-    model, header = window.model, window.table.horizontalHeader()
+    model, header = window.sessions.model, window.sessions.table.horizontalHeader()
 
     # Click the Duration header like a user would.
     section = COLUMN_INDEX["Duration"]
@@ -116,11 +116,11 @@ def test_sorting_uses_numbers_not_text(qtbot: Any, window: MainWindow, archives:
     assert column(model, "User") == users
     assert column(model, "Duration") != sorted(column(model, "Duration"))  # not text order
 
-    window.table.sortByColumn(COLUMN_INDEX["Errors"], Qt.SortOrder.AscendingOrder)
+    window.sessions.table.sortByColumn(COLUMN_INDEX["Errors"], Qt.SortOrder.AscendingOrder)
     assert column(model, "Errors") == ["0", "1", "2", "10"]
-    window.table.sortByColumn(COLUMN_INDEX["Errors"], Qt.SortOrder.DescendingOrder)
+    window.sessions.table.sortByColumn(COLUMN_INDEX["Errors"], Qt.SortOrder.DescendingOrder)
     assert column(model, "Errors") == ["10", "2", "1", "0"]
-    window.table.sortByColumn(COLUMN_INDEX["Duration"], Qt.SortOrder.DescendingOrder)
+    window.sessions.table.sortByColumn(COLUMN_INDEX["Duration"], Qt.SortOrder.DescendingOrder)
     assert column(model, "Duration") == ["1:06:40", "11:40", "1:40", "0:09"]
 
 
@@ -131,10 +131,10 @@ def test_sorting_keeps_the_selected_session(qtbot: Any, window: MainWindow, arch
         [spec("s1", "zed", errors=5), spec("s2", "amy", errors=0), spec("s3", "kim", errors=1)],
     )
     open_and_wait(qtbot, window, path)
-    window.table.selectRow(0)  # zed
-    window.table.sortByColumn(COLUMN_INDEX["User"], Qt.SortOrder.AscendingOrder)
-    selected = window.table.selectionModel().selectedRows()
-    assert [window.model.summary(index.row()).user_id for index in selected] == ["zed"]
+    window.sessions.table.selectRow(0)  # zed
+    window.sessions.table.sortByColumn(COLUMN_INDEX["User"], Qt.SortOrder.AscendingOrder)
+    selected = window.sessions.table.selectionModel().selectedRows()
+    assert [window.sessions.model.summary(index.row()).user_id for index in selected] == ["zed"]
 
 
 def test_unreadable_file_keeps_the_previous_table(
@@ -149,14 +149,14 @@ def test_unreadable_file_keeps_the_previous_table(
         window.open_file(bad)
 
     assert "notes.txt" in failed.args[0]
-    assert window.last_error == failed.args[0]
+    assert window.archive.last_error == failed.args[0]
     assert window.shown_errors == [("Cannot open notes.txt", failed.args[0])]
     assert window.store is store
-    assert window.model.rowCount() == 1
-    assert column(window.model, "User") == ["alice"]
+    assert window.sessions.model.rowCount() == 1
+    assert column(window.sessions.model, "User") == ["alice"]
     assert window.windowTitle() == "good.webreplay — Replay Investigator"
     assert window.pages.currentIndex() == 1
-    assert not window.progress_bar.isVisible()
+    assert not window.status.progress_bar.isVisible()
     assert "notes.txt" in window.status_text
 
 
@@ -193,15 +193,15 @@ def test_damaged_archive_opens_the_good_sessions_with_a_banner(
 
     open_and_wait(qtbot, window, path)
 
-    assert sorted(column(window.model, "User")) == ["alice", "carol"]
+    assert sorted(column(window.sessions.model, "User")) == ["alice", "carol"]
     assert window.banner.isVisible()
     text = window.banner.plain_text
     assert text.startswith("2 problems while reading damaged.webreplay")
     assert "badmeta" in text and "not valid JSON" in text
-    assert any("cut" in p and "truncated" in p for p in window.problems)
+    assert any("cut" in p and "truncated" in p for p in window.banner.problems)
 
     window.banner.details_button.click()
-    dialog = window._problems_dialog
+    dialog = window.banner.dialog
     assert dialog is not None and dialog.isVisible() and not dialog.isModal()
     details = dialog.text()
     assert dialog.list.count() == 2
@@ -211,7 +211,7 @@ def test_damaged_archive_opens_the_good_sessions_with_a_banner(
     clean = archives.write("clean.webreplay", [spec("x", "xavier")])
     open_and_wait(qtbot, window, clean)
     assert not window.banner.isVisible()
-    assert window.problems == []
+    assert window.banner.problems == []
 
 
 def test_ingest_runs_off_the_gui_thread(
@@ -223,10 +223,11 @@ def test_ingest_runs_off_the_gui_thread(
     widgets_shown: list[bool] = []
 
     def on_progress(fraction: float, message: str) -> None:
-        progress.append(window.progress_bar.value())
-        widgets_shown.append(window.progress_bar.isVisible() and window.cancel_button.isVisible())
+        progress.append(window.status.progress_bar.value())
+        status = window.status
+        widgets_shown.append(status.progress_bar.isVisible() and status.cancel_button.isVisible())
 
-    window.ingest_progress.connect(on_progress)
+    window.archive.progressed.connect(on_progress)
     timer = QTimer()
     timer.setInterval(10)
     timer.timeout.connect(lambda: ticks.append(time.monotonic()))
@@ -240,8 +241,9 @@ def test_ingest_runs_off_the_gui_thread(
     assert len(progress) >= 3
     assert progress == sorted(progress) and progress[-1] > progress[0]
     assert all(widgets_shown)
-    assert window.model.rowCount() == 400
-    assert not window.progress_bar.isVisible() and not window.cancel_button.isVisible()
+    assert window.sessions.model.rowCount() == 400
+    assert not window.status.progress_bar.isVisible()
+    assert not window.status.cancel_button.isVisible()
     assert list(stores_dir.glob("*.duckdb")) == [window.store.db_path]
 
 
@@ -258,17 +260,18 @@ def test_cancel_stops_the_ingest_and_keeps_nothing(
 
     def on_progress(fraction: float, message: str) -> None:
         seen.append(fraction)
-        if fraction > 0.1 and window.cancel_button.isEnabled():
-            qtbot.mouseClick(window.cancel_button, Qt.MouseButton.LeftButton)
+        if fraction > 0.1 and window.status.cancel_button.isEnabled():
+            qtbot.mouseClick(window.status.cancel_button, Qt.MouseButton.LeftButton)
 
-    window.ingest_progress.connect(on_progress)
-    with qtbot.waitSignal(window.ingest_cancelled, timeout=TIMEOUT_MS):
+    window.archive.progressed.connect(on_progress)
+    with qtbot.waitSignal(window.archive.cancelled, timeout=TIMEOUT_MS):
         window.open_file(path)
-    qtbot.waitUntil(lambda: window.running_ingests == 0, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: window.archive.running_ingests == 0, timeout=TIMEOUT_MS)
 
     assert max(seen) < 0.95
     assert window.status_text == "Cancelled"
-    assert not window.progress_bar.isVisible() and not window.cancel_button.isVisible()
+    assert not window.status.progress_bar.isVisible()
+    assert not window.status.cancel_button.isVisible()
     assert window.store is None
     assert window.pages.currentWidget() is window.empty_page
     assert list(stores_dir.glob("*.duckdb")) == []
@@ -286,14 +289,14 @@ def test_opening_another_file_cancels_the_running_ingest(
     big = archives.big("first.webreplay")
     small = archives.write("second.webreplay", [archives.Spec("s1", "solo")])
     slow_down_ingest(monkeypatch)
-    with qtbot.waitSignal(window.ingest_progress, timeout=TIMEOUT_MS):
+    with qtbot.waitSignal(window.archive.progressed, timeout=TIMEOUT_MS):
         window.open_file(big)
-    with qtbot.assertNotEmitted(window.ingest_cancelled):
+    with qtbot.assertNotEmitted(window.archive.cancelled):
         open_and_wait(qtbot, window, small)
-        qtbot.waitUntil(lambda: window.running_ingests == 0, timeout=TIMEOUT_MS)
+        qtbot.waitUntil(lambda: window.archive.running_ingests == 0, timeout=TIMEOUT_MS)
 
     assert window.windowTitle() == "second.webreplay — Replay Investigator"
-    assert column(window.model, "User") == ["solo"]
+    assert column(window.sessions.model, "User") == ["solo"]
     assert not store_path_for(big).exists()
     assert list(stores_dir.glob("*.duckdb")) == [store_path_for(small)]
 
@@ -307,8 +310,8 @@ def test_recent_files(
     open_and_wait(qtbot, window, second)
 
     def entries() -> list[tuple[str, bool]]:
-        window.recent_menu.aboutToShow.emit()
-        return [(a.data(), a.isEnabled()) for a in window.recent_menu.actions() if a.data()]
+        window.recent.menu.aboutToShow.emit()
+        return [(a.data(), a.isEnabled()) for a in window.recent.menu.actions() if a.data()]
 
     assert entries() == [(str(second.resolve()), True), (str(first.resolve()), True)]
     assert list(isolated_settings.rglob("*.ini")), "settings were not written to tmp"
@@ -321,22 +324,22 @@ def test_recent_files(
     # A fresh window (next start) reads the same list.
     other = MainWindow()
     qtbot.addWidget(other)
-    assert other.recent_files() == [str(first.resolve()), str(second.resolve())]
+    assert other.recent.files() == [str(first.resolve()), str(second.resolve())]
 
     # Choosing an entry opens it.
-    action = next(a for a in window.recent_menu.actions() if a.data() == str(first.resolve()))
+    action = next(a for a in window.recent.menu.actions() if a.data() == str(first.resolve()))
     with qtbot.waitSignal(window.store_opened, timeout=TIMEOUT_MS):
         action.trigger()
 
-    window.clear_recent_action.trigger()
+    window.recent.clear_action.trigger()
     assert entries() == []
-    assert not window.clear_recent_action.isEnabled()
+    assert not window.recent.clear_action.isEnabled()
 
 
 def test_recent_files_keep_at_most_ten(window: MainWindow, tmp_path: Path) -> None:
     for n in range(12):
-        window.add_recent_file(tmp_path / f"f{n}.webreplay")
-    files = window.recent_files()
+        window.recent.add(tmp_path / f"f{n}.webreplay")
+    files = window.recent.files()
     assert len(files) == 10
     assert files[0].endswith("f11.webreplay")
 
@@ -370,7 +373,7 @@ def test_dropping_a_file_opens_it(qtbot: Any, window: MainWindow, archives: Any)
     with qtbot.waitSignal(window.store_opened, timeout=TIMEOUT_MS):
         window.dropEvent(drop)
     assert window.windowTitle() == "dropped.webreplay — Replay Investigator"
-    assert column(window.model, "User") == ["dana"]
+    assert column(window.sessions.model, "User") == ["dana"]
 
 
 def test_dropping_text_is_refused(window: MainWindow) -> None:
@@ -400,11 +403,11 @@ def test_closing_during_an_ingest_stops_the_thread(
     asked: list[str] = []
     monkeypatch.setattr(win, "confirm_close", lambda q: asked.append(q) or True)
     slow_down_ingest(monkeypatch)
-    with qtbot.waitSignal(win.ingest_progress, timeout=TIMEOUT_MS):
+    with qtbot.waitSignal(win.archive.progressed, timeout=TIMEOUT_MS):
         win.open_file(archives.big("closing.webreplay"))
     win.close()
     assert asked and "still being read" in asked[0]
-    assert win.running_ingests == 0
+    assert win.archive.running_ingests == 0
     assert list(stores_dir.glob("*.duckdb")) == []
 
 
@@ -441,7 +444,7 @@ def test_columns_fit_the_window_without_scrolling(
     window.resize(900, 500)
     open_and_wait(qtbot, window, path)
     window.show_sessions()
-    table, header = window.table, window.table.horizontalHeader()
+    table, header = window.sessions.table, window.sessions.table.horizontalHeader()
     qtbot.waitUntil(lambda: not table.horizontalScrollBar().isVisible())
     widths = [table.columnWidth(c) for c in range(header.count())]
     assert sum(widths[:-1]) < table.viewport().width()

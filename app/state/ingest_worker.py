@@ -2,8 +2,9 @@
 
 Why: an ingest can take minutes; the window must keep painting, show progress and accept
 Cancel meanwhile. The worker also opens the finished store and runs the first queries
-(session list, warnings), so the GUI thread never waits on DuckDB when an archive opens.
-Every signal carries the run's number, so the window can ignore a run it has given up on.
+(session list, warnings, facts, filter values), so the GUI thread never waits on DuckDB
+when an archive opens. Every signal carries the run's number, so a run given up on
+can be ignored.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
@@ -30,6 +32,8 @@ class OpenedArchive:
     store: SessionStore
     sessions: list[SessionSummary]
     warnings: list[tuple[str | None, str]]
+    info: dict[str, Any]
+    attribute_values: dict[str, list[str]]
 
 
 class IngestWorker(QObject):
@@ -76,7 +80,13 @@ class IngestWorker(QObject):
             store = SessionStore(result.db_path)
             try:
                 opened = OpenedArchive(
-                    self.path, result, store, store.session_summaries(), store.warnings()
+                    self.path,
+                    result,
+                    store,
+                    store.session_summaries(),
+                    store.warnings(),
+                    store.info(),
+                    store.attribute_values(),
                 )
             except BaseException:
                 store.close()

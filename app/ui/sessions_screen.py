@@ -1,0 +1,97 @@
+"""The Sessions tab: every session of the selection, rated, one double-click from its replay.
+
+The list follows the investigation's one selection like every other view; the sessions and
+their experience ratings (satisfying / tolerable / frustrating, against the archive's Apdex
+thresholds) are queried as one task, so a filter change on a large archive never freezes
+the window. The first list arrives with the archive (queried by the ingest's worker) and is
+shown at once, unrated, until its ratings arrive.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtWidgets import QAbstractItemView, QVBoxLayout, QWidget
+
+from app.analysis.experience import rate_sessions
+from app.state.open_archive import ArchiveState, OpenArchive
+from app.state.selection import Selection
+from app.state.tasks import TaskRunner
+from app.store.filters import SessionFilter
+from app.store.store import SessionStore, SessionSummary
+from app.ui.archive_screen import ArchiveScreen
+from app.ui.session_table import SessionTableModel, SessionTableView
+
+
+def with_ratings(sessions: list[SessionSummary], ratings: dict[str, str]) -> list[SessionSummary]:
+    """``sessions`` with their user-experience rating filled in."""
+    return [replace(s, experience=ratings.get(s.session_id)) for s in sessions]
+
+
+class SessionsScreen(ArchiveScreen):
+    """The session list of the open archive under the current selection."""
+
+    replay_requested = Signal(str, "qint64")
+    """(session id, epoch ms or -1 for the start) — replay this session"""
+    listed = Signal()
+    """The list now shows the current selection, rated."""
+
+    def __init__(
+        self,
+        archive: OpenArchive,
+        tasks: TaskRunner,
+        selection: Selection,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(archive, tasks, parent)
+        self.selection = selection
+        self._list_number = 0
+        self.model = SessionTableModel(self)
+        self.table = SessionTableView()
+        self.table.setModel(self.model)
+        self.table.doubleClicked.connect(self._replay_row)
+        self.table.activated.connect(self._replay_row)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.table, 1)
+        selection.changed.connect(self._selection_changed)
+
+    def archive_opened(self, state: ArchiveState) -> None:
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.model.set_sessions(state.sessions)  # at once, rated when the ratings arrive
+        self.table.fit_columns()
+        self.refresh(sessions=state.sessions)
+
+    def archive_closed(self) -> None:
+        self._list_number += 1
+        self.model.set_sessions([])
+
+    def current_table(self) -> QAbstractItemView | None:
+        return self.table
+
+    def _selection_changed(self, _f: SessionFilter, _source: str) -> None:
+        self.refresh()
+
+    def refresh(self, sessions: list[SessionSummary] | None = None) -> None:
+        """List (unless ``sessions`` is the list already) and rate the selection's sessions."""
+        if self.state is None:
+            return
+        f, thresholds = self.selection.filter, self.state.thresholds.by_type
+        self._list_number += 1
+        number = self._list_number
+
+        def query(store: SessionStore) -> list[SessionSummary]:
+            listed = sessions if sessions is not None else store.session_summaries(f)
+            return with_ratings(listed, rate_sessions(store, f, thresholds))
+
+        def show(rated: list[SessionSummary]) -> None:
+            if number == self._list_number:
+                self.model.set_sessions(rated)
+                self.listed.emit()
+
+        self.query(query, show)
+
+    def _replay_row(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.replay_requested.emit(self.model.summary(index.row()).session_id, -1)
