@@ -1,10 +1,18 @@
-"""What the time charts of several screens share: colours, bucket widths, the span shown.
+"""What the charts and cards of several screens share: colours, bucket widths, the span
+shown, the headline card and the view box that selects a time range.
 
 Why a module of its own: the dashboard and the Errors screen draw the same kind of chart;
 neither screen may import the other.
 """
 
 from __future__ import annotations
+
+from typing import Any
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont, QPalette
+from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout
 
 from app.store.filters import SessionFilter
 
@@ -55,3 +63,61 @@ def shown_span(archive: tuple[int, int] | None, f: SessionFilter) -> tuple[int, 
     first = f.start_ms if f.start_ms is not None else archive[0]
     last = f.end_ms if f.end_ms is not None else archive[1]
     return first, last
+
+
+class Card(QFrame):
+    """A headline number with a caption above and a detail line below."""
+
+    def __init__(self, caption: str) -> None:
+        super().__init__()
+        self.setObjectName("card")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        # palette roles, not a style sheet: a sheet's palette(...) is read once and would
+        # keep a light card in a dark window
+        self.setBackgroundRole(QPalette.ColorRole.Base)
+        self.setAutoFillBackground(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 10, 14, 10)
+        layout.setSpacing(2)
+        self.caption = QLabel(caption)
+        self.value = QLabel("—")
+        font = QFont(self.value.font())
+        font.setPointSizeF(font.pointSizeF() * 2.0)
+        font.setBold(True)
+        self.value.setFont(font)
+        self.detail = QLabel("")
+        self.detail.setWordWrap(True)
+        for label in (self.caption, self.detail):
+            label.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # muted, both themes
+        layout.addWidget(self.caption)
+        layout.addWidget(self.value)
+        layout.addWidget(self.detail)
+
+    def show_value(self, value: str, detail: str, colour: str | None = None) -> None:
+        self.value.setText(value)
+        self.value.setStyleSheet(f"color: {colour};" if colour else "")
+        self.detail.setText(detail)
+
+
+class RangeViewBox(pg.ViewBox):
+    """A view box where a left-drag selects a time range instead of panning."""
+
+    range_dragged = Signal(float, float, bool)
+    """(start s, end s, finished)"""
+    clicked = Signal()
+
+    def mouseDragEvent(self, ev: Any, axis: int | None = None) -> None:
+        if ev.button() != Qt.MouseButton.LeftButton:
+            super().mouseDragEvent(ev, axis)
+            return
+        ev.accept()
+        start = self.mapSceneToView(ev.buttonDownScenePos()).x()
+        now = self.mapSceneToView(ev.scenePos()).x()
+        self.range_dragged.emit(min(start, now), max(start, now), bool(ev.isFinish()))
+
+    def mouseClickEvent(self, ev: Any) -> None:
+        if ev.button() == Qt.MouseButton.LeftButton:
+            ev.accept()
+            self.clicked.emit()
+        else:
+            super().mouseClickEvent(ev)

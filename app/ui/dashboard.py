@@ -20,8 +20,8 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPalette
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from app.analysis.apdex import ApdexThresholds, apdex_band, apdex_score, overall
 from app.analysis.problems import Problem, detect_problems
@@ -42,6 +42,8 @@ from app.ui.charts import (
     RELEASE_COLOUR,
     TYPE_COLOURS,
     TYPE_NAMES,
+    Card,
+    RangeViewBox,
     bucket_width,
     format_width,
     shown_span,
@@ -49,64 +51,6 @@ from app.ui.charts import (
 from app.ui.theme import restyle_plots, style_plot
 
 SOURCE = "dashboard"
-
-
-class Card(QFrame):
-    """A headline number with a caption above and a detail line below."""
-
-    def __init__(self, caption: str) -> None:
-        super().__init__()
-        self.setObjectName("card")
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        # palette roles, not a style sheet: a sheet's palette(...) is read once and would
-        # keep a light card in a dark window
-        self.setBackgroundRole(QPalette.ColorRole.Base)
-        self.setAutoFillBackground(True)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(14, 10, 14, 10)
-        layout.setSpacing(2)
-        self.caption = QLabel(caption)
-        self.value = QLabel("—")
-        font = QFont(self.value.font())
-        font.setPointSizeF(font.pointSizeF() * 2.0)
-        font.setBold(True)
-        self.value.setFont(font)
-        self.detail = QLabel("")
-        self.detail.setWordWrap(True)
-        for label in (self.caption, self.detail):
-            label.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # muted, both themes
-        layout.addWidget(self.caption)
-        layout.addWidget(self.value)
-        layout.addWidget(self.detail)
-
-    def show_value(self, value: str, detail: str, colour: str | None = None) -> None:
-        self.value.setText(value)
-        self.value.setStyleSheet(f"color: {colour};" if colour else "")
-        self.detail.setText(detail)
-
-
-class RangeViewBox(pg.ViewBox):
-    """A view box where a left-drag selects a time range instead of panning."""
-
-    range_dragged = Signal(float, float, bool)
-    """(start s, end s, finished)"""
-    clicked = Signal()
-
-    def mouseDragEvent(self, ev: Any, axis: int | None = None) -> None:
-        if ev.button() != Qt.MouseButton.LeftButton:
-            super().mouseDragEvent(ev, axis)
-            return
-        ev.accept()
-        start = self.mapSceneToView(ev.buttonDownScenePos()).x()
-        now = self.mapSceneToView(ev.scenePos()).x()
-        self.range_dragged.emit(min(start, now), max(start, now), bool(ev.isFinish()))
-
-    def mouseClickEvent(self, ev: Any) -> None:
-        if ev.button() == Qt.MouseButton.LeftButton:
-            ev.accept()
-            self.clicked.emit()
-        else:
-            super().mouseClickEvent(ev)
 
 
 @dataclass(frozen=True)

@@ -11,28 +11,20 @@ leaves what was shown before and says why.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import (
     QAction,
-    QActionGroup,
     QCloseEvent,
-    QDragEnterEvent,
-    QDragMoveEvent,
-    QDropEvent,
-    QGuiApplication,
     QKeySequence,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
-    QLabel,
     QMainWindow,
     QMessageBox,
-    QPushButton,
     QStackedWidget,
     QTabWidget,
     QVBoxLayout,
@@ -48,19 +40,20 @@ from app.store.store import SessionStore
 from app.ui.apdex_dialog import ApdexDialog
 from app.ui.archive_banner import ArchiveBanner, plural
 from app.ui.dashboard import Dashboard
+from app.ui.desktop_files import DesktopFiles
 from app.ui.errors_view import ErrorsScreen
 from app.ui.export_actions import ExportActions
 from app.ui.filter_bar import FilterBar
 from app.ui.findings_view import FindingsScreen
 from app.ui.goals_dialog import GoalsDialog
+from app.ui.help_menu import AppearanceMenu, EmptyPage, HelpMenu
 from app.ui.ingest_status import IngestStatus
 from app.ui.layout_memory import restore_window, save_window
 from app.ui.problems_view import ProblemsScreen
 from app.ui.recent_files import RecentFiles
 from app.ui.sessions_screen import SessionsScreen
 from app.ui.sql_view import SqlScreen
-from app.ui.theme import Appearance, apply_appearance, saved_appearance
-from app.ui.versions import about_html, component_versions
+from app.ui.versions import about_html
 
 if TYPE_CHECKING:
     from app.ui.replay_screen import ReplayScreen
@@ -69,7 +62,7 @@ FILE_FILTER = "Session recordings (*.webreplay *.json *.ndjson *.jsonl *.gz);;Al
 EMPTY_TEXT = "Open a session archive (File › Open or drop a file here)"
 
 
-class MainWindow(QMainWindow):
+class MainWindow(DesktopFiles, QMainWindow):
     """One archive at a time: the dashboard, the investigation screens, the replay."""
 
     store_opened = Signal(object)
@@ -137,22 +130,12 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.filter_bar)
         layout.addWidget(self.tabs, 1)
 
-        self.empty_label = QLabel(EMPTY_TEXT)
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_label.setWordWrap(True)
-        font = self.empty_label.font()
-        font.setPointSizeF(font.pointSizeF() * 1.25)
-        self.empty_label.setFont(font)
-        self.empty_label.setEnabled(False)  # greyed: a hint, not content
-        self.empty_open_button = QPushButton("Open File…")
-        self.empty_open_button.clicked.connect(self.choose_file)
-        self.empty_page = QWidget()
-        empty_layout = QVBoxLayout(self.empty_page)
-        empty_layout.addStretch(1)
-        empty_layout.addWidget(self.empty_label)
-        empty_layout.addSpacing(12)
-        empty_layout.addWidget(self.empty_open_button, 0, Qt.AlignmentFlag.AlignHCenter)
-        empty_layout.addStretch(1)
+        self.empty_page = EmptyPage(EMPTY_TEXT)
+        self.empty_page.open_button.clicked.connect(self.choose_file)
+        self.empty_label, self.empty_open_button = (
+            self.empty_page.label,
+            self.empty_page.open_button,
+        )
         self.pages = QStackedWidget(self)
         self.pages.addWidget(self.empty_page)
         self.pages.addWidget(archive_page)
@@ -179,6 +162,10 @@ class MainWindow(QMainWindow):
         quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         file_menu.addAction(quit_action)
 
+        self.appearance = AppearanceMenu(self)
+        self.appearance_actions = self.appearance.actions
+        self.help = HelpMenu(self)
+        self.shortcuts_action = self.help.shortcuts_action
         investigation = self.menuBar().addMenu("&Investigation")
         self.apdex_action = self._action("&Apdex Thresholds…", self.edit_thresholds)
         self.goals_action = self._action("Conversion &Goals…", self.edit_goals)
@@ -186,30 +173,8 @@ class MainWindow(QMainWindow):
             action.setEnabled(False)
             investigation.addAction(action)
 
-        appearance = self.menuBar().addMenu("&View").addMenu("&Appearance")
-        self.appearance_actions: dict[Appearance, QAction] = {}
-        group = QActionGroup(self)
-        labels = {
-            Appearance.SYSTEM: "Follow the &System",
-            Appearance.LIGHT: "&Light",
-            Appearance.DARK: "&Dark",
-        }
-        current = saved_appearance()
-        for choice, label in labels.items():
-            action = QAction(label, self, checkable=True)
-            action.setChecked(choice is current)
-            action.triggered.connect(lambda _c=False, c=choice: apply_appearance(c))
-            group.addAction(action)
-            appearance.addAction(action)
-            self.appearance_actions[choice] = action
-
-        help_menu = self.menuBar().addMenu("&Help")
-        self.shortcuts_action = self._action("&Keyboard Shortcuts", self.show_shortcuts, "F1")
-        help_menu.addAction(self.shortcuts_action)
-        help_menu.addSeparator()
-        about_action = self._action(f"&About {APP_NAME}", self.show_about)
-        about_action.setMenuRole(QAction.MenuRole.AboutRole)
-        help_menu.addAction(about_action)
+        self.menuBar().addMenu("&View").addMenu(self.appearance.menu)
+        self.menuBar().addMenu(self.help.menu)
 
     def _action(self, text: str, slot: object, keys: str = "") -> QAction:
         action = QAction(text, self)
@@ -286,8 +251,7 @@ class MainWindow(QMainWindow):
 
     def _show_empty(self, text: str) -> None:
         """The page shown while no archive is open: a hint, or what is being opened."""
-        self.empty_label.setText(text)
-        self.empty_open_button.setVisible(text == EMPTY_TEXT)
+        self.empty_page.show_text(text, offer_open=text == EMPTY_TEXT)
         self.pages.setCurrentWidget(self.empty_page)
 
     @property
@@ -315,34 +279,6 @@ class MainWindow(QMainWindow):
         out of the recent list (the demo archive)."""
         self._remember = remember
         self.archive.open(path)
-
-    def open_files(self, paths: Sequence[str | Path]) -> None:
-        """Files handed over by the system or a later launch: open the first, come forward.
-
-        The window investigates one archive at a time; further files are named in the status
-        bar rather than silently dropped. No files: just come to the front.
-        """
-        self.bring_to_front()
-        if not paths:
-            return
-        self.open_file(paths[0])
-        if len(paths) > 1:
-            others = ", ".join(Path(p).name for p in paths[1:])
-            self.set_status(
-                f"Opening {Path(paths[0]).name}; one archive at a time — not opened: {others}"
-            )
-
-    def open_path(self, name: str) -> None:
-        """One file from the system (a macOS open event)."""
-        self.open_files([Path(name)])
-
-    def bring_to_front(self) -> None:
-        """Un-minimise, raise and activate the window (a second launch asked for it)."""
-        if self.isMinimized():
-            self.setWindowState(self.windowState() & ~Qt.WindowState.WindowMinimized)
-        self.show()
-        self.raise_()
-        self.activateWindow()
 
     # ---- between screens -----------------------------------------------------------------
     def _tab_changed(self, index: int) -> None:
@@ -410,52 +346,8 @@ class MainWindow(QMainWindow):
             if dialog.exec():
                 self.archive.set_own_goals(dialog.own_goals)
 
-    # ---- drag and drop -------------------------------------------------------------------
-    @staticmethod
-    def _dropped_file(event: QDropEvent | QDragEnterEvent | QDragMoveEvent) -> Path | None:
-        mime = event.mimeData()
-        if mime is None or not mime.hasUrls():
-            return None
-        return next((Path(u.toLocalFile()) for u in mime.urls() if u.isLocalFile()), None)
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if self._dropped_file(event) is not None:
-            event.acceptProposedAction()
-        else:
-            event.ignore()
-
-    dragMoveEvent = dragEnterEvent  # type: ignore[assignment]
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        path = self._dropped_file(event)
-        if path is None:
-            event.ignore()
-            return
-        event.acceptProposedAction()
-        self.open_file(path)
-
-    # ---- help ----------------------------------------------------------------------------
     def about_text(self) -> str:
         return about_html()
-
-    def show_about(self) -> None:
-        box = QMessageBox(self)
-        box.setWindowTitle(f"About {APP_NAME}")
-        box.setIconPixmap(self.windowIcon().pixmap(64, 64))
-        box.setTextFormat(Qt.TextFormat.RichText)
-        box.setText(self.about_text())
-        copy = box.addButton("Copy Versions", QMessageBox.ButtonRole.ActionRole)
-        box.addButton(QMessageBox.StandardButton.Close)
-        box.exec()
-        if box.clickedButton() is copy:
-            QGuiApplication.clipboard().setText(
-                "\n".join(f"{k}: {v}" for k, v in component_versions().items())
-            )
-
-    def show_shortcuts(self) -> None:
-        from app.ui.shortcuts_dialog import ShortcutsDialog
-
-        ShortcutsDialog(self.menuBar(), self).exec()
 
     # ---- closing -------------------------------------------------------------------------
     def running_work(self) -> str:

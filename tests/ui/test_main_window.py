@@ -51,8 +51,8 @@ def slow_down_ingest(monkeypatch: pytest.MonkeyPatch, seconds: float = 0.003) ->
 
 def test_starts_empty_with_a_hint(window: MainWindow) -> None:
     assert window.pages.currentWidget() is window.empty_page
-    assert window.empty_label.text() == EMPTY_TEXT
-    assert window.empty_open_button.isVisible()
+    assert window.empty_page.label.text() == EMPTY_TEXT
+    assert window.empty_page.open_button.isVisible()
     assert window.windowTitle() == "Replay Investigator"
     assert not window.status.progress_bar.isVisible()
     assert not window.status.cancel_button.isVisible()
@@ -165,7 +165,7 @@ def test_missing_file_fails_politely(qtbot: Any, window: MainWindow, tmp_path: P
         window.open_file(tmp_path / "gone.webreplay")
     assert "gone.webreplay" in failed.args[0]
     assert window.pages.currentWidget() is window.empty_page
-    assert window.empty_label.text() == EMPTY_TEXT
+    assert window.empty_page.label.text() == EMPTY_TEXT
 
 
 def test_damaged_archive_opens_the_good_sessions_with_a_banner(

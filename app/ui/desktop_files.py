@@ -1,0 +1,75 @@
+"""How the desktop hands files to the window: drops, open events, a later launch.
+
+A mixin for the main window (listed before ``QMainWindow``, so its event handlers are the
+window's): every way a file arrives ends in ``open_file``, and the window comes forward.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+
+
+class DesktopFiles:
+    """File handling for a ``QMainWindow`` that has ``open_file`` and ``set_status``."""
+
+    def open_files(self, paths: Sequence[str | Path]) -> None:
+        """Files handed over by the system or a later launch: open the first, come forward.
+
+        The window investigates one archive at a time; further files are named in the status
+        bar rather than silently dropped. No files: just come to the front.
+        """
+        self.bring_to_front()
+        if not paths:
+            return
+        self.open_file(paths[0])
+        if len(paths) > 1:
+            others = ", ".join(Path(p).name for p in paths[1:])
+            self.set_status(
+                f"Opening {Path(paths[0]).name}; one archive at a time — not opened: {others}"
+            )
+
+    def open_path(self, name: str) -> None:
+        """One file from the system (a macOS open event)."""
+        self.open_files([Path(name)])
+
+    def bring_to_front(self) -> None:
+        """Un-minimise, raise and activate the window (a second launch asked for it)."""
+        if self.isMinimized():
+            self.setWindowState(self.windowState() & ~Qt.WindowState.WindowMinimized)
+        self.show()
+        self.raise_()
+        self.activateWindow()
+
+    @staticmethod
+    def _dropped_file(event: QDropEvent | QDragEnterEvent | QDragMoveEvent) -> Path | None:
+        mime = event.mimeData()
+        if mime is None or not mime.hasUrls():
+            return None
+        return next((Path(u.toLocalFile()) for u in mime.urls() if u.isLocalFile()), None)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self._dropped_file(event) is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    dragMoveEvent = dragEnterEvent  # type: ignore[assignment]
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        path = self._dropped_file(event)
+        if path is None:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.open_file(path)
+
+    # provided by the window
+    def open_file(self, path: str | Path, *, remember: bool = True) -> None:
+        raise NotImplementedError
+
+    def set_status(self, text: str) -> None:
+        raise NotImplementedError
