@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -242,10 +243,7 @@ class SqlScreen(QWidget):
             self._elapsed_ms = (time.perf_counter() - started) * 1000
             self._first_page(store, *result)
 
-        run = self.tasks.submit(
-            first_page, shown, self._failed, owner=self, store=store, lane=SQL_LANE, name="sql"
-        )
-        self._track(run)
+        self._submit(first_page, shown, store, SQL_LANE, "sql")
         self._show_status("Running…")
 
     def cancel(self) -> None:
@@ -268,16 +266,7 @@ class SqlScreen(QWidget):
         if complete:
             self._total = len(rows)
         else:
-            count = self.tasks.submit(
-                query.count,
-                self._counted,
-                self._failed,
-                owner=self,
-                store=store,
-                lane=COUNT_LANE,
-                name="sql count",
-            )
-            self._track(count)
+            self._submit(query.count, self._counted, store, COUNT_LANE, "sql count")
         self._show_rows()
 
     def _fetch_more(self) -> None:
@@ -291,16 +280,9 @@ class SqlScreen(QWidget):
             self.model.add_page(rows, complete=len(rows) < PAGE_ROWS)
             self._show_rows()
 
-        page = self.tasks.submit(
-            lambda: query.fetch_page(offset, PAGE_ROWS),
-            added,
-            self._failed,
-            owner=self,
-            store=store,
-            lane=SQL_LANE,
-            name="sql page",
+        self._submit(
+            lambda: query.fetch_page(offset, PAGE_ROWS), added, store, SQL_LANE, "sql page"
         )
-        self._track(page)
 
     def _counted(self, total: int) -> None:
         self._total = total
@@ -311,7 +293,18 @@ class SqlScreen(QWidget):
         self.model.stop_fetching()
         self._show_status(str(error) if isinstance(error, QueryError) else describe(error), True)
 
-    def _track(self, task: Task) -> None:
+    def _submit(
+        self,
+        work: Callable[[], Any],
+        then: Callable[[Any], None],
+        store: SessionStore,
+        lane: str,
+        name: str,
+    ) -> None:
+        """Run one step of the current query; :meth:`cancel` and :meth:`run` stop it."""
+        task = self.tasks.submit(
+            work, then, self._failed, owner=self, store=store, lane=lane, name=name
+        )
         self._running = [t for t in self._running if not t.done] + [task]
         self.cancel_button.setEnabled(True)
 
