@@ -19,7 +19,8 @@ import hashlib
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from app.derive.checkpoints import Checkpointer, add_checkpoints
 
@@ -113,14 +114,7 @@ def _spliced(text: str, raw_json: bytes) -> bytes:
     count = 0
     first = last = None
     previous = float("-inf")
-    index = _skip(text, 0)
-    if not text.startswith("[", index):
-        raise ValueError("not a JSON array")
-    index = _skip(text, index + 1)
-    if text.startswith("]", index):
-        return raw_json
-    while True:
-        event, end = _decoder.raw_decode(text, index)
+    for event, index, _end in array_elements(text):
         if not isinstance(event, dict):
             raise ValueError("not an event")
         ts = event.get("timestamp")
@@ -134,13 +128,6 @@ def _spliced(text: str, raw_json: bytes) -> bytes:
         if synthetic:
             inserts.append((index, synthetic))
         count += 1
-        index = _skip(text, end)
-        if text.startswith(",", index):
-            index = _skip(text, index + 1)
-        elif text.startswith("]", index):
-            break
-        else:
-            raise ValueError("malformed array")
     duration = (last - first) if first is not None and last is not None else 0
     if not inserts or not (count > MIN_EVENTS or duration > MIN_DURATION_MS):
         return raw_json
@@ -154,6 +141,31 @@ def _spliced(text: str, raw_json: bytes) -> bytes:
         position = at
     pieces.append(text[position:])
     return "".join(pieces).encode("utf-8")
+
+
+def array_elements(text: str) -> Iterator[tuple[Any, int, int]]:
+    """Each element of the JSON array ``text``, decoded, with its (start, end) in ``text``.
+
+    Why one at a time: a session is up to hundreds of MB; decoded whole it is held as Python
+    objects, and one ``json.loads`` keeps the interpreter (and so the GUI thread) for a
+    second. Raises ValueError when ``text`` is not a JSON array.
+    """
+    index = _skip(text, 0)
+    if not text.startswith("[", index):
+        raise ValueError("not a JSON array")
+    index = _skip(text, index + 1)
+    if text.startswith("]", index):
+        return
+    while True:
+        value, end = _decoder.raw_decode(text, index)
+        yield value, index, end
+        index = _skip(text, end)
+        if text.startswith(",", index):
+            index = _skip(text, index + 1)
+        elif text.startswith("]", index):
+            return
+        else:
+            raise ValueError("malformed array")
 
 
 def _skip(text: str, index: int) -> int:

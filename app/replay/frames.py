@@ -14,10 +14,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.archive.model import ms_from_iso
 from app.store.store import SessionStore
+
+if TYPE_CHECKING:
+    from app.replay.view import ReplayView
+    from app.state.tasks import TaskRunner
 
 SETTLE_MS = 350  # the page paints a moment after the seek returns
 
@@ -95,19 +99,39 @@ def render_frames(
     out_dir: Path,
     size: tuple[int, int] = (1280, 800),
     events_provider: Callable[..., bytes] | None = None,
+    tasks: TaskRunner | None = None,
 ) -> list[Frame]:
     """Render each moment of the session (epoch ms) into ``out_dir``; needs a QApplication.
 
     ``events_provider`` replaces the store's events (the export masks them this way).
+    ``tasks`` prepares the events (a runner of its own, ended here, when not given: the
+    command line has no window to share one with).
     """
     from PySide6.QtWidgets import QApplication
 
     from app.replay.view import ReplayView
+    from app.state.tasks import TaskRunner
 
     app = QApplication.instance()
-    view = ReplayView()
+    runner = TaskRunner() if tasks is None else tasks
+    view = ReplayView(runner)
     view.resize(*size)
-    view.set_events_provider(events_provider or store.session_events_json)
+    view.set_events_provider(events_provider or store.session_events_json, store)
+    try:
+        return _render(app, view, session_id, moments, out_dir)
+    finally:
+        view.set_events_provider(None)
+        view.shutdown()
+        view.deleteLater()
+        app.processEvents()
+        if tasks is None:
+            runner.shutdown()
+            runner.deleteLater()
+
+
+def _render(
+    app: Any, view: ReplayView, session_id: str, moments: list[int], out_dir: Path
+) -> list[Frame]:
     loaded: list[tuple[float, float]] = []
     view.session_loaded.connect(lambda first, last: loaded.append((first, last)))
     view.show()
@@ -129,10 +153,6 @@ def render_frames(
             raise FrameError(f"could not write {png_path}")
         html_path.write_text(html, encoding="utf-8")
         frames.append(Frame(index, at_ms, png_path, html_path))
-    view.set_events_provider(None)
-    view.shutdown()
-    view.deleteLater()
-    app.processEvents()
     return frames
 
 

@@ -12,19 +12,25 @@ paths. Everything the player needs is served from memory by :class:`ReplayScheme
 
 from __future__ import annotations
 
-import json
+import logging
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, unquote
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject
+import shiboken6
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QTimer
 from PySide6.QtWebEngineCore import (
     QWebEngineUrlRequestJob,
     QWebEngineUrlScheme,
     QWebEngineUrlSchemeHandler,
 )
 
+from app.replay.events import array_elements
 from app.resources import resource_path, vendor_path
+from app.state.tasks import Interruptible, Task, TaskRunner
+
+log = logging.getLogger(__name__)
 
 SCHEME = "replay"
 PLAYER_URL = f"{SCHEME}://app/player.html"
@@ -39,6 +45,8 @@ _MIME = {
 _VENDOR = {"rrweb.umd.min.js", "rrweb.min.css"}
 SPLIT_ABOVE_BYTES = 8 * 1024 * 1024
 PART_EVENTS = 20_000
+REPLAY_LANE = "replay"
+"""Preparing a replay's events has a lane of its own: it must not hold up the screens."""
 
 
 def player_csp(site_assets: bool) -> str:
@@ -72,17 +80,76 @@ def register_replay_scheme() -> None:
     QWebEngineUrlScheme.registerScheme(scheme)
 
 
+Key = tuple[str, str | None]
+"""(session id, window id or None): one stream of events."""
+Parts = list[QByteArray]
+"""A stream's answer, part by part: each ``{"parts": P, "events": [...]}``."""
+WATCH_MS = 200
+"""How often waiting requests check that their task was not dropped (store retired)."""
+
+
+@dataclass(eq=False)
+class _Preparation:
+    """One stream being prepared on a worker, and the requests waiting for it."""
+
+    task: Task | None = None
+    waiting: list[tuple[QWebEngineUrlRequestJob, int]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """What a preparation hands back: its parts, or the error that stopped it.
+
+    Why not raise: the runner calls no handler for a failed task whose store is closed, and
+    a request nobody answers leaves the player on "Loading…" for good.
+    """
+
+    parts: Parts | None
+    error: BaseException | None = None
+
+
 class ReplaySchemeHandler(QWebEngineUrlSchemeHandler):
-    """Answers ``replay:`` requests from packaged files and the events provider."""
+    """Answers ``replay:`` requests from packaged files and the events provider.
 
-    def __init__(self, events: EventsProvider | None = None, parent: QObject | None = None):
+    Events are prepared on lane :data:`REPLAY_LANE` of ``tasks`` (the store's query, the
+    checkpoints, the split into parts take seconds for a long session; on the GUI thread
+    they froze the window) and the request is answered when they are ready. Qt lets a
+    :class:`QWebEngineUrlRequestJob` be answered later; it is deleted if the page moves on
+    meanwhile, so every answer checks it is still alive.
+    """
+
+    def __init__(
+        self,
+        tasks: TaskRunner,
+        events: EventsProvider | None = None,
+        parent: QObject | None = None,
+    ):
         super().__init__(parent)
+        self.tasks = tasks
         self._events = events
-        self._parts: dict[tuple[str, str | None], list[list[object]]] = {}
+        self._store: Interruptible | None = None
+        self._parts: dict[Key, Parts] = {}  # the stream prepared last, for its later parts
+        self._preparing: dict[Key, _Preparation] = {}
+        self._watch = QTimer(self)
+        self._watch.setInterval(WATCH_MS)
+        self._watch.timeout.connect(self._fail_dropped)
 
-    def set_events_provider(self, events: EventsProvider | None) -> None:
+    def set_events_provider(
+        self, events: EventsProvider | None, store: Interruptible | None = None
+    ) -> None:
+        """Serve ``events`` from now on (None: none); requests still waiting are failed.
+
+        ``store`` is what ``events`` reads: its tasks are interrupted when the store is
+        retired (archive switched) and the store is not closed under them.
+        """
+        self._drop_pending()
         self._events = events
+        self._store = store
         self._parts = {}
+
+    def pending(self) -> int:
+        """Requests waiting for their events (for tests and diagnostics)."""
+        return sum(len(p.waiting) for p in self._preparing.values())
 
     def requestStarted(self, job: QWebEngineUrlRequestJob) -> None:
         url = job.requestUrl()
@@ -93,35 +160,82 @@ class ReplaySchemeHandler(QWebEngineUrlSchemeHandler):
             elif host == "data" and path.endswith("/events.json") and self._events:
                 query = parse_qs(url.query())
                 key = (path.rsplit("/", 1)[0], query.get("window", [None])[0])
-                part = int(query.get("part", ["0"])[0])
-                self._reply(job, b"application/json", self._events_part(key, part))
+                self._events_part(job, key, int(query.get("part", ["0"])[0]))
             else:
                 job.fail(QWebEngineUrlRequestJob.Error.UrlNotFound)
         except (OSError, LookupError, ValueError):
             job.fail(QWebEngineUrlRequestJob.Error.RequestFailed)
 
-    def _events_part(self, key: tuple[str, str | None], part: int) -> bytes:
-        """Part ``part`` of a session's events as ``{"parts": P, "events": [...]}``.
+    def _events_part(self, job: QWebEngineUrlRequestJob, key: Key, part: int) -> None:
+        """Answer with part ``part`` of ``key``'s events: at once if prepared, else later.
 
-        Small sessions go out whole, without being parsed here; big ones are split into
-        parts of :data:`PART_EVENTS` so the player can start before all of them arrive.
+        Part 0 starts a session's load and prepares it afresh (unless that is under way);
+        later parts come from what the first preparation left. A load of another session
+        supersedes any still being prepared (the player shows one session).
         """
-        if part == 0 or key not in self._parts:
-            assert self._events is not None
-            raw = self._events(*key)
-            if len(raw) <= SPLIT_ABOVE_BYTES:
-                self._parts.pop(key, None)
-                return b'{"parts":1,"events":' + raw + b"}"
-            events = json.loads(raw)
-            self._parts = {
-                key: [events[i : i + PART_EVENTS] for i in range(0, len(events), PART_EVENTS)]
-            }
-        parts = self._parts[key]
+        prepared = self._parts.get(key)
+        if part > 0 and prepared is not None:
+            self._reply_part(job, prepared, part)
+            return
+        preparation = self._preparing.get(key)
+        if preparation is None:
+            self._drop_pending()
+            preparation = self._preparing[key] = _Preparation()
+            events = self._events
+            assert events is not None
+            preparation.task = self.tasks.submit(
+                lambda: _prepare(events, key),
+                lambda outcome: self._prepared(preparation, key, outcome),
+                owner=self,
+                store=self._store,
+                lane=REPLAY_LANE,
+                name=f"replay events of {key[0]}",
+            )
+        preparation.waiting.append((job, part))
+        self._watch.start()
+
+    def _prepared(self, preparation: _Preparation, key: Key, outcome: _Outcome) -> None:
+        if self._preparing.get(key) is not preparation:
+            return  # superseded: its requests were failed then
+        del self._preparing[key]
+        self._idle_watch()
+        if outcome.parts is None:
+            log.warning("the events of %s could not be prepared: %s", key[0], outcome.error)
+            for job, _part in preparation.waiting:
+                _fail(job)
+            return
+        self._parts = {key: outcome.parts}
+        for job, part in preparation.waiting:
+            self._reply_part(job, outcome.parts, part)
+
+    def _reply_part(self, job: QWebEngineUrlRequestJob, parts: Parts, part: int) -> None:
         if not 0 <= part < len(parts):
-            raise LookupError(f"no part {part}")
-        return json.dumps(
-            {"parts": len(parts), "events": parts[part]}, separators=(",", ":")
-        ).encode()
+            _fail(job)
+        elif shiboken6.isValid(job):
+            self._reply(job, b"application/json", parts[part])
+
+    def _drop_pending(self) -> None:
+        """Fail every waiting request and cancel its preparation (interrupting its query)."""
+        preparations, self._preparing = list(self._preparing.values()), {}
+        self._idle_watch()
+        for preparation in preparations:
+            if preparation.task is not None:
+                preparation.task.cancel()
+            for job, _part in preparation.waiting:
+                _fail(job)
+
+    def _fail_dropped(self) -> None:
+        """Fail the requests of preparations the runner dropped (their store was retired)."""
+        for key, preparation in list(self._preparing.items()):
+            if preparation.task is not None and preparation.task.cancelled:
+                del self._preparing[key]
+                for job, _part in preparation.waiting:
+                    _fail(job)
+        self._idle_watch()
+
+    def _idle_watch(self) -> None:
+        if not self._preparing:
+            self._watch.stop()
 
     def _reply_file(self, job: QWebEngineUrlRequestJob, path: str) -> None:
         if path.startswith("vendor/") and path[7:] in _VENDOR:
@@ -141,8 +255,45 @@ class ReplaySchemeHandler(QWebEngineUrlSchemeHandler):
         self._reply(job, _MIME.get(Path(path).suffix, b"application/octet-stream"), data)
 
     @staticmethod
-    def _reply(job: QWebEngineUrlRequestJob, mime: bytes, data: bytes) -> None:
+    def _reply(job: QWebEngineUrlRequestJob, mime: bytes, data: bytes | QByteArray) -> None:
         buffer = QBuffer(job)  # owned by the job: alive as long as the engine reads it
-        buffer.setData(QByteArray(data))
+        buffer.setData(data if isinstance(data, QByteArray) else QByteArray(data))
         buffer.open(QIODevice.OpenModeFlag.ReadOnly)
         job.reply(mime, buffer)
+
+
+def _fail(job: QWebEngineUrlRequestJob) -> None:
+    if shiboken6.isValid(job):
+        job.fail(QWebEngineUrlRequestJob.Error.RequestFailed)
+
+
+def _prepare(events: EventsProvider, key: Key) -> _Outcome:
+    """On a worker: ``key``'s events from ``events``, cut into the parts the player asks for.
+
+    Any error (a closed store, a failing query, unreadable events) is handed back, never
+    raised: the request fails and the player says the events could not be loaded.
+    """
+    try:
+        return _Outcome(split_into_parts(events(*key)))
+    except Exception as exc:
+        return _Outcome(None, exc)
+
+
+def split_into_parts(raw: bytes) -> Parts:
+    """``raw`` (a JSON array of events) as parts of :data:`PART_EVENTS` events each.
+
+    Small streams go out whole, unparsed; big ones are split so the player can start before
+    all of them arrive. The split cuts the text between events (decoded one at a time, so
+    the GUI thread gets the interpreter in between; one ``json.loads`` of 100 MB would hold
+    it for a second) and re-serialises nothing.
+    """
+    if len(raw) <= SPLIT_ABOVE_BYTES:
+        return [QByteArray(b'{"parts":1,"events":' + raw + b"}")]
+    text = raw.decode("utf-8")
+    spans = [(start, end) for _event, start, end in array_elements(text)]
+    cuts = [
+        text[spans[i][0] : spans[min(i + PART_EVENTS, len(spans)) - 1][1]]
+        for i in range(0, len(spans), PART_EVENTS)
+    ] or [""]
+    head = f'{{"parts":{len(cuts)},"events":['
+    return [QByteArray((head + cut + "]}").encode("utf-8")) for cut in cuts]

@@ -1,7 +1,7 @@
 """The web view that shows a replay: guarded page, player, bridge and event source wired up.
 
 Runs on the GUI thread. The page is the player from ``resources/player/``; the session's
-events are fetched by the page from the ``replay:`` scheme, which asks the store.
+events are fetched by the page from the ``replay:`` scheme, which asks the store on a task.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QWidget
 from app.replay.bridge import PlayerBridge
 from app.replay.guard import GuardedPage, NetworkGuard, guarded_profile
 from app.replay.scheme import PLAYER_URL, SCHEME, EventsProvider, ReplaySchemeHandler
+from app.state.tasks import Interruptible, TaskRunner
 
 
 def _qwebchannel_script() -> QWebEngineScript:
@@ -38,11 +39,12 @@ class ReplayView(QWebEngineView):
     session_loaded = Signal(float, float)
     """(first event epoch ms, last event epoch ms) once the replayer holds a session."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, tasks: TaskRunner, parent: QWidget | None = None) -> None:
+        """``tasks`` prepares the sessions' events (see :class:`ReplaySchemeHandler`)."""
         super().__init__(parent)
         self.guard = NetworkGuard(self)
         self.profile = guarded_profile(self, self.guard)
-        self.scheme_handler = ReplaySchemeHandler(parent=self)
+        self.scheme_handler = ReplaySchemeHandler(tasks, parent=self)
         self.profile.installUrlSchemeHandler(SCHEME.encode(), self.scheme_handler)
         self.guarded_page = GuardedPage(self.profile, self)
         self.guarded_page.scripts().insert(_qwebchannel_script())
@@ -82,8 +84,15 @@ class ReplayView(QWebEngineView):
             self._apply_surround()
         super().changeEvent(event)
 
-    def set_events_provider(self, provider: EventsProvider | None) -> None:
-        self.scheme_handler.set_events_provider(provider)
+    def set_events_provider(
+        self, provider: EventsProvider | None, store: Interruptible | None = None
+    ) -> None:
+        """Where the sessions' events come from; ``store`` is what ``provider`` reads.
+
+        Why the store: its replay tasks are interrupted when it is retired (archive
+        switched), and it is not closed while one of them reads it.
+        """
+        self.scheme_handler.set_events_provider(provider, store)
 
     def show_session(self, session_id: str, window_id: str | None = None) -> None:
         """Load a session's events into the player (queued until the page is ready)."""

@@ -39,6 +39,7 @@ from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 log = logging.getLogger(__name__)
 
 DEFAULT_LANE = "store"
+CLOSE_LANE = "close"
 NEXT_TURN_MS = 8
 """Pause between steps handed to the GUI thread: a real timer (unlike 0 ms, which Qt may
 run back to back with the next step) lets input, painting and other timers in between."""
@@ -117,8 +118,9 @@ class TaskRunner(QObject):
         self._turns = 0  # step sequences still running on the GUI thread
         self._lock = threading.Lock()
         self._finished.connect(self._deliver)  # queued: emitted on worker threads
-        self._pool("close")  # made here: a worker asks for it, and Qt parents must be made
-        #                      on the GUI thread
+        # Made here, on the GUI thread: a retired store is closed from the worker whose task
+        # ended last, and a pool (a child of this object) cannot be created on a worker.
+        self._pool(CLOSE_LANE)
 
     # ---- submitting ----------------------------------------------------------------------
     def submit(
@@ -215,7 +217,7 @@ class TaskRunner(QObject):
             self._retiring.remove(store)
         # Closing a store checkpoints nothing (it is read-only) but may wait for its
         # cursors' threads: done on a worker, never on the GUI thread.
-        self._pool("close").start(lambda: _close(store))
+        self._pool(CLOSE_LANE).start(lambda: _close(store))
 
     def _is_retired(self, store: Interruptible | None) -> bool:
         if store is None:
@@ -314,7 +316,7 @@ class TaskRunner(QObject):
         self.cancel_all()
         with self._lock:
             stores = list(self._retiring)
-        done = all(pool.waitForDone(timeout_ms) for pool in self._lanes.values())
+        done = all(pool.waitForDone(timeout_ms) for pool in list(self._lanes.values()))
         for store in stores:
             _close(store)
         return done

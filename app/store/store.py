@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -356,26 +356,106 @@ class SessionStore:
                 written[table] = int(row[0]) if row else 0
         return written
 
-    def query(self, sql: str) -> QueryResult:
-        """Run a read-only query typed by the user."""
+    # ---- the user's SQL (the CLI's ``sql`` command, the SQL tab) --------------------------
+    @contextlib.contextmanager
+    def _user_cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor of its own for one user statement, registered so it can be interrupted.
+
+        Why registered: :meth:`interrupt` (a cancelled task, an archive switch) must reach a
+        long user query, which runs on a cursor no other code knows. Why a fresh cursor: a
+        page and the count of the same query run on two threads at once. DuckDB's errors
+        become :class:`QueryError`; an interrupted statement reads "Query cancelled".
+        """
         thread = threading.get_ident()
         try:
-            cursor = self._con.cursor()
+            cursor = self._owner.cursor()
+        except duckdb.Error as exc:  # the store was closed (archive switched)
+            raise QueryError(str(exc).strip()) from None
+        with self._cursors_lock:
+            self._user_cursors[thread] = cursor
+        try:
+            yield cursor
+        except duckdb.InterruptException:
+            raise QueryError(QUERY_CANCELLED) from None
+        except duckdb.Error as exc:
+            raise QueryError(str(exc).strip()) from None
+        finally:
             with self._cursors_lock:
-                self._user_cursors[thread] = cursor  # interrupt() can stop it
+                if self._user_cursors.get(thread) is cursor:
+                    del self._user_cursors[thread]
+            with contextlib.suppress(duckdb.Error):
+                cursor.close()
+
+    def open_query(self, sql: str) -> UserQuery:
+        """Prepare a read-only query typed by the user, to be read a page at a time.
+
+        A ``SELECT`` is only bound here (for its columns; nothing runs), so a query over
+        millions of rows costs nothing until :meth:`UserQuery.fetch_page` reads a page.
+        Other statements (``EXPLAIN``, ``PRAGMA``, ``SET``) run here and their few rows are
+        kept. Raises :class:`QueryError`.
+        """
+        with self._user_cursor() as cursor:
+            relation = cursor.sql(sql)
+            if relation is None:
+                return UserQuery(self, None, [], [])
+            if relation.type != "QUERY_RELATION":  # ran already; its result dies with it
+                return UserQuery(self, None, list(relation.columns), relation.fetchall())
+            return UserQuery(self, relation.sql_query(), list(relation.columns))
+
+    def query(self, sql: str) -> QueryResult:
+        """Run a read-only query typed by the user and fetch every row (the CLI)."""
+        with self._user_cursor() as cursor:
             cursor.execute(sql)
             if cursor.description is None:
                 return QueryResult([], [])
             columns = [d[0] for d in cursor.description]
             return QueryResult(columns, cursor.fetchall())
-        except duckdb.Error as exc:
-            raise QueryError(str(exc).strip()) from None
-        finally:
-            with self._cursors_lock:
-                self._user_cursors.pop(thread, None)
 
     def query_arrow(self, sql: str) -> pa.Table:
-        try:
-            return self._con.cursor().execute(sql).fetch_arrow_table()
-        except duckdb.Error as exc:
-            raise QueryError(str(exc).strip()) from None
+        with self._user_cursor() as cursor:
+            return cursor.execute(sql).fetch_arrow_table()
+
+
+QUERY_CANCELLED = "Query cancelled"
+
+
+class UserQuery:
+    """A user's query, read a page at a time and counted apart (the SQL tab).
+
+    Why pages: ``SELECT * FROM events`` on a big archive is millions of rows; fetching them
+    all froze the window and used the memory of all of them, while a table shows a
+    screenful. Each page and the count run the query again on a cursor of their own (DuckDB
+    stops a plain scan after the page; a sort or an aggregate is recomputed), so pages may
+    be read from any thread, also while the count runs on another. Without ``ORDER BY``,
+    DuckDB keeps a table's order in scans, but rows of an aggregate may come in another
+    order from page to page: the tab's hint says to order them.
+    """
+
+    def __init__(
+        self,
+        store: SessionStore,
+        sql: str | None,
+        columns: list[str],
+        rows: list[tuple[Any, ...]] | None = None,
+    ) -> None:
+        self._store = store
+        self._sql = sql  # None: a statement that ran when opened; ``rows`` is its result
+        self._rows = rows or []
+        self.columns = columns
+
+    def fetch_page(self, offset: int, limit: int) -> list[tuple[Any, ...]]:
+        """Rows ``offset`` to ``offset + limit`` of the result (fewer at its end)."""
+        if self._sql is None:
+            return self._rows[offset : offset + limit]
+        with self._store._user_cursor() as cursor:
+            relation = cursor.sql(self._sql)
+            return relation.limit(limit, offset).fetchall() if relation is not None else []
+
+    def count(self) -> int:
+        """How many rows the whole result has (runs the query through to its end)."""
+        if self._sql is None:
+            return len(self._rows)
+        with self._store._user_cursor() as cursor:
+            relation = cursor.sql(self._sql)
+            row = relation.aggregate("count(*)").fetchall() if relation is not None else []
+            return int(row[0][0]) if row else 0

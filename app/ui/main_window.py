@@ -97,7 +97,7 @@ class MainWindow(DesktopFiles, QMainWindow):
         self.errors_screen = ErrorsScreen(archive, tasks, selection)
         self.sessions = SessionsScreen(archive, tasks, selection)
         self.findings_screen = FindingsScreen(archive, tasks)
-        self.sql_screen = SqlScreen()
+        self.sql_screen = SqlScreen(tasks)
         self.replay_screen: ReplayScreen | None = None  # made on first use: it starts Chromium
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -310,7 +310,7 @@ class MainWindow(DesktopFiles, QMainWindow):
         if screen is None:
             from app.ui.replay_screen import ReplayScreen  # its import loads the web engine
 
-            screen = self.replay_screen = ReplayScreen(archive=self.archive)
+            screen = self.replay_screen = ReplayScreen(self.tasks, archive=self.archive)
             screen.session_opened.connect(lambda _sid: self.exports.session_shown(True))
             screen.session_closed.connect(lambda: self.exports.session_shown(False))
             self.tabs.addTab(screen, "Replay")

@@ -17,6 +17,7 @@ from app.replay.events import with_checkpoints
 from app.replay.view import ReplayView
 from app.state.open_archive import OpenArchive
 from app.state.settings import app_settings, site_assets_key
+from app.state.tasks import TaskRunner
 from app.state.time_cursor import TimeCursor
 from app.store.findings import FindingsError, FindingsStore
 from app.store.session_detail import SessionDetail
@@ -130,6 +131,7 @@ class ReplayScreen(QWidget):
 
     def __init__(
         self,
+        tasks: TaskRunner,
         cursor: TimeCursor | None = None,
         parent: QWidget | None = None,
         findings: FindingsStore | None = None,
@@ -143,7 +145,7 @@ class ReplayScreen(QWidget):
         self.store: SessionStore | None = None
         self._archive_key = ""
         self.detail: SessionDetail | None = None
-        self.view = ReplayView()
+        self.view = ReplayView(tasks)
         self.controller = ReplayController(self.cursor, self.view.bridge, self)
         self.timeline = TimelineWidget(self.cursor)
         self.controls = ReplayControls(self.cursor)
@@ -228,7 +230,7 @@ class ReplayScreen(QWidget):
         allowed = app_settings().value(site_assets_key(self._archive_key), False, type=bool)
         self.controls.show_site_assets(allowed)
         self.view.set_site_assets_allowed(allowed)
-        self.view.set_events_provider(with_checkpoints(store.session_events_json))
+        self.view.set_events_provider(with_checkpoints(store.session_events_json), store)
         self.controller.unload()
         self.controller.set_clicks(detail.clicks)
         self.cursor.set_range(detail.start_ms, detail.end_ms)

@@ -68,6 +68,7 @@ async function load(url) {
   try {
     first = await fetchPart(url, 0);
   } catch (e) {
+    if (token !== loadToken) return; // a later load replaced this one: not its failure
     showMessage("The session's events could not be loaded.");
     report(`cannot load events: ${e}`);
     return;

@@ -77,9 +77,11 @@ class Player:
 
     def __init__(self, app: Any) -> None:
         from app.replay.view import ReplayView
+        from app.state.tasks import TaskRunner
 
         self.app = app
-        self.view = ReplayView()
+        self.tasks = TaskRunner()
+        self.view = ReplayView(self.tasks)
         self.view.resize(1280, 800)
         self.view.show()
         self.payloads: dict[str, bytes] = {}

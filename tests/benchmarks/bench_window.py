@@ -196,9 +196,11 @@ def in_window(folder: Path, sessions: int, events: int) -> list[Figure]:
 
     # --- first replay frame ------------------------------------------------------------
     from app.replay.view import ReplayView
+    from app.state.tasks import TaskRunner
 
     started = time.perf_counter()
-    bare = ReplayView()
+    tasks = TaskRunner()
+    bare = ReplayView(tasks)
     bare.resize(1200, 700)
     bare.show()
     wait_until(app, lambda: bare.bridge.is_ready, 60)
@@ -206,7 +208,7 @@ def in_window(folder: Path, sessions: int, events: int) -> list[Figure]:
     bare.shutdown()
     bare.deleteLater()
 
-    screen = ReplayScreen()
+    screen = ReplayScreen(tasks)
     screen.resize(1400, 850)
     screen.show()
     loaded: list[float] = []

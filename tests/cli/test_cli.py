@@ -141,3 +141,10 @@ def test_export_parquet_writes_every_table_partitioned_by_day(
     assert read[0] == expected and read[1] == 2
     sessions = duckdb.sql(f"SELECT count(*) FROM read_parquet('{out}/sessions/*/*.parquet')")
     assert sessions.fetchall() == [(2,)]
+
+
+def test_sql_prints_every_row_not_a_page(archive: Path, capsys) -> None:
+    """The SQL tab reads pages; the command line still prints the whole result."""
+    assert run_cli(["sql", str(archive), "SELECT range FROM range(1234)", "--format", "csv"]) == 0
+    rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    assert len(rows) == 1 + 1234 and rows[-1] == ["1233"]

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from app.replay.guard import GuardedPage  # noqa: E402
 from app.replay.view import ReplayView  # noqa: E402
+from app.state.tasks import TaskRunner  # noqa: E402
 from app.store.open import open_store  # noqa: E402
 from app.store.store import SessionStore  # noqa: E402
 from tests.conftest import DATA  # noqa: E402
@@ -48,7 +49,8 @@ class Replay:
     def __init__(self, qtbot: Any, tmp_path: Path) -> None:
         self.qtbot = qtbot
         self.tmp_path = tmp_path
-        self.view = ReplayView()
+        self.tasks = TaskRunner()  # the window's runner, here one per view
+        self.view = ReplayView(self.tasks)
         self.view.resize(*VIEW_SIZE)
         self.view.show()
         self.bridge = self.view.bridge
@@ -74,7 +76,7 @@ class Replay:
             assert len(sessions) == 1, sessions
             session_id = sessions[0].session_id
         self.session_id = session_id
-        self.view.set_events_provider(self.store.session_events_json)
+        self.view.set_events_provider(self.store.session_events_json, self.store)
         with self.qtbot.waitSignal(self.view.session_loaded, timeout=LOAD_TIMEOUT_MS) as loaded:
             self.view.show_session(session_id)
         self.first_ms, self.last_ms = loaded.args
@@ -132,6 +134,7 @@ class Replay:
         view.deleteLater()
         QCoreApplication.sendPostedEvents(None, 0)  # 0: every type, DeferredDelete included
         QApplication.processEvents()
+        self.tasks.shutdown()
         if self.store is not None:
             self.store.close()
 

@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtTest import QTest
 
+from app.state.tasks import TaskRunner
 from app.store.open import open_store
 from app.ui.replay_screen import ReplayScreen
 from tests.replay.conftest import LOAD_TIMEOUT_MS, RECORDING
@@ -34,9 +35,16 @@ def _replayed_text(qtbot: Any, screen: ReplayScreen, selector: str) -> str | Non
 
 
 @pytest.fixture
-def screen(qtbot: Any) -> Iterator[ReplayScreen]:
+def tasks(qapp: Any) -> Iterator[TaskRunner]:
+    runner = TaskRunner()
+    yield runner
+    runner.shutdown()
+
+
+@pytest.fixture
+def screen(qtbot: Any, tasks: TaskRunner) -> Iterator[ReplayScreen]:
     store, _ = open_store(RECORDING)
-    widget = ReplayScreen()
+    widget = ReplayScreen(tasks)
     widget.resize(1300, 800)
     widget.show()
     with qtbot.waitSignal(widget.view.session_loaded, timeout=LOAD_TIMEOUT_MS):
@@ -122,7 +130,7 @@ def test_loading_site_assets_is_remembered_per_archive(screen, qtbot) -> None:
     assert screen.view.site_assets_allowed()
     with qtbot.waitSignal(screen.view.session_loaded, timeout=LOAD_TIMEOUT_MS):
         pass  # the player reloads with the relaxed policy and shows the session again
-    other = ReplayScreen()
+    other = ReplayScreen(screen.view.scheme_handler.tasks)
     try:
         other.open_session(screen.store, screen.detail.session_id)
         assert other.controls.assets.isChecked() and other.view.site_assets_allowed()
@@ -176,14 +184,14 @@ def test_a_finding_marks_the_moment_and_brings_it_back(screen, qtbot, monkeypatc
 
 
 def test_a_damaged_findings_database_leaves_the_replay_working(
-    qtbot, tmp_path, monkeypatch
+    qtbot, tmp_path, monkeypatch, tasks
 ) -> None:
     data = tmp_path / "data"
     data.mkdir()
     (data / "findings.duckdb").write_bytes(b"garbage" * 500)
     monkeypatch.setenv("REPLAY_INVESTIGATOR_DATA", str(data))
     store, _ = open_store(RECORDING)
-    widget = ReplayScreen()
+    widget = ReplayScreen(tasks)
     qtbot.addWidget(widget)
     with qtbot.waitSignal(widget.view.session_loaded, timeout=LOAD_TIMEOUT_MS):
         assert widget.open_session(store, store.session_summaries()[0].session_id)

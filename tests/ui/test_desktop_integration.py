@@ -189,9 +189,11 @@ def test_keyboard_shortcuts_are_listed(window: MainWindow) -> None:
 
 @pytest.mark.webengine
 def test_listed_replay_shortcuts_are_the_bound_ones(qtbot: Any) -> None:
+    from app.state.tasks import TaskRunner
     from app.ui.replay_screen import REPLAY_SHORTCUTS, ReplayScreen
 
-    screen = ReplayScreen()
+    tasks = TaskRunner()
+    screen = ReplayScreen(tasks)
     qtbot.addWidget(screen)
     bound = {s.key().toString() for s in screen._bindings}
     assert bound == set(REPLAY_SHORTCUTS)
