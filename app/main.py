@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from app.cli.main import COMMANDS, run_cli
+from app.cli.main import COMMANDS, CliServices, run_cli
 
 DEMO_WORKER = "demo-worker"  # internal: how `demo build` starts its recording processes
 
@@ -20,20 +20,24 @@ def main(argv: list[str] | None = None) -> int:
 
         return worker_main(args[1:])
     if args and (args[0] in COMMANDS or args[0] in {"-h", "--help", "--version"}):
-        if args[0] == "frame":
-            import app.cli.main as cli
-            from app.replay.frames import run_frame_command
-
-            cli.frame_runner = run_frame_command
-        if args[0] == "export":
-            import app.cli.main as cli
-            from app.replay.exporting import export_with_qt
-
-            cli.export_runner = export_with_qt
-        return run_cli(args)
+        return run_cli(args, _cli_services(args[0]))
     from app.ui.application import run_gui
 
     return run_gui(args)
+
+
+def _cli_services(command: str) -> CliServices:
+    """The Qt-backed runners a command needs, imported only for the command that needs them
+    (importing the web engine costs a second)."""
+    if command == "frame":
+        from app.replay.frames import run_frame_command
+
+        return CliServices(frame_runner=run_frame_command)
+    if command == "export":
+        from app.replay.exporting import export_with_qt
+
+        return CliServices(export_runner=export_with_qt)
+    return CliServices()
 
 
 if __name__ == "__main__":

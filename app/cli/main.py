@@ -11,6 +11,7 @@ import csv
 import json
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -127,14 +128,26 @@ TABLE_QUERIES = {
                 FROM sessions s GROUP BY user_id ORDER BY sessions DESC, user_id""",
 }
 ExportRunner = Callable[..., Path]
-export_runner: ExportRunner | None = None
-"""Writes HTML/Markdown/PDF reports; set by the entry point (frames need Qt)."""
 FrameRunner = Callable[[SessionStore, "str | None", list[str], Path], int]
-frame_runner: FrameRunner | None = None
-"""Renders frames; set by the entry point (rendering needs Qt, which the CLI layer avoids)."""
 
 
-def run_cli(argv: Sequence[str]) -> int:
+@dataclass(frozen=True)
+class CliServices:
+    """What the commands need from the layers above the CLI, built once by the entry point.
+
+    Why passed in: rendering frames and reports needs Qt, which the CLI layer must not
+    import; the entry point (``app.main``) provides them for the commands that need them.
+    Without one, the command says it is not available in this build.
+    """
+
+    export_runner: ExportRunner | None = None
+    """Writes HTML/Markdown/PDF reports."""
+    frame_runner: FrameRunner | None = None
+    """Renders frames of the replay."""
+
+
+def run_cli(argv: Sequence[str], services: CliServices | None = None) -> int:
+    services = services or CliServices()
     args = _parser().parse_args(list(argv))
     try:
         if args.command == "ingest":
@@ -146,8 +159,9 @@ def run_cli(argv: Sequence[str]) -> int:
             if args.command == "info":
                 return _info(store, result.format, args.json)
             if args.command == "export":
-                return _export(store, args)
+                return _export(store, args, services.export_runner)
             if args.command == "frame":
+                frame_runner = services.frame_runner
                 if frame_runner is None:
                     return _fail("frame rendering is not available in this build", 2)
                 return frame_runner(store, args.session, args.at, args.out)
@@ -162,7 +176,9 @@ def run_cli(argv: Sequence[str]) -> int:
         return _fail(f"{getattr(exc, 'filename', None) or args.file}: {exc.strerror or exc}", 2)
 
 
-def _export(store: SessionStore, args: argparse.Namespace) -> int:
+def _export(
+    store: SessionStore, args: argparse.Namespace, export_runner: ExportRunner | None
+) -> int:
     mask = not args.no_mask
     try:
         if args.format == "csv":

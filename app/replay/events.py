@@ -4,8 +4,8 @@ Why: rrweb seeks by replaying everything since the last checkout, so a long or b
 recording without checkouts takes seconds per seek (the timeline, the action list and
 every jump wait on it). :mod:`app.derive.checkpoints` writes checkouts that rrweb treats as
 its own; this module applies it to what the ``replay:`` scheme serves, only where it pays
-(more than :data:`MIN_EVENTS` events or :data:`MIN_DURATION_MS` of recording), and keeps the
-result for the few sessions opened last.
+(more than :data:`MIN_EVENTS` events or :data:`MIN_DURATION_MS` of recording), and
+:class:`PlayerEvents` keeps the result for the few sessions opened last.
 
 The JSON is streamed: events are decoded one at a time and the synthetic ones are spliced
 into the original text, so a 100 MB session is neither held as Python objects nor
@@ -31,8 +31,6 @@ CACHE_SESSIONS = 4
 Provider = Callable[[str, str | None], bytes]
 """``(session id, window id or None) → events JSON``, as ``ReplayView.set_events_provider``."""
 
-_cache: OrderedDict[bytes, bytes | None] = OrderedDict()
-_lock = threading.Lock()
 _decoder = json.JSONDecoder()
 _SPACE = " \t\n\r"
 
@@ -41,43 +39,53 @@ class _NotSorted(Exception):
     pass
 
 
+class PlayerEvents:
+    """Prepares events for the player and keeps the sessions opened last.
+
+    One per replay screen (built with it, not a module singleton): results are cached by
+    content (an LRU of ``size`` sessions), which is per session and window and also right
+    when two stores hold the same session id.
+    """
+
+    def __init__(self, size: int = CACHE_SESSIONS) -> None:
+        self.size = size
+        self._cache: OrderedDict[bytes, bytes | None] = OrderedDict()
+        self._lock = threading.Lock()  # the scheme handler prepares on a worker thread
+
+    def prepare(self, raw_json: bytes) -> bytes:
+        """:func:`events_for_player`, remembered for the sessions opened last."""
+        key = hashlib.blake2b(raw_json, digest_size=16).digest()
+        with self._lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                cached = self._cache[key]
+                return raw_json if cached is None else cached
+        result = events_for_player(raw_json)
+        with self._lock:
+            self._cache[key] = None if result is raw_json else result
+            while len(self._cache) > self.size:
+                self._cache.popitem(last=False)
+        return result
+
+    def provider(self, fetch: Provider) -> Provider:
+        """An events provider that serves ``fetch``'s events through :meth:`prepare`."""
+
+        def provide(session_id: str, window_id: str | None) -> bytes:
+            return self.prepare(fetch(session_id, window_id))
+
+        return provide
+
+
 def events_for_player(raw_json: bytes) -> bytes:
     """``raw_json`` (a JSON array of one window's events, in time order) for the player.
 
     Unchanged when the recording is short, small, already fast to seek (no checkpoint
     would be written) or not a readable JSON array (the player reports that itself).
-    Results are cached by content (an LRU of :data:`CACHE_SESSIONS`), which is per session
-    and window and also right when two stores hold the same session id.
     """
-    key = hashlib.blake2b(raw_json, digest_size=16).digest()
-    with _lock:
-        if key in _cache:
-            _cache.move_to_end(key)
-            cached = _cache[key]
-            return raw_json if cached is None else cached
     try:
-        result = _with_checkpoints(raw_json)
+        return _with_checkpoints(raw_json)
     except Exception:  # an optimisation must never keep a session from replaying
-        result = raw_json
-    with _lock:
-        _cache[key] = None if result is raw_json else result
-        while len(_cache) > CACHE_SESSIONS:
-            _cache.popitem(last=False)
-    return result
-
-
-def with_checkpoints(fetch: Provider) -> Provider:
-    """An events provider that serves ``fetch``'s events through :func:`events_for_player`."""
-
-    def provide(session_id: str, window_id: str | None) -> bytes:
-        return events_for_player(fetch(session_id, window_id))
-
-    return provide
-
-
-def clear_cache() -> None:
-    with _lock:
-        _cache.clear()
+        return raw_json
 
 
 def _with_checkpoints(raw_json: bytes) -> bytes:

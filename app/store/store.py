@@ -165,14 +165,22 @@ class SessionStore:
         self.close()
 
     def info(self) -> dict[str, Any]:
-        """Facts about the ingest: format, source name, manifest, skipped sessions."""
-        info: dict[str, Any] = dict(
-            self._con.execute("SELECT key, value FROM archive_info").fetchall()
-        )
-        for key in ("manifest", "skipped_sessions"):
-            if key in info:
-                info[key] = json.loads(info[key])
-        return info
+        """Facts about the ingest: format, source name, manifest, skipped sessions.
+
+        Read once (the store is read-only, so they cannot change): views ask for them on
+        the GUI thread, and a manifest can be large.
+        """
+        if self._info is None:
+            info: dict[str, Any] = dict(
+                self._con.execute("SELECT key, value FROM archive_info").fetchall()
+            )
+            for key in ("manifest", "skipped_sessions"):
+                if key in info:
+                    info[key] = json.loads(info[key])
+            self._info = info
+        return dict(self._info)
+
+    _info: dict[str, Any] | None = None
 
     def warnings(self) -> list[tuple[str | None, str]]:
         return self._con.execute(

@@ -26,6 +26,7 @@ from app import __version__
 from app.replay.engine import allow_root_without_sandbox, prepare_web_engine
 from app.resources import desktop_root
 from app.state.settings import APP_NAME, ORGANIZATION
+from app.state.tasks import TaskRunner
 from app.ui.main_window import MainWindow
 from app.ui.single_instance import InstanceServer, forward_to_running
 from app.ui.theme import apply_appearance, saved_appearance
@@ -150,7 +151,7 @@ def launch(options: argparse.Namespace | Sequence[str], app: QApplication) -> Ma
     if single and forward_to_running(options.files):
         return None
     apply_appearance(saved_appearance(), remember=False)
-    window = MainWindow()
+    window = MainWindow(TaskRunner(app))  # the one runner of store and disk work
     if isinstance(app, ReplayApplication):  # macOS Finder's "open" at launch and later
         app.file_open_requested.connect(window.open_path)
     if single:

@@ -78,6 +78,7 @@ class MainWindow(DesktopFiles, QMainWindow):
         self.instance_server: QObject | None = None  # set by app.ui.application.launch
         self._announce: SessionStore | None = None  # the store to announce once screens fill
         self.tasks.idle.connect(self._screens_filled)
+        self.tasks.failure.connect(self._task_failed)
 
         self.setWindowTitle(APP_NAME)
         self.setAcceptDrops(True)
@@ -97,7 +98,7 @@ class MainWindow(DesktopFiles, QMainWindow):
         self.errors_screen = ErrorsScreen(archive, tasks, selection)
         self.sessions = SessionsScreen(archive, tasks, selection)
         self.findings_screen = FindingsScreen(archive, tasks)
-        self.sql_screen = SqlScreen(tasks)
+        self.sql_screen = SqlScreen(tasks, archive=archive)
         self.replay_screen: ReplayScreen | None = None  # made on first use: it starts Chromium
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -224,7 +225,6 @@ class MainWindow(DesktopFiles, QMainWindow):
         if self._remember:
             self.recent.add(state.path)
         self._announce = state.store
-        self.sql_screen.set_store(state.store)
 
     def _screens_filled(self) -> None:
         """The task runner is idle: every screen has shown the new archive."""
@@ -232,9 +232,12 @@ class MainWindow(DesktopFiles, QMainWindow):
         if store is not None and store is self.store:
             self.store_opened.emit(store)
 
+    def _task_failed(self, name: str, error: BaseException) -> None:
+        """Background work failed: say so (the traceback is in the log file)."""
+        self.set_status(f"Something failed in the background ({name}: {error}); see the log")
+
     def _closed(self) -> None:
         self._announce = None
-        self.sql_screen.set_store(None)
         self.apdex_action.setEnabled(False)
         self.goals_action.setEnabled(False)
 

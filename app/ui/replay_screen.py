@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QLabel, QSplitter, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QLabel, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from app.replay.controller import ReplayController
-from app.replay.events import with_checkpoints
+from app.replay.events import PlayerEvents
 from app.replay.view import ReplayView
 from app.state.open_archive import OpenArchive
 from app.state.settings import app_settings, site_assets_key
@@ -146,6 +146,7 @@ class ReplayScreen(QWidget):
         self._archive_key = ""
         self.detail: SessionDetail | None = None
         self.view = ReplayView(tasks)
+        self.player_events = PlayerEvents()  # checkpointed events of the sessions opened last
         self.controller = ReplayController(self.cursor, self.view.bridge, self)
         self.timeline = TimelineWidget(self.cursor)
         self.controls = ReplayControls(self.cursor)
@@ -230,7 +231,7 @@ class ReplayScreen(QWidget):
         allowed = app_settings().value(site_assets_key(self._archive_key), False, type=bool)
         self.controls.show_site_assets(allowed)
         self.view.set_site_assets_allowed(allowed)
-        self.view.set_events_provider(with_checkpoints(store.session_events_json), store)
+        self.view.set_events_provider(self.player_events.provider(store.session_events_json), store)
         self.controller.unload()
         self.controller.set_clicks(detail.clicks)
         self.cursor.set_range(detail.start_ms, detail.end_ms)
@@ -254,6 +255,10 @@ class ReplayScreen(QWidget):
         self.view.show_session(session_id, window)
         self.session_opened.emit(session_id)
         return True
+
+    def current_table(self) -> QAbstractItemView | None:
+        """The list on the current side tab (actions, console, network, findings)."""
+        return getattr(self.tabs.currentWidget(), "table", None)
 
     def close_session(self) -> None:
         """Show no session (its archive has gone): the player, lists and B are emptied."""

@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.state.open_archive import OpenArchive
 from app.state.settings import app_settings
 from app.state.tasks import Task, TaskRunner, describe
 from app.store.store import QUERY_CANCELLED, QueryError, SessionStore, UserQuery
@@ -141,9 +143,17 @@ class SqlScreen(QWidget):
     :data:`COUNT_LANE` (scrolling does not wait for the count).
     """
 
-    def __init__(self, tasks: TaskRunner, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        tasks: TaskRunner,
+        parent: QWidget | None = None,
+        archive: OpenArchive | None = None,
+    ) -> None:
         super().__init__(parent)
         self.tasks = tasks
+        if archive is not None:  # queries the open archive's store, none once it closes
+            archive.opened.connect(lambda state: self.set_store(state.store))
+            archive.closed.connect(lambda: self.set_store(None))
         self.store: SessionStore | None = None
         self.query: UserQuery | None = None
         self._running: list[Task] = []  # the current query's tasks (run, page, count)
@@ -213,6 +223,10 @@ class SqlScreen(QWidget):
         self._reload_saved()
         first = next(iter(EXAMPLES.values()))
         self.editor.setPlainText(first)
+
+    def current_table(self) -> QAbstractItemView | None:
+        """What File › Export Table as CSV writes: the rows read so far."""
+        return self.table
 
     def set_store(self, store: SessionStore | None) -> None:
         """Query ``store`` from now on; None (no archive) clears the result and disables Run."""

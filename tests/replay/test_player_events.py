@@ -9,13 +9,8 @@ import pytest
 
 from app.derive.checkpoints import add_checkpoints, is_synthetic
 from app.replay import events as player_events
-from app.replay.events import events_for_player, with_checkpoints
+from app.replay.events import PlayerEvents, events_for_player
 from tests.heavy_session import heavy_session
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache() -> None:
-    player_events.clear_cache()
 
 
 def as_json(events: list[dict[str, Any]]) -> bytes:
@@ -33,7 +28,8 @@ def test_a_long_session_gets_the_checkpoints_add_checkpoints_writes(
     monkeypatch.setattr(player_events, "MIN_EVENTS", 1_000)
     events = heavy_session(minutes=4)  # 2,400 events
     raw = as_json(events)
-    out = events_for_player(raw)
+    cache = PlayerEvents()
+    out = cache.prepare(raw)
     assert out is not raw
     served = json.loads(out)
     assert served == add_checkpoints(events)
@@ -42,7 +38,8 @@ def test_a_long_session_gets_the_checkpoints_add_checkpoints_writes(
         events[0]["timestamp"],
         events[-1]["timestamp"],
     )
-    assert events_for_player(raw) is out  # cached by content
+    assert cache.prepare(raw) is out  # cached by content
+    assert events_for_player(raw) is not out  # (the function alone keeps nothing)
 
 
 def test_unsorted_or_unreadable_events_are_handled(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -61,5 +58,5 @@ def test_the_provider_wraps_the_store() -> None:
         calls.append((session_id, window_id))
         return b"[]"
 
-    assert with_checkpoints(fetch)("s1", "w") == b"[]"
+    assert PlayerEvents().provider(fetch)("s1", "w") == b"[]"
     assert calls == [("s1", "w")]
