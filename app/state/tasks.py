@@ -39,6 +39,8 @@ from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 log = logging.getLogger(__name__)
 
 DEFAULT_LANE = "store"
+INTERRUPT_EVERY_S = 0.05
+INTERRUPT_RETRIES = 100  # a cancelled task's query is interrupted for up to 5 s
 CLOSE_LANE = "close"
 NEXT_TURN_MS = 8
 """Pause between steps handed to the GUI thread: a real timer (unlike 0 ms, which Qt may
@@ -76,16 +78,29 @@ class Task:
 
     def cancel(self) -> None:
         """Skip the task if queued, interrupt its query if running; its result is dropped."""
-        # The interrupt is sent under the task's lock: the task cannot end meanwhile, so
-        # it never reaches a query of the next task on the same thread.
         with self._lock:
             self.cancelled = True
+        self._interrupt(INTERRUPT_RETRIES)
+
+    def _interrupt(self, retries: int) -> None:
+        """Interrupt the running query, again a moment later until the task has ended.
+
+        Why again: a task may be between two statements (or about to start its first)
+        when it is cancelled; DuckDB's interrupt reaches only a statement that runs. The
+        interrupt is sent under the task's lock: the task cannot end meanwhile, so it
+        never reaches a query of the next task on the same thread.
+        """
+        with self._lock:
             if self.done or self.thread_id is None or self.store is None:
                 return
             try:
                 self.store.interrupt(self.thread_id)
             except Exception:  # a store closed meanwhile has nothing left to interrupt
                 log.debug("interrupting %s failed", self.name, exc_info=True)
+        if retries > 0:
+            timer = threading.Timer(INTERRUPT_EVERY_S, self._interrupt, (retries - 1,))
+            timer.daemon = True
+            timer.start()
 
     @property
     def live(self) -> bool:
@@ -285,10 +300,9 @@ class TaskRunner(QObject):
             self._check_idle()
 
     def _after_turn(self, step: Callable[[], None], owner: QObject | None) -> None:
-        if owner is not None and shiboken6.isValid(owner):
-            QTimer.singleShot(NEXT_TURN_MS, owner, step)
-        else:
-            QTimer.singleShot(NEXT_TURN_MS, self, step)
+        # Bound to the runner, not the owner: a step whose owner has gone must still run,
+        # to end its sequence (the runner would never be idle again otherwise).
+        QTimer.singleShot(NEXT_TURN_MS, self, step)
 
     def _report(self, name: str, error: BaseException) -> None:
         log.error("task %s failed:\n%s", name, describe(error).rstrip())
