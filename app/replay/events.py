@@ -15,11 +15,12 @@ inside), so the player's offsets, ticks and the timeline stay exactly as before.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from app.derive.checkpoints import Checkpointer, add_checkpoints
@@ -90,7 +91,7 @@ def events_for_player(raw_json: bytes) -> bytes:
 
 def _with_checkpoints(raw_json: bytes) -> bytes:
     try:
-        text = raw_json.decode("utf-8")
+        text = decode_in_steps(raw_json)
     except UnicodeDecodeError:
         return raw_json
     try:
@@ -148,7 +149,35 @@ def _spliced(text: str, raw_json: bytes) -> bytes:
         )
         position = at
     pieces.append(text[position:])
-    return "".join(pieces).encode("utf-8")
+    return encode_in_steps(pieces)
+
+
+STEP_CHARS = 1 << 20
+"""Text converted per step: about a millisecond of work holding the interpreter."""
+
+
+def decode_in_steps(raw: bytes) -> str:
+    """``raw.decode("utf-8")``, a megabyte at a time.
+
+    Why: these run on a worker while the GUI thread waits for the interpreter; decoding a
+    100 MB session in one call holds it for a few hundred milliseconds (a frozen window),
+    in steps the GUI thread gets it between them. Raises UnicodeDecodeError like decode().
+    """
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(raw)
+    pieces = [decoder.decode(view[i : i + STEP_CHARS]) for i in range(0, len(raw), STEP_CHARS)]
+    pieces.append(decoder.decode(b"", final=True))
+    return "".join(pieces)
+
+
+def encode_in_steps(pieces: Iterable[str]) -> bytes:
+    """``"".join(pieces).encode("utf-8")``, a megabyte at a time (see :func:`decode_in_steps`)."""
+    out: list[bytes] = []
+    for piece in pieces:
+        out.extend(
+            piece[i : i + STEP_CHARS].encode("utf-8") for i in range(0, len(piece), STEP_CHARS)
+        )
+    return b"".join(out)
 
 
 def array_elements(text: str) -> Iterator[tuple[Any, int, int]]:

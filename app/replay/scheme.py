@@ -26,7 +26,7 @@ from PySide6.QtWebEngineCore import (
     QWebEngineUrlSchemeHandler,
 )
 
-from app.replay.events import array_elements
+from app.replay.events import array_elements, decode_in_steps, encode_in_steps
 from app.resources import resource_path, vendor_path
 from app.state.tasks import Interruptible, Task, TaskRunner
 
@@ -289,11 +289,11 @@ def split_into_parts(raw: bytes) -> Parts:
     """
     if len(raw) <= SPLIT_ABOVE_BYTES:
         return [QByteArray(b'{"parts":1,"events":' + raw + b"}")]
-    text = raw.decode("utf-8")
+    text = decode_in_steps(raw)
     spans = [(start, end) for _event, start, end in array_elements(text)]
     cuts = [
         text[spans[i][0] : spans[min(i + PART_EVENTS, len(spans)) - 1][1]]
         for i in range(0, len(spans), PART_EVENTS)
     ] or [""]
     head = f'{{"parts":{len(cuts)},"events":['
-    return [QByteArray((head + cut + "]}").encode("utf-8")) for cut in cuts]
+    return [QByteArray(encode_in_steps((head, cut, "]}"))) for cut in cuts]

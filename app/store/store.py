@@ -236,15 +236,18 @@ class SessionStore:
         its own document with its own node ids, so they replay separately).
         """
         row = self._con.execute(
-            """SELECT '[' || coalesce(string_agg(
+            # encode(): handed over as bytes (a copy), not as a str that Python then
+            # re-encodes — for a 100 MB session that is time the GUI thread waits for the
+            # interpreter
+            """SELECT encode('[' || coalesce(string_agg(
                        json_object('type', type, 'data', data, 'timestamp', epoch_ms(ts)),
-                       ',' ORDER BY ts, rowid), '') || ']'
+                       ',' ORDER BY ts, rowid), '') || ']')
                FROM events
                WHERE session_id = $sid
                  AND ($all OR window_id IS NOT DISTINCT FROM $window)""",
             {"sid": session_id, "window": window_id, "all": window_id is None},
         ).fetchone()
-        return row[0].encode() if row else b"[]"
+        return bytes(row[0]) if row else b"[]"
 
     def table_counts(self) -> dict[str, int]:
         names = ("sessions", "events", "actions", "errors", "requests", "vitals", "goals")
