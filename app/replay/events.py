@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -26,6 +27,7 @@ from app.derive.checkpoints import Checkpointer, add_checkpoints
 MIN_EVENTS = 5_000
 MIN_DURATION_MS = 10 * 60 * 1000
 CACHE_SESSIONS = 4
+log = logging.getLogger(__name__)
 
 Provider = Callable[[str, str | None], bytes]
 """``(session id, window id or None) → events JSON``, as ``ReplayView.set_events_provider``."""
@@ -56,7 +58,13 @@ def events_for_player(raw_json: bytes) -> bytes:
             return raw_json if cached is None else cached
     try:
         result = _with_checkpoints(raw_json)
-    except Exception:  # an optimisation must never keep a session from replaying
+    except Exception:  # an optimisation must never keep a session from replaying…
+        # …but a session that seeks slowly for want of checkpoints needs a trace in the log.
+        log.warning(
+            "synthetic checkpoints failed; serving the %d bytes of events as recorded",
+            len(raw_json),
+            exc_info=True,
+        )
         result = raw_json
     with _lock:
         _cache[key] = None if result is raw_json else result
