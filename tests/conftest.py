@@ -26,6 +26,8 @@ def isolated_cache(
     monkeypatch.setenv("REPLAY_INVESTIGATOR_CACHE", str(cache))
     # and its own data folder: findings are the user's work, never a test's
     monkeypatch.setenv("REPLAY_INVESTIGATOR_DATA", str(tmp_path_factory.mktemp("data")))
+    # and its own state folder: the log file the command line configures (app.logs)
+    monkeypatch.setenv("REPLAY_INVESTIGATOR_STATE", str(tmp_path_factory.mktemp("state")))
     return cache
 
 

@@ -3,13 +3,14 @@ partial one, and no temporary file behind."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from app.export.tables import write_csv
-from app.files import atomic_output, partial_path
+from app.files import aside_path, atomic_output, discard_partial, partial_path
 from app.store.open import open_store
 from tests.builders import write_archive
 
@@ -101,3 +102,72 @@ def test_a_pdf_report_that_fails_to_print_keeps_the_previous_report(
         exporting.export_findings(None, [finding], "pdf", target)  # type: ignore[arg-type]
     assert target.read_bytes() == b"%PDF-1.4 the previous complete report"
     assert _leftovers(tmp_path, {"findings.pdf"}) == []
+
+
+def _folder(path: Path, text: str) -> Path:
+    path.mkdir()
+    (path / "sessions.parquet").write_text(text)
+    return path
+
+
+def _export_failing_to_rename_the_new_folder_in(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, crash: bool
+) -> Path:
+    """Replace a folder while the OS refuses to rename the new one onto it (and, with
+    ``crash``, every rename after that, as if the process had died at that moment).
+
+    Fault injection on the OS call itself; returns the target folder.
+    """
+    import app.files
+
+    target = _folder(tmp_path / "export", "the previous export")
+    real = os.replace
+    failed: list[object] = []
+
+    def replace(src: object, dst: object) -> None:
+        if Path(str(src)) == partial_path(target) or (crash and failed):
+            failed.append(src)
+            raise OSError("injected: the rename did not happen")
+        real(src, dst)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(app.files.os, "replace", replace)
+    with pytest.raises(OSError, match="injected"), atomic_output(target) as part:
+        _folder(part, "the new export")
+    monkeypatch.undo()
+    return target
+
+
+def test_a_folder_swap_failing_between_the_renames_keeps_the_previous_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = _export_failing_to_rename_the_new_folder_in(tmp_path, monkeypatch, crash=False)
+    assert (target / "sessions.parquet").read_text() == "the previous export"
+    assert _leftovers(tmp_path, {"export"}) == []
+
+
+def test_a_crash_between_the_renames_is_recovered_by_the_next_sweep(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = _export_failing_to_rename_the_new_folder_in(tmp_path, monkeypatch, crash=True)
+    discard_partial(target)  # what the window does after a failed export
+    assert (target / "sessions.parquet").read_text() == "the previous export"
+    assert _leftovers(tmp_path, {"export"}) == []
+
+
+def test_a_crash_after_the_new_folder_arrived_only_drops_the_previous_one(
+    tmp_path: Path,
+) -> None:
+    target = _folder(tmp_path / "export", "the new export")
+    _folder(aside_path(target), "the previous export")
+    with atomic_output(target) as part:  # the next write sweeps first
+        _folder(part, "the newest export")
+    assert (target / "sessions.parquet").read_text() == "the newest export"
+    assert _leftovers(tmp_path, {"export"}) == []
+
+
+def test_a_folder_replaces_a_folder(tmp_path: Path) -> None:
+    target = _folder(tmp_path / "export", "old")
+    with atomic_output(target) as part:
+        _folder(part, "new")
+    assert (target / "sessions.parquet").read_text() == "new"
+    assert _leftovers(tmp_path, {"export"}) == []

@@ -21,6 +21,7 @@ from app import __version__
 from app.archive.problems import UnreadableFile
 from app.export.session_recording import write_rrweb
 from app.export.tables import write_csv
+from app.logs import configure_logging
 from app.store.findings import FindingsError, FindingsStore
 from app.store.ingest import ingest_file
 from app.store.open import open_store
@@ -149,6 +150,9 @@ class CliServices:
 def run_cli(argv: Sequence[str], services: CliServices | None = None) -> int:
     services = services or CliServices()
     args = _parser().parse_args(list(argv))
+    # The window runs export and demo builds through here in child processes: their log
+    # records belong in the same file the user attaches to a bug report.
+    configure_logging()
     try:
         if args.command == "ingest":
             return _ingest(args)

@@ -6,12 +6,19 @@ elements the recording marked as sensitive (``rr-mask`` class, ``data-record-mas
 ``data-private`` attribute). Masked text keeps its length as ``*`` so layouts stay as they
 were. The recorder may have let some fields through unmasked (``data-record-unmask``, like
 the demo's postal code); an export masks them anyway.
+
+User ids are masked in a report's text too (:func:`mask_user_id`) when they are direct
+identifiers — an e-mail address or a phone number — because a report that says "Personal
+data masked." is shared on that promise.
 """
 
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
+import re
+import secrets
 from collections.abc import Iterable
 from typing import Any
 
@@ -19,10 +26,43 @@ SENSITIVE_CLASS = "rr-mask"
 SENSITIVE_ATTRIBUTES = ("data-record-mask", "data-private")
 VALUE_TAGS = {"input", "textarea", "select", "option"}
 INPUT, MUTATION, FULL = 5, 0, 2
+HIDDEN = "•••"
+_EMAIL = re.compile(r"([^\s@<>()\[\],;:\"]+)@([^\s@<>()\[\],;:\"]+)")
+_PHONE = re.compile(r"^\+?[\d\s().\-/]+$")
+_PHONE_DIGITS = 7
+_PSEUDONYM_KEY = secrets.token_bytes(16)
+"""Keys the tag that tells masked users apart: one per process, so the same user has the
+same tag throughout one export (which runs in one process) but tags cannot be matched
+across exports, nor guessed by hashing a list of addresses."""
 
 
 def stars(text: Any) -> Any:
     return "*" * len(text) if isinstance(text, str) else text
+
+
+def mask_user_id(user_id: str) -> str:
+    """``user_id`` with any e-mail address or phone number in it masked, and a short tag.
+
+    ``ashley.parker@example.co.uk`` becomes ``a•••@e•••.uk [1f0c3a]``, ``+44 20 7946 0958``
+    ``••••••••••58 [9b2e71]``: enough shape to read (an address, a phone), a tag that is the
+    same for the same user within the report (so "the same user twice" stays visible) and
+    different for users whose masks look alike. Opaque ids (``u123``, UUIDs) are already
+    pseudonyms, and the investigator needs them to find the session again: they are kept.
+    """
+
+    def email(match: re.Match[str]) -> str:
+        local, domain = match.group(1), match.group(2)
+        top = domain.rsplit(".", 1)[-1] if "." in domain else ""
+        return f"{local[:1]}{HIDDEN}@{domain[:1]}{HIDDEN}" + (f".{top}" if top else "")
+
+    masked = _EMAIL.sub(email, user_id)
+    digits = [c for c in user_id if c.isdigit()]
+    if masked == user_id and _PHONE.match(user_id) and len(digits) >= _PHONE_DIGITS:
+        masked = "•" * (len(digits) - 2) + "".join(digits[-2:])
+    if masked == user_id:
+        return user_id
+    tag = hashlib.blake2b(user_id.encode(), key=_PSEUDONYM_KEY, digest_size=3).hexdigest()
+    return f"{masked} [{tag}]"
 
 
 def _sensitive(node: dict[str, Any]) -> bool:

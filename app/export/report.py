@@ -5,7 +5,9 @@ steps to reproduce (the user actions leading to the moment), the JavaScript erro
 with its stack resolved through the archive's source maps, the users and sessions that error
 affected, and the rrweb events of a short clip around the moment (from the last full
 snapshot before it). Masking (on by default) applies to the clip and to frames rendered from
-it; the report's text never contains typed values (action names are built without them).
+it; the report's text never contains typed values (action names are built without them),
+and with masking its user ids that are e-mail addresses or phone numbers are masked
+(:func:`app.export.masking.mask_user_id`).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.analysis.sourcemaps import SourceMap, SourceMapError, StackFrame, resolve_stack
-from app.export.masking import mask_events
+from app.export.masking import mask_events, mask_user_id
 from app.store.filters import SessionFilter
 from app.store.findings import Finding
 from app.store.store import SessionStore
@@ -84,6 +86,10 @@ def build_report(store: SessionStore, finding: Finding, *, mask: bool = True) ->
         (s for s in store.session_summaries(SessionFilter()) if s.session_id == finding.session_id),
         None,
     )
+
+    def user(user_id: str) -> str:
+        return mask_user_id(user_id) if mask else user_id
+
     before = [a for a in detail.actions if a.ts_ms <= finding.ts_ms]
     steps = [(a.ts_ms, a.type, a.name) for a in before[-STEPS:]]
     page = (before[-1].url or "") if before else ""
@@ -101,12 +107,12 @@ def build_report(store: SessionStore, finding: Finding, *, mask: bool = True) ->
             ts_ms=chosen.ts_ms,
             frames=resolve_stack(chosen.stack or "", _source_maps(store)),
             caused_by=cause,
-            users=sorted({s.user_id for s in affected if s.user_id}),
+            users=sorted({user(s.user_id) for s in affected if s.user_id}),
             sessions=[s.session_id for s in affected],
         )
     return FindingReport(
         finding=finding,
-        user_id=detail.user_id or "anonymous",
+        user_id=user(detail.user_id) if detail.user_id else "anonymous",
         browser=(summary.browser if summary else None) or "",
         os=(summary.os if summary else None) or "",
         country=(summary.country if summary else None) or "",

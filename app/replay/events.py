@@ -18,6 +18,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import json
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
@@ -28,6 +29,7 @@ from app.derive.checkpoints import Checkpointer, add_checkpoints
 MIN_EVENTS = 5_000
 MIN_DURATION_MS = 10 * 60 * 1000
 CACHE_SESSIONS = 4
+log = logging.getLogger(__name__)
 
 Provider = Callable[[str, str | None], bytes]
 """``(session id, window id or None) → events JSON``, as ``ReplayView.set_events_provider``."""
@@ -85,7 +87,13 @@ def events_for_player(raw_json: bytes) -> bytes:
     """
     try:
         return _with_checkpoints(raw_json)
-    except Exception:  # an optimisation must never keep a session from replaying
+    except Exception:  # an optimisation must never keep a session from replaying…
+        # …but a session that seeks slowly for want of checkpoints needs a trace in the log.
+        log.warning(
+            "synthetic checkpoints failed; serving the %d bytes of events as recorded",
+            len(raw_json),
+            exc_info=True,
+        )
         return raw_json
 
 

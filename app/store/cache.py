@@ -18,6 +18,8 @@ from pathlib import Path
 
 import platformdirs
 
+from app.processes import process_alive
+
 CACHE_ENV = "REPLAY_INVESTIGATOR_CACHE"
 
 
@@ -135,7 +137,7 @@ def sweep_leftovers(folder: Path) -> list[Path]:
         return removed
     for entry in entries:
         match = _PARTIAL.match(entry.name) or _WORK_DIR.match(entry.name)
-        if match is None or _process_alive(int(match.group(1))):
+        if match is None or process_alive(int(match.group(1))):
             continue
         if entry.is_dir():
             shutil.rmtree(entry, ignore_errors=True)
@@ -143,15 +145,3 @@ def sweep_leftovers(folder: Path) -> list[Path]:
             entry.unlink(missing_ok=True)
         removed.append(entry)
     return removed
-
-
-def _process_alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True  # exists, owned by someone else
-    return True

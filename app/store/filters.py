@@ -5,7 +5,7 @@ every view the same way, so each metric query takes a :class:`SessionFilter` and
 into SQL here, with parameters, never by pasting user text into a statement.
 
 Meaning: a session is selected when its attributes match (browser, OS, country, release
-exactly; user and page as case-insensitive substrings, the page against the URLs of its
+exactly; user and page as case-insensitive literal substrings, the page against the URLs of its
 actions) and it overlaps the time range. Records (actions, errors, goals, requests) are
 selected when they belong to a selected session, lie in the range and, with a page filter,
 happened on a matching page.
@@ -17,6 +17,22 @@ from dataclasses import dataclass, fields, replace
 from typing import Any
 
 _EXACT = ("browser", "os", "country", "release")
+
+
+def like_match(
+    column: str, value: str, match_type: str = "contains", case_sensitive: bool = False
+) -> tuple[str, str]:
+    r"""SQL testing ``column`` against ``value`` taken literally, and its one parameter.
+
+    ``match_type`` is ``contains`` (the default), ``begins``, ``ends`` or ``equals``. Why the
+    escaping: ``%`` and ``_`` are LIKE wildcards; a user filter ``a_b`` must not match
+    ``axb``, nor ``50%`` match ``500``. They (and the escape character ``\`` itself) are
+    escaped, so typed text means exactly itself in filters and goals alike.
+    """
+    pattern = {"begins": "{}%", "ends": "%{}", "equals": "{}"}.get(match_type, "%{}%")
+    escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    op = "LIKE" if case_sensitive else "ILIKE"
+    return f"{column} {op} ? ESCAPE '\\'", pattern.format(escaped)
 
 
 @dataclass(frozen=True)
@@ -58,15 +74,17 @@ class SessionFilter:
                 terms.append(f"{alias}.{name} = ?")
                 params.append(value)
         if self.user:
-            terms.append(f"{alias}.user_id ILIKE ?")
-            params.append(f"%{self.user}%")
+            condition, pattern = like_match(f"{alias}.user_id", self.user)
+            terms.append(condition)
+            params.append(pattern)
         self._range(terms, params, f"{alias}.ended_at", f"{alias}.started_at")
         if self.page:
+            condition, pattern = like_match("pa.url", self.page)
             terms.append(
                 f"EXISTS (SELECT 1 FROM actions pa WHERE pa.session_id = {alias}.session_id"
-                " AND pa.url ILIKE ?)"
+                f" AND {condition})"
             )
-            params.append(f"%{self.page}%")
+            params.append(pattern)
         return (" AND ".join(terms) or "TRUE"), params
 
     def records_where(self, alias: str, *, has_url: bool = True) -> tuple[str, list[Any]]:
@@ -75,6 +93,7 @@ class SessionFilter:
         params: list[Any] = []
         self._range(terms, params, f"{alias}.ts", f"{alias}.ts")
         if self.page and has_url:
-            terms.append(f"{alias}.url ILIKE ?")
-            params.append(f"%{self.page}%")
+            condition, pattern = like_match(f"{alias}.url", self.page)
+            terms.append(condition)
+            params.append(pattern)
         return (" AND ".join(terms) or "TRUE"), params

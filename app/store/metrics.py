@@ -21,7 +21,7 @@ from typing import Any
 
 import duckdb
 
-from app.store.filters import SessionFilter
+from app.store.filters import SessionFilter, like_match
 
 ACTION_TYPES = ("load", "xhr", "custom")
 Thresholds = Mapping[str, tuple[int, int]]
@@ -209,13 +209,6 @@ def timeseries(
     ]
 
 
-def _match(column: str, value: str, match_type: str, case_sensitive: bool) -> tuple[str, str]:
-    pattern = {"begins": "{}%", "ends": "%{}", "equals": "{}"}.get(match_type, "%{}%")
-    escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    op = "LIKE" if case_sensitive else "ILIKE"
-    return f"{column} {op} ? ESCAPE '\\'", pattern.format(escaped)
-
-
 def _goal_condition(goal: Mapping[str, Any]) -> tuple[str, list[Any]]:
     """SQL over session ``s`` that is true when the session completed ``goal``."""
     kind = goal.get("type", "destination")
@@ -226,7 +219,7 @@ def _goal_condition(goal: Mapping[str, Any]) -> tuple[str, list[Any]]:
         column = (
             "ga.url" if "://" in target else "regexp_extract(ga.url, '^[a-z]+://[^/]+([^?#]*)', 1)"
         )
-        cond, value = _match(column, target, str(goal.get("match_type", "begins")), case)
+        cond, value = like_match(column, target, str(goal.get("match_type", "begins")), case)
         return (
             f"({reported} OR EXISTS (SELECT 1 FROM actions ga WHERE ga.session_id = s.session_id"
             f" AND {cond}))",
@@ -234,7 +227,7 @@ def _goal_condition(goal: Mapping[str, Any]) -> tuple[str, list[Any]]:
         )
     if kind == "user_action":
         column = "ga.url" if goal.get("match_entity") == "page_url" else "ga.name"
-        cond, value = _match(
+        cond, value = like_match(
             column, str(goal.get("value", "")), str(goal.get("match_type", "contains")), case
         )
         params: list[Any] = [goal.get("id"), value]

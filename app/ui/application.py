@@ -23,6 +23,7 @@ from PySide6.QtGui import QFileOpenEvent, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
 from app import __version__
+from app.logs import configure_logging
 from app.replay.engine import allow_root_without_sandbox, prepare_web_engine
 from app.resources import desktop_root
 from app.state.settings import APP_NAME, ORGANIZATION
@@ -131,6 +132,7 @@ def run_gui(args: Sequence[str]) -> int:
         from app.desktop.freedesktop import run_desktop_command
 
         return run_desktop_command("install" if options.install_desktop else "uninstall")
+    configure_logging()  # one log file a user can attach to a bug report
     allow_root_without_sandbox()
     prepare_web_engine()
     app = make_application()

@@ -3,8 +3,8 @@ empty page shown before anything is open."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
+from PySide6.QtCore import QObject, Qt, QUrl
+from PySide6.QtGui import QAction, QActionGroup, QDesktopServices, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.logs import default_state_dir
 from app.state.settings import APP_NAME
 from app.ui.theme import Appearance, apply_appearance, saved_appearance
 from app.ui.versions import about_html, component_versions
@@ -37,6 +38,10 @@ class HelpMenu(QObject):
         self.shortcuts_action.setShortcut(QKeySequence("F1"))
         self.shortcuts_action.triggered.connect(self.show_shortcuts)
         self.menu.addAction(self.shortcuts_action)
+        self.log_action = QAction("Show &Log File", self)
+        self.log_action.setToolTip("The folder of the log to attach to a bug report")
+        self.log_action.triggered.connect(self.show_log)
+        self.menu.addAction(self.log_action)
         self.menu.addSeparator()
         about = QAction(f"&About {APP_NAME}", self)
         about.setMenuRole(QAction.MenuRole.AboutRole)
@@ -56,6 +61,10 @@ class HelpMenu(QObject):
             QGuiApplication.clipboard().setText(
                 "\n".join(f"{k}: {v}" for k, v in component_versions().items())
             )
+
+    def show_log(self) -> None:
+        """Open the folder of the log file (what went wrong, with tracebacks)."""
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(default_state_dir())))
 
     def show_shortcuts(self) -> None:
         from app.ui.shortcuts_dialog import ShortcutsDialog

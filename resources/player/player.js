@@ -39,6 +39,7 @@ function fit() {
   frame.style.left = `${Math.max(0, (window.innerWidth - w * scale) / 2)}px`;
   frame.style.top = `${Math.max(0, (window.innerHeight - h * scale) / 2)}px`;
   placeHighlight();
+  wake();
 }
 
 function destroy() {
@@ -98,6 +99,7 @@ async function load(url) {
     if (!playing) return; // a paused seek to the end casts the last event as well
     playing = false;
     tick(true);
+    wake();
     bridge.page_finished();
   });
   const meta = replayer.getMetaData();
@@ -133,10 +135,32 @@ function tick(force) {
   }
 }
 
+// The animation-frame loop reports time and keeps the highlight on its element while the
+// replay moves. Paused, nothing in the replay moves, so it stops (it read the DOM 60 times
+// a second for nothing): wake() runs it for a few frames after anything that may move the
+// page — a seek, a pause, a load, a resize, a new highlight — and for as long as it plays.
+const SETTLE_FRAMES = 3; // the frames a seek or resize may take to lay the page out
+let loopArmed = false;
+let settleFrames = 0;
+window.playerLoopFrames = 0; // frames the loop has run (tests read it)
+
+function wake() {
+  settleFrames = SETTLE_FRAMES;
+  if (!loopArmed) {
+    loopArmed = true;
+    requestAnimationFrame(loop);
+  }
+}
+
 function loop() {
+  loopArmed = false;
+  window.playerLoopFrames++;
   if (playing) tick(false);
   placeHighlight();
-  requestAnimationFrame(loop);
+  if (playing || settleFrames-- > 0) {
+    loopArmed = true;
+    requestAnimationFrame(loop);
+  }
 }
 
 function seek(offset, seq, play) {
@@ -157,6 +181,7 @@ function seek(offset, seq, play) {
     playing = false;
   }
   tick(true);
+  wake();
 }
 
 function placeHighlight() {
@@ -233,6 +258,7 @@ new QWebChannel(qt.webChannelTransport, (channel) => {
     if (replayer) replayer.pause();
     playing = false;
     tick(true);
+    wake();
   });
   bridge.speed_requested.connect((value) => {
     speed = value;
@@ -242,7 +268,11 @@ new QWebChannel(qt.webChannelTransport, (channel) => {
     skipInactive = value;
     if (replayer) replayer.setConfig({ skipInactive });
   });
-  bridge.highlight_requested.connect((id) => { highlightId = id; placeHighlight(); });
-  requestAnimationFrame(loop);
+  bridge.highlight_requested.connect((id) => {
+    highlightId = id;
+    placeHighlight();
+    wake();
+  });
+  wake();
   bridge.page_ready();
 });

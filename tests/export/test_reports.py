@@ -137,6 +137,7 @@ def test_markdown_with_png_frames_and_a_pdf_with_the_findings_text(
     assert main(["export", DEMO, "--format", "md", "--out", str(md)]) == 0
     text = md.read_text(encoding="utf-8")
     assert "Checkout freezes after the postal code" in text and "btn_sell-421198" in text
+    assert ASHLEY_ID not in text and "Personal data masked." in text
     pngs = sorted((tmp_path / "finding-frames").glob("*.png"))
     assert len(pngs) == 3 and all(p.read_bytes()[:4] == b"\x89PNG" for p in pngs)
     assert all(f"finding-frames/{p.name}" in text for p in pngs)

@@ -61,3 +61,28 @@ def test_a_recording_the_replayer_cannot_rebuild_is_reported(replay: Replay, qtb
     replay.seek(800, wait=False)  # it throws before it can answer
     qtbot.waitUntil(lambda: bool(replay.bridge.errors), timeout=5_000)
     assert "TypeError" in replay.bridge.errors[0]
+
+
+LOOP_FRAMES = "window.playerLoopFrames"
+
+
+def test_paused_the_frame_loop_stops_and_playing_resumes_it(replay: Replay, qtbot) -> None:
+    """Paused, nothing moves: the animation-frame loop must not read the DOM every frame."""
+    replay.open_events("idle", [meta(T0), full(T0 + 5), text_change(T0 + 4000, "Order placed")])
+    replay.seek(500)  # paused
+    qtbot.wait(300)  # the few frames a seek may take to lay out pass
+    paused = replay.js(LOOP_FRAMES)
+    assert isinstance(paused, (int, float)) and paused > 0  # the loop ran after the seek…
+    qtbot.wait(1000)
+    assert replay.js(LOOP_FRAMES) == paused  # …and then not once in a second of pause
+
+    replay.seek(500, play=True)
+    qtbot.waitUntil(lambda: replay.ticks[-1][0] > 1500, timeout=5_000)  # playback advances
+    assert replay.js(LOOP_FRAMES) > paused + 10  # reported frame by frame by the loop
+
+    replay.bridge.pause_requested.emit()
+    qtbot.wait(300)
+    stopped = replay.js(LOOP_FRAMES)
+    qtbot.wait(500)
+    assert replay.js(LOOP_FRAMES) == stopped
+    assert replay.bridge.errors == []

@@ -60,3 +60,17 @@ def test_the_provider_wraps_the_store() -> None:
 
     assert PlayerEvents().provider(fetch)("s1", "w") == b"[]"
     assert calls == [("s1", "w")]
+
+
+def test_a_session_the_checkpoints_fail_on_is_served_as_recorded_and_logged(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    depth = 100_000  # deeper than the JSON decoder recurses: decoding the event fails
+    nested = b'[{"type":3,"timestamp":1,"data":' + b"[" * depth + b"]" * depth + b"}]"
+    with caplog.at_level("WARNING", logger="app.replay.events"):
+        cache = PlayerEvents()
+        assert cache.prepare(nested) is nested
+        assert cache.prepare(nested) is nested  # remembered: logged once
+    (record,) = caplog.records
+    assert "checkpoint" in record.getMessage()
+    assert record.exc_info is not None and record.exc_info[0] is RecursionError

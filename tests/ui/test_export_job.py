@@ -118,3 +118,59 @@ def test_the_archives_findings_open_at_their_moment_and_export_as_checked(
     screen.open_row(1)
     assert window.tabs.currentWidget() is window.replay_screen
     assert window.replay_screen.cursor.time() == other.ts_ms
+
+
+def _job_running(
+    qtbot: Any, tmp_path: Path, launcher: list[str]
+) -> tuple[Any, Any, list[tuple[bool, str]], list[tuple[float, str]]]:
+    """An export job whose child is ``launcher`` (with the export's arguments after it),
+    behind the progress dialog; returns the job, the dialog and what it reported."""
+    from app.ui.export_job import ExportJob, run_with_progress
+
+    job = ExportJob(
+        tmp_path / "shop.webreplay", "html", tmp_path / "report.html", [], True,
+        launcher=launcher,
+    )  # fmt: skip
+    ended: list[tuple[bool, str]] = []
+    steps: list[tuple[float, str]] = []
+    job.finished.connect(lambda ok, message: ended.append((ok, message)))
+    job.progressed.connect(lambda fraction, message: steps.append((fraction, message)))
+    with qtbot.waitSignal(job.finished, timeout=30_000):
+        dialog = run_with_progress(job, None)
+        qtbot.addWidget(dialog)
+    qtbot.wait(300)  # a second report, if any, would arrive by now
+    return job, dialog, ended, steps
+
+
+def test_a_child_that_cannot_start_ends_the_job_once_and_closes_the_dialog(
+    qtbot: Any, tmp_path: Path
+) -> None:
+    _job, dialog, ended, _steps = _job_running(qtbot, tmp_path, [str(tmp_path / "no-such-app")])
+    assert len(ended) == 1, ended
+    ok, message = ended[0]
+    assert not ok and message.startswith("the export could not start"), message
+    assert not dialog.isVisible()
+
+
+def test_a_crashed_child_is_reported_once(qtbot: Any, tmp_path: Path) -> None:
+    import sys
+
+    crash = [sys.executable, "-c", "import os; os.abort()"]
+    _job, dialog, ended, _steps = _job_running(qtbot, tmp_path, crash)
+    assert len(ended) == 1, ended
+    assert ended[0][0] is False and "crashed" in ended[0][1], ended
+    assert not dialog.isVisible()
+
+
+def test_a_progress_line_split_across_two_reads_is_parsed_once(qtbot: Any, tmp_path: Path) -> None:
+    import sys
+
+    script = (
+        "import sys, time\n"
+        "err = sys.stderr\n"
+        "err.write('progress 0.2'); err.flush(); time.sleep(0.5)\n"
+        "err.write('50 Rendering finding 1 of 2\\nprogress 1.0 Writing'); err.flush()\n"
+    )  # the last line ends without a newline: the child exits after it
+    _job, _dialog, ended, steps = _job_running(qtbot, tmp_path, [sys.executable, "-c", script])
+    assert steps == [(0.25, "Rendering finding 1 of 2"), (1.0, "Writing")]
+    assert ended == [(True, str(tmp_path / "report.html"))]
