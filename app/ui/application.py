@@ -210,7 +210,7 @@ class SelfTest(QObject):
 
     def _archive_opened(self, store: object) -> None:
         self.times["archive_open_s"] = self._now()
-        sessions = self.window.model.sessions()
+        sessions = self.window.sessions.model.sessions()
         if not sessions:
             self._fail("the demo archive has no sessions")
             return
