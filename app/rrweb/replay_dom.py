@@ -1,9 +1,9 @@
 """The document rrweb's replayer shows, followed event by event in Python, with every node id.
 
-Why: to insert synthetic checkpoints (:mod:`app.derive.checkpoints`) we must serialise, at
+Why: to insert synthetic checkpoints (:mod:`app.rrweb.checkpoints`) we must serialise, at
 any moment, exactly the DOM the replayer would have built by applying every event up to
 that moment — same node ids, same attributes, same order — so that later mutations still
-apply to it. :class:`~app.derive.mirror.DomMirror` is too lossy for that (it is made for
+apply to it. :class:`~app.rrweb.mirror.DomMirror` is too lossy for that (it is made for
 naming clicks), so this mirror follows rrweb 2.2.2's ``Replayer`` rules instead of the DOM's
 ideal ones: removes before adds before texts before attributes; adds are built without their
 ``childNodes`` (the recorder sends each descendant as its own add) except documents attached
@@ -31,27 +31,38 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
-DOCUMENT, DOCTYPE, ELEMENT, TEXT, CDATA, COMMENT = 0, 1, 2, 3, 4, 5
-FULL_SNAPSHOT, INCREMENTAL, META = 2, 3, 4
-(
-    MUTATION,
-    MOUSE_MOVE,
-    MOUSE_INTERACTION,
-    SCROLL,
-    VIEWPORT_RESIZE,
-    INPUT,
-    TOUCH_MOVE,
-    MEDIA_INTERACTION,
-    STYLE_SHEET_RULE,
-    CANVAS_MUTATION,
-    FONT,
-    LOG,
-    DRAG,
-    STYLE_DECLARATION,
-    SELECTION,
-    ADOPTED_STYLE_SHEET,
-    CUSTOM_ELEMENT,
-) = range(17)
+from app.rrweb.protocol import EventType, IncrementalSource, MediaInteraction, NodeType
+
+# Bound once as module globals: this module runs per node of every event, and an enum
+# attribute lookup costs five times a global's.
+DOCUMENT, DOCTYPE, ELEMENT = NodeType.DOCUMENT, NodeType.DOCUMENT_TYPE, NodeType.ELEMENT
+TEXT, CDATA, COMMENT = NodeType.TEXT, NodeType.CDATA, NodeType.COMMENT
+FULL_SNAPSHOT, INCREMENTAL, META = (
+    EventType.FULL_SNAPSHOT,
+    EventType.INCREMENTAL_SNAPSHOT,
+    EventType.META,
+)
+MUTATION, SCROLL, INPUT = (
+    IncrementalSource.MUTATION,
+    IncrementalSource.SCROLL,
+    IncrementalSource.INPUT,
+)
+VIEWPORT_RESIZE, MEDIA_INTERACTION, SELECTION = (
+    IncrementalSource.VIEWPORT_RESIZE,
+    IncrementalSource.MEDIA_INTERACTION,
+    IncrementalSource.SELECTION,
+)
+STYLE_SHEET_RULE, STYLE_DECLARATION, ADOPTED_STYLE_SHEET = (
+    IncrementalSource.STYLE_SHEET_RULE,
+    IncrementalSource.STYLE_DECLARATION,
+    IncrementalSource.ADOPTED_STYLE_SHEET,
+)
+CANVAS_MUTATION, FONT, CUSTOM_ELEMENT = (
+    IncrementalSource.CANVAS_MUTATION,
+    IncrementalSource.FONT,
+    IncrementalSource.CUSTOM_ELEMENT,
+)
+_NODE_TYPES = frozenset(NodeType)
 
 _NO_ATTRS: dict[str, Any] = {}  # shared and never written (see Node.writable_attrs)
 _CORE_KEYS = frozenset({"id", "type", "tagName", "attributes", "childNodes", "textContent"})
@@ -274,7 +285,7 @@ class ReplayDom:
     def _build_tree(self, sn: dict[str, Any], timestamp: Any, skip_child: bool) -> Node | None:
         """buildNodeWithSN: the node (and, unless ``skip_child``, its subtree) into the map."""
         node_id = sn.get("id")
-        if not isinstance(node_id, int) or sn.get("type") not in (0, 1, 2, 3, 4, 5):
+        if not isinstance(node_id, int) or sn.get("type") not in _NODE_TYPES:
             return None
         node = Node(sn, node_id)
         self.nodes[node_id] = node
@@ -675,9 +686,8 @@ class ReplayDom:
             return
         last = target.media or {}
         kind = data.get("type")
-        playing = kind == 0 or (
-            kind != 1 and (bool(last.get("playing")) or "autoplay" in target.attrs)
-        )
+        resumed = bool(last.get("playing")) or "autoplay" in target.attrs
+        playing = kind == MediaInteraction.PLAY or (kind != MediaInteraction.PAUSE and resumed)
 
         def pick(key: str, name: str, default: Any) -> Any:
             value = data.get(key)
