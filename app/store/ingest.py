@@ -47,6 +47,7 @@ from app.store.cache import (
     work_dir_prefix,
 )
 from app.store.frustration import derive_frustration_signals
+from app.store.sql_constants import EVENT_INCREMENTAL_SNAPSHOT, USER_INTERACTION
 from app.store.store import STORE_CONFIG
 
 Progress = Callable[[float, str], None]
@@ -480,7 +481,7 @@ class IngestJob:
         if kind == "events":
             statement = f"""INSERT INTO events
                 SELECT t.sid, epoch_ms(round(e.timestamp)::BIGINT), e.type,
-                       CASE WHEN e.type != 3 THEN NULL
+                       CASE WHEN e.type != {EVENT_INCREMENTAL_SNAPSHOT} THEN NULL
                             -- rrweb writes "source" first: read it without parsing
                             WHEN starts_with(e.data, '{{"source":')
                             THEN TRY_CAST(rtrim(substr(e.data, 11, 2), ',') AS TINYINT)
@@ -566,7 +567,8 @@ class IngestJob:
         con.execute(
             f"""INSERT INTO idle_periods
                 WITH activity AS (
-                    SELECT session_id, ts FROM events WHERE type = 3 AND source BETWEEN 1 AND 5
+                    SELECT session_id, ts FROM events
+                    WHERE type = {EVENT_INCREMENTAL_SNAPSHOT} AND {USER_INTERACTION}
                     UNION ALL SELECT session_id, started_at FROM sessions
                     UNION ALL SELECT session_id, ended_at FROM sessions
                 ), gaps AS (
