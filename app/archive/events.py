@@ -7,11 +7,19 @@ import math
 import zlib
 from typing import Any
 
+from app.rrweb.protocol import EventType, IncrementalSource
+
 POSTHOG_COMPRESSION = "2024-10"
 SECONDS_RANGE = (1e8, 1e11)  # Unix time in seconds (Sentry): 1973…5138; not milliseconds
 # Below the range the numbers are small synthetic milliseconds (rrweb's own test events).
 MAX_TIMESTAMP_MS = 253_402_300_800_000  # 10000-01-01: later "times" are damage, not dates
 MAX_INFLATED_FIELD = 256 * 1024 * 1024  # one compressed PostHog payload, once inflated
+_EVENT_TYPES = range(min(EventType), max(EventType) + 1)  # rrweb's, consecutive
+# PostHog compresses these lists of IncrementalSnapshot data, per source:
+_POSTHOG_COMPRESSED = {
+    IncrementalSource.MUTATION: ("texts", "attributes", "removes", "adds"),
+    IncrementalSource.STYLE_SHEET_RULE: ("adds", "removes"),
+}
 
 
 class BadEvent(ValueError):
@@ -39,7 +47,7 @@ def normalise_event(item: Any) -> dict[str, Any]:
     if not isinstance(item, dict):
         raise BadEvent("not a JSON object")
     etype, ts = item.get("type"), item.get("timestamp")
-    if not isinstance(etype, int) or isinstance(etype, bool) or not 0 <= etype <= 8:
+    if not isinstance(etype, int) or isinstance(etype, bool) or etype not in _EVENT_TYPES:
         raise BadEvent("no rrweb event type")
     if not isinstance(ts, int | float) or isinstance(ts, bool) or ts < 0:
         raise BadEvent("no timestamp")
@@ -63,10 +71,9 @@ def normalise_event(item: Any) -> dict[str, Any]:
 def _inflate_posthog(item: dict[str, Any]) -> None:
     """PostHog ``cv: "2024-10"``: gzip bytes carried as latin-1 strings inside events."""
     data = item.get("data")
-    if item["type"] == 2:
+    if item["type"] == EventType.FULL_SNAPSHOT:
         item["data"] = _inflate_posthog_field(data)
-    elif item["type"] == 3 and isinstance(data, dict):
-        fields = {0: ("texts", "attributes", "removes", "adds"), 8: ("adds", "removes")}
-        for key in fields.get(data.get("source"), ()):
+    elif item["type"] == EventType.INCREMENTAL_SNAPSHOT and isinstance(data, dict):
+        for key in _POSTHOG_COMPRESSED.get(data.get("source"), ()):
             if key in data:
                 data[key] = _inflate_posthog_field(data[key])

@@ -20,9 +20,10 @@ from app.archive.model import SessionMeta
 from app.archive.problems import ReadWarning, UnreadableFile
 from app.archive.safety import DEFAULT_LIMITS, MAX_STREAM_DEPTH, Limits, stream_depth_exceeds
 from app.archive.streams import InflateLimitExceeded, open_maybe_gzip
+from app.rrweb.protocol import EventType
 
 POSTHOG_VERSIONS = ("2023-04-28", "2022-12-02")
-FULL_SNAPSHOT = 2
+FULL_SNAPSHOT = EventType.FULL_SNAPSHOT  # a module global: compared once per event
 _UNSAFE_ID = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -118,8 +119,8 @@ class RecordingFile:
             self.warn(f"{n} item(s) skipped: {reason}", session_id)
         if count and not full_snapshots:
             self.warn(
-                "has no full snapshot (rrweb event type 2): the page cannot be rebuilt for "
-                "the replay; actions, errors and requests were still read",
+                f"has no full snapshot (rrweb event type {FULL_SNAPSHOT:d}): the page cannot be "
+                "rebuilt for the replay; actions, errors and requests were still read",
                 session_id,
             )
 

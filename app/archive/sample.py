@@ -15,6 +15,7 @@ from typing import Any
 
 from app.archive.model import SessionMeta
 from app.archive.writer import ArchiveWriter
+from app.rrweb.protocol import EventType, IncrementalSource, MouseInteraction, NodeType
 
 ORIGIN = "https://www.performancewear.example"
 DAY_MS = 86_400_000
@@ -33,11 +34,17 @@ PRODUCTS = ["Trail runner jacket", "Merino base layer", "Aero cycling cap", "Sto
 
 
 def _el(node_id: int, tag: str, attrs: dict[str, str], children: list[dict]) -> dict[str, Any]:
-    return {"type": 2, "tagName": tag, "attributes": attrs, "childNodes": children, "id": node_id}
+    return {
+        "type": NodeType.ELEMENT,
+        "tagName": tag,
+        "attributes": attrs,
+        "childNodes": children,
+        "id": node_id,
+    }
 
 
 def _text(node_id: int, text: str) -> dict[str, Any]:
-    return {"type": 3, "textContent": text, "id": node_id}
+    return {"type": NodeType.TEXT, "textContent": text, "id": node_id}
 
 
 def shop_snapshot() -> dict[str, Any]:
@@ -67,10 +74,16 @@ def shop_snapshot() -> dict[str, Any]:
         ".buy{background:#0a7;color:#fff;border:0;padding:8px}"
     )
     return {
-        "type": 0,
+        "type": NodeType.DOCUMENT,
         "id": 1,
         "childNodes": [
-            {"type": 1, "name": "html", "publicId": "", "systemId": "", "id": 2},
+            {
+                "type": NodeType.DOCUMENT_TYPE,
+                "name": "html",
+                "publicId": "",
+                "systemId": "",
+                "id": 2,
+            },
             _el(
                 3,
                 "html",
@@ -102,12 +115,12 @@ def session_events(
     """``count`` rrweb events of one shop visit and the matching RUM records."""
     events: list[dict[str, Any]] = [
         {
-            "type": 4,
+            "type": EventType.META,
             "data": {"href": ORIGIN + page, "width": 1280, "height": 800},
             "timestamp": start,
         },
         {
-            "type": 2,
+            "type": EventType.FULL_SNAPSHOT,
             "data": {"node": shop_snapshot(), "initialOffset": {"top": 0, "left": 0}},
             "timestamp": start + 5,
         },
@@ -141,16 +154,20 @@ def session_events(
                 for k in range(3)
             ]
             events.append(
-                {"type": 3, "data": {"source": 1, "positions": positions}, "timestamp": ts}
+                {
+                    "type": EventType.INCREMENTAL_SNAPSHOT,
+                    "data": {"source": IncrementalSource.MOUSE_MOVE, "positions": positions},
+                    "timestamp": ts,
+                }
             )
         elif roll < 0.75:
             next_node += 2
             events.append(
                 {
-                    "type": 3,
+                    "type": EventType.INCREMENTAL_SNAPSHOT,
                     "timestamp": ts,
                     "data": {
-                        "source": 0,
+                        "source": IncrementalSource.MUTATION,
                         "texts": [],
                         "attributes": [],
                         "removes": [],
@@ -174,9 +191,15 @@ def session_events(
             button = 20 + card * 6 + 3
             events.append(
                 {
-                    "type": 3,
+                    "type": EventType.INCREMENTAL_SNAPSHOT,
                     "timestamp": ts,
-                    "data": {"source": 2, "type": 2, "id": button, "x": 200, "y": 300},
+                    "data": {
+                        "source": IncrementalSource.MOUSE_INTERACTION,
+                        "type": MouseInteraction.CLICK,
+                        "id": button,
+                        "x": 200,
+                        "y": 300,
+                    },
                 }
             )
             action_id = f"a{len(rum) + 1}"
@@ -208,10 +231,10 @@ def session_events(
         elif roll < 0.95:
             events.append(
                 {
-                    "type": 3,
+                    "type": EventType.INCREMENTAL_SNAPSHOT,
                     "timestamp": ts,
                     "data": {
-                        "source": 5,
+                        "source": IncrementalSource.INPUT,
                         "id": 10,
                         "text": "*" * rng.randint(1, 8),
                         "isChecked": False,
@@ -222,9 +245,14 @@ def session_events(
         else:
             events.append(
                 {
-                    "type": 3,
+                    "type": EventType.INCREMENTAL_SNAPSHOT,
                     "timestamp": ts,
-                    "data": {"source": 3, "id": 1, "x": 0, "y": rng.randint(0, 2000)},
+                    "data": {
+                        "source": IncrementalSource.SCROLL,
+                        "id": 1,
+                        "x": 0,
+                        "y": rng.randint(0, 2000),
+                    },
                 }
             )
     if fails:
@@ -235,7 +263,7 @@ def session_events(
             f"HTMLButtonElement.onClick ({ORIGIN}/static/app.min.js:1:51002)",
         ]
         events[-1] = {
-            "type": 6,
+            "type": EventType.PLUGIN,
             "timestamp": ts,
             "data": {
                 "plugin": "rrweb/console@1",

@@ -16,7 +16,8 @@ import itertools
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-POSITION_SOURCES = {1, 6, 12}  # MouseMove, TouchMove, Drag carry a "positions" list
+from app.rrweb.protocol import POSITION_SOURCES, EventType
+
 TIMED_RUM_KINDS = {"action", "request"}
 
 
@@ -46,7 +47,7 @@ def retime_session(
         event["timestamp"] = new
         data = event.get("data")
         moves = isinstance(data, dict) and data.get("source") in POSITION_SOURCES
-        if event.get("type") == 3 and moves:
+        if event.get("type") == EventType.INCREMENTAL_SNAPSHOT and moves:
             for position in data.get("positions") or ():
                 offset = float(position.get("timeOffset", 0))
                 position["timeOffset"] = round(retimer.shift(old + offset) - new)

@@ -22,14 +22,16 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from app.derive.mirror import DomMirror, MirrorNode
+from app.rrweb.mirror import DomMirror, MirrorNode
+from app.rrweb.protocol import EventType, IncrementalSource
 
 SPINNER = re.compile(r"spin|load|busy|progress", re.IGNORECASE)
 STATES = {"is-visible", "visible", "active", "show", "shown", "open", "is-active", "is-open",
           "is-loading"}  # fmt: skip
 INDICATORS = {"spinner", "loader", "loading", "spin", "busy", "progress", "progress-bar",
               "progressbar", "is-loading", "loading-spinner", "spinner-border"}  # fmt: skip
-FULL, INCREMENTAL, MUTATION = 2, 3, 0
+FULL, INCREMENTAL = EventType.FULL_SNAPSHOT, EventType.INCREMENTAL_SNAPSHOT
+MUTATION = IncrementalSource.MUTATION
 
 
 def _tokens(node: MirrorNode) -> list[str]:

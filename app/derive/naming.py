@@ -8,7 +8,7 @@ user never appear in a name: fields whose text is user content are named by attr
 
 from __future__ import annotations
 
-from app.derive.mirror import DomMirror, MirrorNode
+from app.rrweb.mirror import DomMirror, MirrorNode
 
 NAME_ATTRIBUTES = ("aria-label", "title", "alt", "placeholder", "name", "id")
 INTERACTIVE_TAGS = {"a", "button", "select", "textarea", "input", "label", "summary", "option"}

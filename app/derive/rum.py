@@ -29,8 +29,9 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
-from app.derive.mirror import DomMirror
 from app.derive.naming import action_target, element_name, selector
+from app.rrweb.mirror import DomMirror
+from app.rrweb.protocol import EventType, IncrementalSource, MouseInteraction
 
 INPUT_DEBOUNCE_MS = 5_000
 XHR_START_WINDOW_MS = 1_000
@@ -39,9 +40,12 @@ ERROR_ACTION_WINDOW_MS = 5_000
 DOUBLE_CLICK_MS = 600
 MAX_ACTION_MS = 180_000  # Dynatrace caps web user actions at 3 minutes
 
-META, FULL, INCREMENTAL, CUSTOM, PLUGIN = 4, 2, 3, 5, 6
-MUTATION, MOUSE_INTERACTION, INPUT, LOG = 0, 2, 5, 11
-CLICK, DBLCLICK = 2, 4
+# rrweb's numbers bound once as module globals: :meth:`RumDeriver.feed` runs per event.
+META, FULL, INCREMENTAL = EventType.META, EventType.FULL_SNAPSHOT, EventType.INCREMENTAL_SNAPSHOT
+CUSTOM, PLUGIN = EventType.CUSTOM, EventType.PLUGIN
+MUTATION, MOUSE_INTERACTION = IncrementalSource.MUTATION, IncrementalSource.MOUSE_INTERACTION
+INPUT, LOG = IncrementalSource.INPUT, IncrementalSource.LOG
+CLICK, DBLCLICK = MouseInteraction.CLICK, MouseInteraction.DBL_CLICK
 _FRAME = re.compile(r"\(?((?:https?|file|blob|webpack|app)[^\s()]*?):(\d+):(\d+)\)?\s*$")
 
 

@@ -22,10 +22,11 @@ import secrets
 from collections.abc import Iterable
 from typing import Any
 
+from app.rrweb.protocol import EventType, IncrementalSource, NodeType
+
 SENSITIVE_CLASS = "rr-mask"
 SENSITIVE_ATTRIBUTES = ("data-record-mask", "data-private")
 VALUE_TAGS = {"input", "textarea", "select", "option"}
-INPUT, MUTATION, FULL = 5, 0, 2
 HIDDEN = "•••"
 _EMAIL = re.compile(r"([^\s@<>()\[\],;:\"]+)@([^\s@<>()\[\],;:\"]+)")
 _PHONE = re.compile(r"^\+?[\d\s().\-/]+$")
@@ -81,7 +82,7 @@ def _mask_tree(root: dict[str, Any], inside_sensitive: bool = False) -> None:
         attrs = node.get("attributes")
         if isinstance(attrs, dict) and tag in VALUE_TAGS and "value" in attrs:
             attrs["value"] = stars(attrs["value"])
-        if node.get("type") == 3 and hidden:
+        if node.get("type") == NodeType.TEXT and hidden:
             node["textContent"] = stars(node.get("textContent"))
         child_hidden = hidden or _sensitive(node) or tag == "textarea"
         for child in node.get("childNodes") or []:
@@ -96,12 +97,13 @@ def mask_events(events: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
         event = copy.deepcopy(original)
         data = event.get("data")
         if isinstance(data, dict):
-            if event.get("type") == FULL and isinstance(data.get("node"), dict):
+            kind, source = event.get("type"), data.get("source")
+            if kind == EventType.FULL_SNAPSHOT and isinstance(data.get("node"), dict):
                 sensitive_ids = _collect_sensitive(data["node"])
                 _mask_tree(data["node"])
-            elif event.get("type") == 3 and data.get("source") == INPUT:
+            elif kind == EventType.INCREMENTAL_SNAPSHOT and source == IncrementalSource.INPUT:
                 data["text"] = stars(data.get("text"))
-            elif event.get("type") == 3 and data.get("source") == MUTATION:
+            elif kind == EventType.INCREMENTAL_SNAPSHOT and source == IncrementalSource.MUTATION:
                 for add in data.get("adds") or []:
                     if isinstance(add, dict) and isinstance(add.get("node"), dict):
                         _mask_tree(add["node"], add.get("parentId") in sensitive_ids)

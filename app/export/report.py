@@ -18,6 +18,7 @@ from typing import Any
 
 from app.analysis.sourcemaps import SourceMap, SourceMapError, StackFrame, resolve_stack
 from app.export.masking import mask_events, mask_user_id
+from app.rrweb.protocol import EventType
 from app.store.filters import SessionFilter
 from app.store.findings import Finding
 from app.store.store import SessionStore
@@ -72,7 +73,7 @@ def clip_events(store: SessionStore, finding: Finding, mask: bool) -> list[dict[
     for index, event in enumerate(events):
         if event["timestamp"] > start:
             break
-        if event.get("type") == 4:  # a Meta starts the page the clip needs
+        if event.get("type") == EventType.META:  # a Meta starts the page the clip needs
             first = index
     clip = [e for e in events[first:] if e["timestamp"] <= end]
     return mask_events(clip) if mask else clip

@@ -2,7 +2,7 @@
 
 Why: rrweb seeks by replaying everything since the last checkout, so a long or busy
 recording without checkouts takes seconds per seek (the timeline, the action list and
-every jump wait on it). :mod:`app.derive.checkpoints` writes checkouts that rrweb treats as
+every jump wait on it). :mod:`app.rrweb.checkpoints` writes checkouts that rrweb treats as
 its own; this module applies it to what the ``replay:`` scheme serves, only where it pays
 (more than :data:`MIN_EVENTS` events or :data:`MIN_DURATION_MS` of recording), and
 :class:`PlayerEvents` keeps the result for the few sessions opened last.
@@ -24,7 +24,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from app.derive.checkpoints import Checkpointer, add_checkpoints
+from app.rrweb.checkpoints import Checkpointer, add_checkpoints
 
 MIN_EVENTS = 5_000
 MIN_DURATION_MS = 10 * 60 * 1000

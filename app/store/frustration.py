@@ -27,6 +27,15 @@ from dataclasses import dataclass
 import duckdb
 
 from app.derive.loading import indicator_spans
+from app.store.sql_constants import (
+    EVENT_FULL_SNAPSHOT,
+    EVENT_INCREMENTAL_SNAPSHOT,
+    EVENT_META,
+    MOUSE_CLICK,
+    SOURCE_MOUSE_INTERACTION,
+    SOURCE_MUTATION,
+    SOURCE_SCROLL,
+)
 
 KINDS = ("rage click", "error click", "dead click", "form abandonment", "loading indicator")
 
@@ -40,14 +49,15 @@ class FrustrationRules:
     loading_ms: int = 10_000
 
 
-_SIGNALS_SQL = """
+_SIGNALS_SQL = f"""
 INSERT INTO frustration_signals
 WITH clicks AS (
     SELECT session_id, ts,
            TRY_CAST(json_extract(data, '$.x') AS DOUBLE) AS x,  -- recordings are untrusted
            TRY_CAST(json_extract(data, '$.y') AS DOUBLE) AS y
     FROM events
-    WHERE type = 3 AND source = 2 AND json_extract_string(data, '$.type') = '2'),
+    WHERE type = {EVENT_INCREMENTAL_SNAPSHOT} AND source = {SOURCE_MOUSE_INTERACTION}
+      AND json_extract_string(data, '$.type') = '{MOUSE_CLICK}'),
 triples AS (
     SELECT session_id, ts, x, y,
            lag(ts, 2) OVER w AS t2, lag(ts, 1) OVER w AS t1,
@@ -80,7 +90,9 @@ SELECT session_id, ts, 'dead click', NULL, name FROM (
     SELECT a.session_id, a.ts, a.name, s.ended_at,
            (SELECT min(m.ts) FROM events m
             WHERE m.session_id = a.session_id AND m.ts > a.ts
-              AND ((m.type = 3 AND m.source IN (0, 3)) OR m.type IN (2, 4))) AS response
+              AND ((m.type = {EVENT_INCREMENTAL_SNAPSHOT}
+                   AND m.source IN ({SOURCE_MUTATION}, {SOURCE_SCROLL}))
+                   OR m.type IN ({EVENT_FULL_SNAPSHOT}, {EVENT_META}))) AS response
     FROM actions a JOIN sessions s USING (session_id)
     WHERE a.trigger = 'click' AND a.type = 'custom'
       AND regexp_matches(a.target, '^(a|button|summary)([#.\\[]|$)'))
@@ -118,17 +130,18 @@ def _loading_indicators(con: duckdb.DuckDBPyConnection, longer_than_ms: int) -> 
     # Candidates by plain substring search: three times faster than a regular expression
     # over every mutation of the archive.
     candidates = con.execute(
-        """SELECT DISTINCT e.session_id, epoch_ms(s.ended_at) FROM events e
+        f"""SELECT DISTINCT e.session_id, epoch_ms(s.ended_at) FROM events e
            JOIN sessions s USING (session_id)
-           WHERE e.type = 3 AND e.source = 0
+           WHERE e.type = {EVENT_INCREMENTAL_SNAPSHOT} AND e.source = {SOURCE_MUTATION}
              AND list_bool_or([contains(CAST(e.data AS VARCHAR), word)
                                FOR word IN ['spin', 'load', 'busy', 'progress']])"""
     ).fetchall()
     found = []
     for session_id, ended_ms in candidates:
         rows = con.execute(
-            """SELECT epoch_ms(ts), type, data, window_id FROM events
-               WHERE session_id = ? AND (type = 2 OR (type = 3 AND source = 0))
+            f"""SELECT epoch_ms(ts), type, data, window_id FROM events
+               WHERE session_id = ? AND (type = {EVENT_FULL_SNAPSHOT}
+                     OR (type = {EVENT_INCREMENTAL_SNAPSHOT} AND source = {SOURCE_MUTATION}))
                ORDER BY ts, rowid""",
             [session_id],
         ).fetchall()

@@ -14,6 +14,14 @@ from dataclasses import dataclass
 import duckdb
 
 from app.derive.rum import console_text
+from app.store.sql_constants import (
+    EVENT_INCREMENTAL_SNAPSHOT,
+    EVENT_PLUGIN,
+    MOUSE_CLICK,
+    MOUSE_DBL_CLICK,
+    SOURCE_MOUSE_INTERACTION,
+    USER_INTERACTION,
+)
 
 
 @dataclass(frozen=True)
@@ -138,10 +146,10 @@ def load_session_detail(con: duckdb.DuckDBPyConnection, session_id: str) -> Sess
         )
     ]
     console_rows = cur.execute(
-        """SELECT epoch_ms(ts), data->>'$.payload.level', data->'$.payload.payload',
+        f"""SELECT epoch_ms(ts), data->>'$.payload.level', data->'$.payload.payload',
                   data->'$.payload.trace'
            FROM events
-           WHERE session_id = ? AND type = 6 AND data->>'$.plugin' = 'rrweb/console@1'
+           WHERE session_id = ? AND type = {EVENT_PLUGIN} AND data->>'$.plugin' = 'rrweb/console@1'
            ORDER BY ts, rowid""",
         [session_id],
     ).fetchall()
@@ -162,17 +170,19 @@ def load_session_detail(con: duckdb.DuckDBPyConnection, session_id: str) -> Sess
     ]
     console.sort(key=lambda row: row.ts_ms)
     clicks = cur.execute(
-        """SELECT epoch_ms(ts), TRY_CAST(data->>'$.id' AS INTEGER) FROM events
-           WHERE session_id = ? AND type = 3 AND source = 2
-             AND TRY_CAST(data->>'$.type' AS INTEGER) IN (2, 4)
+        f"""SELECT epoch_ms(ts), TRY_CAST(data->>'$.id' AS INTEGER) FROM events
+           WHERE session_id = ? AND type = {EVENT_INCREMENTAL_SNAPSHOT}
+             AND source = {SOURCE_MOUSE_INTERACTION}
+             AND TRY_CAST(data->>'$.type' AS INTEGER) IN ({MOUSE_CLICK}, {MOUSE_DBL_CLICK})
            ORDER BY ts, rowid""",
         [session_id],
     ).fetchall()
     activity = [
         row[0]
         for row in cur.execute(
-            """SELECT epoch_ms(ts) FROM events
-           WHERE session_id = ? AND type = 3 AND source BETWEEN 1 AND 5 ORDER BY ts""",
+            f"""SELECT epoch_ms(ts) FROM events
+           WHERE session_id = ? AND type = {EVENT_INCREMENTAL_SNAPSHOT} AND {USER_INTERACTION}
+           ORDER BY ts""",
             [session_id],
         ).fetchall()
     ]

@@ -174,8 +174,8 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=2024)
     args = parser.parse_args()
 
-    from app.derive.checkpoints import EVERY_MS, MIN_EVENTS, add_checkpoints, is_synthetic
     from app.replay.events import events_for_player
+    from app.rrweb.checkpoints import EVERY_MS, MIN_EVENTS, add_checkpoints, is_synthetic
     from tests.heavy_session import base_page, heavy_session
 
     print(f"Generating a {args.minutes:g}-minute heavy session ({base_page()[1]}) …", flush=True)

@@ -1,7 +1,7 @@
 """Synthetic checkpoints change nothing the replayer shows, only how fast it gets there.
 
 The same recording is loaded twice into a real ReplayView (rrweb 2.2.2 in QtWebEngine):
-as recorded, and with :func:`~app.derive.checkpoints.add_checkpoints` applied densely (a
+as recorded, and with :func:`~app.rrweb.checkpoints.add_checkpoints` applied densely (a
 checkpoint before nearly every event, or every few seconds for the heavy session). Both
 are sought through the same sequence of times — backwards and forwards, to the exact
 timestamps of events (which sit right after a checkpoint), just before and after them, and
@@ -26,7 +26,7 @@ from typing import Any
 
 import pytest
 
-from app.derive.checkpoints import add_checkpoints, is_synthetic
+from app.rrweb.checkpoints import add_checkpoints, is_synthetic
 from tests.conftest import SHARED
 from tests.heavy_session import heavy_session
 from tests.replay.conftest import LOAD_TIMEOUT_MS, RECORDING, Replay

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from app.derive.checkpoints import add_checkpoints, is_synthetic
 from app.replay import events as player_events
 from app.replay.events import PlayerEvents, events_for_player
+from app.rrweb.checkpoints import add_checkpoints, is_synthetic
 from tests.heavy_session import heavy_session
 
 

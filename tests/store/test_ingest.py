@@ -259,9 +259,9 @@ def test_each_window_of_a_session_is_its_own_event_stream(tmp_path: Path) -> Non
 
 def test_every_batch_keeps_its_rum_records(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """An archive of many batches: no session loses its actions to the next batch's file."""
-    import app.store.ingest as ingest
+    import app.store.ingest.job as job
 
-    monkeypatch.setattr(ingest, "BATCH_SESSIONS", 2)
+    monkeypatch.setattr(job, "BATCH_SESSIONS", 2)
     path = write_archive(tmp_path / "many.webreplay", sessions=7)
     with open_store(path, tmp_path / "many.db")[0] as store:
         rows = store.query("SELECT count(*), count(DISTINCT session_id) FROM actions").rows[0]
@@ -323,14 +323,16 @@ def test_a_batch_duckdb_refuses_costs_only_its_own_session(
 ) -> None:
     """A read DuckDB refuses outright aborts the one-transaction load; the ingest starts
     again one session per statement and skips only the session that is refused."""
-    original = IngestJob._ndjson_statement
+    from app.store.ingest import loading
 
-    def refuse_s1(self, con, kind, paths, rows):  # type: ignore[no-untyped-def]
+    original = loading.ndjson_statement
+
+    def refuse_s1(con, kind, paths, rows):  # type: ignore[no-untyped-def]
         if kind == "events" and any(sid == "s1" for sid, _ in rows):
             raise duckdb.InvalidInputException("simulated: the reader gave up")
-        return original(self, con, kind, paths, rows)
+        return original(con, kind, paths, rows)
 
-    monkeypatch.setattr(IngestJob, "_ndjson_statement", refuse_s1)
+    monkeypatch.setattr(loading, "ndjson_statement", refuse_s1)
     result = ingest_file(archive, archive.with_suffix(".db"), force=True)
     with duckdb.connect(str(result.db_path), read_only=True) as con:
         sessions = [

@@ -4,6 +4,8 @@ Why: a click event only carries the id of the node that was clicked. To name the
 way Dynatrace does (``click on 'Place order'``) we need that node's tag, attributes and text
 at the moment of the click, so the mirror follows full snapshots and mutations as events
 stream past. It keeps no layout, styles or iframe contents: just enough to name things.
+The replay-exact mirror that checkpoints need is :mod:`app.rrweb.replay_dom` (slower, and
+it follows rrweb's replayer quirks rather than the DOM's rules).
 """
 
 from __future__ import annotations
@@ -11,7 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-ELEMENT, TEXT, CDATA = 2, 3, 4
+from app.rrweb.protocol import NodeType
+
+# Bound once as module globals: read per node of every snapshot and mutation.
+ELEMENT, TEXT, CDATA = NodeType.ELEMENT, NodeType.TEXT, NodeType.CDATA
 
 
 @dataclass

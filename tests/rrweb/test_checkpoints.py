@@ -23,8 +23,9 @@ from typing import Any
 
 import pytest
 
-from app.derive.checkpoints import add_checkpoints, is_synthetic
-from app.derive.replay_dom import ReplayDom, format_style, parse_style
+from app.rrweb.checkpoints import add_checkpoints, is_synthetic
+from app.rrweb.inline_style import format_style, parse_style
+from app.rrweb.replay_dom import ReplayDom
 from tests.conftest import DATA, SHARED
 
 RECORDING = DATA / "recordings" / "checkout-clicks.json"

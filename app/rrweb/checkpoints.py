@@ -4,7 +4,7 @@ Why: rrweb's replayer seeks by rebuilding from the last Meta event at or before 
 and applying every event after it, so in a long recording without checkouts a seek near
 the end replays the whole session (seconds). rrweb's own recorder solves it with periodic
 checkouts that re-serialise the page *with the same node ids*; a recording made without
-them gets the same thing here, offline: :class:`~app.derive.replay_dom.ReplayDom` follows
+them gets the same thing here, offline: :class:`~app.rrweb.replay_dom.ReplayDom` follows
 the events exactly as the replayer applies them and, every so often, its state is written
 out as an ordinary checkout. To the replayer the result is a recording with checkouts; a
 seek then costs one rebuild plus the events since the nearest checkpoint.
@@ -25,7 +25,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.derive.replay_dom import FULL_SNAPSHOT, INCREMENTAL, META, ReplayDom
+from app.rrweb.protocol import EventType
+from app.rrweb.replay_dom import ReplayDom
+
+FULL_SNAPSHOT, INCREMENTAL, META = (  # module globals: read once per event
+    EventType.FULL_SNAPSHOT,
+    EventType.INCREMENTAL_SNAPSHOT,
+    EventType.META,
+)
 
 SYNTHETIC = "synthetic"
 """Top-level key (value ``True``) on every event this module adds; rrweb ignores it."""

@@ -1,0 +1,205 @@
+"""Loading: staged batch files into the store's tables, inside the ingest's transaction.
+
+Why a stage of its own: this is where DuckDB reads what staging wrote, and where the
+ingest's one risk lives. Appends happen inside one transaction (see
+:meth:`app.store.ingest.job.IngestJob._build`), so a statement DuckDB refuses outright
+aborts everything: reads are lenient and count what they kept, and a refused statement
+raises :class:`TransactionAborted` so that the job starts again one session per statement
+and only the sessions DuckDB refuses are skipped.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from app.archive.events import MAX_TIMESTAMP_MS
+from app.archive.model import SessionMeta
+from app.archive.native import ArchiveReader
+from app.store import schema
+from app.store.ingest.staging import Batch
+from app.store.sql_constants import EVENT_INCREMENTAL_SNAPSHOT
+
+MAX_OBJECT_BYTES = 256 * 1024 * 1024  # rrweb full snapshots can exceed DuckDB's 16 MB default
+
+SESSION_FIELDS = (
+    "session_id",
+    "user_id",
+    "started_at_ms",
+    "ended_at_ms",
+    "browser",
+    "os",
+    "device",
+    "screen_width",
+    "screen_height",
+    "country",
+    "city",
+    "entry_url",
+    "release",
+    "user_agent",
+)
+
+
+class TransactionAborted(Exception):
+    """A statement failed inside the ingest's one transaction, which DuckDB then aborts."""
+
+
+class Loader:
+    """Loads batches into one database and remembers the sessions it loaded, in order."""
+
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        *,
+        atomic: bool,
+        check_cancel: Callable[[], None],
+    ) -> None:
+        self.con = con
+        self.atomic = atomic  # inside one transaction: a refused statement aborts it
+        self.check_cancel = check_cancel
+        self.sessions: list[SessionMeta] = []
+
+    def load(self, batch: Batch, source: Any) -> int:
+        """Load one batch's events and RUM records, one statement each."""
+        if not batch.sessions:
+            return 0
+        self.check_cancel()
+        try:
+            short = self._read_ndjson("events", [batch.events_path], batch.event_rows)
+        except duckdb.InterruptException:
+            raise
+        except duckdb.Error as exc:  # one session per batch here (see IngestJob.run)
+            for meta in batch.sessions:
+                source.skipped_sessions.append(meta.session_id)
+                source.warn(
+                    f"session skipped: its events cannot be loaded ({exc})", meta.session_id
+                )
+            return 0
+        for sid, missing in short.items():
+            source.warn(f"{missing:,} malformed event line(s) were skipped", sid)
+        if any(lines for _, lines in batch.rum_rows):
+            try:
+                short = self._read_ndjson("rum", [batch.rum_path], batch.rum_rows)
+            except duckdb.InterruptException:
+                raise
+            except duckdb.Error as exc:
+                for sid, _ in batch.rum_rows:
+                    source.warn(f"its RUM records cannot be loaded ({exc})", sid)
+                short = {}
+            for sid, missing in short.items():
+                source.warn(f"{missing:,} malformed RUM record(s) were skipped", sid)
+        self.sessions.extend(batch.sessions)
+        return len(batch.sessions)
+
+    def _read_ndjson(
+        self, kind: str, paths: list[Path], rows: list[tuple[str, int]]
+    ) -> dict[str, int]:
+        """Load batch files leniently; returns, per session, how many lines were lost.
+
+        Malformed lines come back from DuckDB as rows of NULLs (kept in position, then
+        dropped), so the rows kept are counted and sessions are only counted one by one when
+        the batch came up short. A statement DuckDB refuses outright aborts the ingest's one
+        transaction, so the ingest starts again session by session (see ``IngestJob.run``).
+        """
+        try:
+            kept = ndjson_statement(self.con, kind, paths, rows)
+        except duckdb.InterruptException:
+            raise
+        except duckdb.Error as exc:
+            if self.atomic:
+                raise TransactionAborted(str(exc)) from exc
+            raise
+        expected: dict[str, int] = {}
+        for sid, lines in rows:
+            expected[sid] = expected.get(sid, 0) + lines
+        if kept == sum(expected.values()):
+            return {}
+        table = "events" if kind == "events" else "rum_stage"
+        counts = dict(
+            self.con.execute(
+                f"SELECT session_id, count(*) FROM {table} WHERE session_id IN "
+                "(SELECT unnest($sids)) GROUP BY session_id",
+                {"sids": list(expected)},
+            ).fetchall()
+        )
+        return {
+            sid: lines - counts.get(sid, 0)
+            for sid, lines in expected.items()
+            if lines > counts.get(sid, 0)
+        }
+
+    def load_source_maps(self, reader: ArchiveReader) -> None:
+        for url, text in reader.source_maps():
+            self.con.execute("INSERT INTO source_maps VALUES (?, ?)", [url, text])
+
+    def load_sessions(self, tmp: Path) -> None:
+        """Insert the rows of the sessions loaded so far (one statement)."""
+        if not self.sessions:
+            return
+        sessions_path = tmp / "sessions.ndjson"
+        with sessions_path.open("w", encoding="utf-8") as sink:
+            for meta in self.sessions:
+                row = {name: getattr(meta, name) for name in SESSION_FIELDS}
+                row["extra"] = json.dumps(meta.extra) if meta.extra else None
+                sink.write(json.dumps(row, ensure_ascii=False) + "\n")
+        self.con.execute(
+            f"""INSERT INTO sessions SELECT session_id, user_id,
+                   epoch_ms(started_at_ms), epoch_ms(ended_at_ms), NULL,
+                   browser, os, device, screen_width, screen_height, country, city,
+                   entry_url, release, user_agent, extra::JSON
+               FROM read_ndjson(?, columns={schema.SESSION_COLUMNS},
+                                maximum_object_size={MAX_OBJECT_BYTES})""",
+            [str(sessions_path)],
+        )
+
+
+def ndjson_statement(
+    con: duckdb.DuckDBPyConnection, kind: str, paths: list[Path], rows: list[tuple[str, int]]
+) -> int:
+    """Insert the lines of ``paths`` into ``events`` or ``rum_stage``; rows inserted.
+
+    Session ids are attached by position: a POSITIONAL JOIN with a column holding each
+    session's id once per line, in file order (the staged lines are never blank, see
+    :func:`app.archive.safety.gunzip_lines`, so lines and rows correspond). Rewriting
+    every line with its session id in Python cost more than inflating it. Needs a
+    single-threaded scan, which keeps the files' order.
+    """
+    options = (
+        f"format='newline_delimited', records='true', "
+        f"maximum_object_size={MAX_OBJECT_BYTES}, ignore_errors=true"
+    )
+    params = {
+        "paths": [str(p) for p in paths],
+        "sids": [sid for sid, _ in rows],
+        "lines": [lines for _, lines in rows],
+    }
+    tags = """(SELECT sid FROM (SELECT unnest($sids) AS sid, unnest($lines) AS n,
+                                      generate_subscripts($sids, 1) AS i), range(n)
+               ORDER BY i) t"""
+    if kind == "events":
+        statement = f"""INSERT INTO events
+            SELECT t.sid, epoch_ms(round(e.timestamp)::BIGINT), e.type,
+                   CASE WHEN e.type != {EVENT_INCREMENTAL_SNAPSHOT} THEN NULL
+                        -- rrweb writes "source" first: read it without parsing
+                        WHEN starts_with(e.data, '{{"source":')
+                        THEN TRY_CAST(rtrim(substr(e.data, 11, 2), ',') AS TINYINT)
+                        ELSE TRY_CAST(json_extract_string(e.data, '$.source') AS TINYINT)
+                   END,
+                   e.windowId, e.data
+            FROM read_ndjson($paths, columns={schema.EVENT_COLUMNS}, {options}) e
+            POSITIONAL JOIN {tags}
+            WHERE t.sid IS NOT NULL AND e.type IS NOT NULL
+              -- NaN, infinite or absurd times would fail the conversion: drop the line
+              AND e.timestamp BETWEEN 0 AND {MAX_TIMESTAMP_MS}"""
+    else:
+        statement = f"""INSERT INTO rum_stage
+            SELECT t.sid, e.* FROM read_ndjson($paths, columns={schema.RUM_COLUMNS},
+                                               {options}) e
+            POSITIONAL JOIN {tags}
+            WHERE t.sid IS NOT NULL AND e.kind IS NOT NULL"""
+    row = con.execute(statement, params).fetchone()
+    return int(row[0]) if row else 0

@@ -1,0 +1,198 @@
+"""Staging: a recording's sessions written out as NDJSON batch files for DuckDB to load.
+
+Why a stage of its own: per-event Python work is the bottleneck of any ingest, so the
+native archive never parses an event in Python: its gzip members are inflated (bounded,
+line-complete) straight into batch files, many sessions one after the other, while DuckDB
+loads the previous batch on a worker thread. Single-file recordings need the DOM mirror to
+derive their RUM records, so they are parsed here once and written out in the same shape.
+What happens to a batch file once written is the ``load`` callable's business
+(:mod:`app.store.ingest.loading`); nothing here knows DuckDB.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from app.archive.model import SessionMeta
+from app.archive.native import ArchiveReader, SessionEntry
+from app.archive.recording import RecordedSession
+from app.derive.rum import RumDeriver
+
+BATCH_BYTES = 256 * 1024 * 1024
+
+Load = Callable[["Batch", Any], int]
+"""Loads one closed batch for a source (which collects warnings); returns sessions loaded."""
+
+
+@dataclass
+class Batch:
+    """Sessions staged for one load: an events file and a RUM file, sessions one after the
+    other, and how many lines each session has in each."""
+
+    events_path: Path
+    rum_path: Path
+    events_sink: IO[bytes]
+    rum_sink: IO[bytes]
+    sessions: list[SessionMeta] = field(default_factory=list)
+    # (session id, lines) in file order: the files carry no session ids, DuckDB attaches
+    # them by position (see app.store.ingest.loading.ndjson_statement).
+    event_rows: list[tuple[str, int]] = field(default_factory=list)
+    rum_rows: list[tuple[str, int]] = field(default_factory=list)
+    size: int = 0
+
+    @classmethod
+    def open(cls, folder: Path, slot: int) -> Batch:
+        events, rum = folder / f"{slot}.events.ndjson", folder / f"{slot}.rum.ndjson"
+        return cls(events, rum, _open_for_rewrite(events), _open_for_rewrite(rum))
+
+    def close(self) -> None:
+        for sink in (self.events_sink, self.rum_sink):
+            if not sink.closed:
+                sink.truncate(sink.tell())
+                sink.close()
+
+
+def _open_for_rewrite(path: Path) -> IO[bytes]:
+    """Open a slot file for writing without truncating it (see :class:`Batch`).
+
+    Why: truncating a file to zero frees all its blocks at once, which is slow on file
+    systems mounted with online discard; overwriting in place and trimming the tail is not.
+    """
+    return os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600), "wb")
+
+
+def stage_archive(
+    reader: ArchiveReader,
+    tmp: Path,
+    load: Load,
+    *,
+    batch_sessions: int,
+    check_cancel: Callable[[], None],
+    progress: Callable[[float, str], None],
+) -> int:
+    """Inflate sessions batch by batch; ``load`` loads one batch while the next inflates.
+
+    A batch is one events file and one RUM file holding many sessions one after the
+    other. Two sets of files alternate, so they are rewritten rather than created anew
+    (file creation and truncation are slow on some disks). Returns the sessions loaded.
+    """
+    entries = reader.sessions
+    total = max(len(entries), 1)
+    loaded = parity = 0
+    pending: Future[int] | None = None
+    batch = Batch.open(tmp, parity)
+    try:
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-load") as loader:
+            for index, entry in enumerate(entries):
+                check_cancel()
+                _stage_entry(reader, entry, batch)
+                if batch.size >= BATCH_BYTES or len(batch.sessions) >= batch_sessions:
+                    batch.close()
+                    loaded += pending.result() if pending else 0
+                    pending = loader.submit(load, batch, reader)
+                    parity = 1 - parity
+                    batch = Batch.open(tmp, parity)
+                progress(0.95 * (index + 1) / total, f"Reading session {index + 1} of {total}")
+            batch.close()
+            loaded += pending.result() if pending else 0
+    finally:
+        batch.close()
+    return loaded + load(batch, reader)
+
+
+def _stage_entry(reader: ArchiveReader, entry: SessionEntry, batch: Batch) -> None:
+    """Inflate one session's members into the batch files, or skip it with a reason."""
+    meta = reader.read_meta(entry)
+    if meta is None:
+        return
+    sid = meta.session_id
+    result = reader.extract(entry.events, batch.events_sink)
+    if result.problem:
+        if result.lines == 0:
+            reader.skip(sid, f"events.ndjson.gz {result.problem}")
+            return
+        reader.warn(
+            f"events.ndjson.gz {result.problem}; the first {result.lines:,} events were kept",
+            sid,
+        )
+    if entry.rum is not None:
+        rum = reader.extract(entry.rum, batch.rum_sink)
+        batch.rum_rows.append((sid, rum.lines))
+        if rum.problem:
+            reader.warn(f"rum.ndjson.gz {rum.problem}; {rum.lines:,} records were kept", sid)
+    batch.sessions.append(meta)
+    batch.event_rows.append((sid, result.lines))
+    batch.size += result.bytes_written
+
+
+def stage_recording(
+    source: Any,
+    tmp: Path,
+    load: Load,
+    *,
+    size: int,
+    check_cancel: Callable[[], None],
+    progress: Callable[[float, str], None],
+) -> int:
+    """Stage and load a single-file recording one session at a time; sessions loaded."""
+    loaded = 0
+    for session in source.sessions():
+        batch = Batch.open(tmp, 0)
+        try:
+            staged = _stage_recorded(session, source, batch, size, check_cancel, progress)
+        finally:
+            batch.close()
+        if staged:
+            loaded += load(batch, source)
+    return loaded
+
+
+def _stage_recorded(
+    session: RecordedSession,
+    source: Any,
+    batch: Batch,
+    size: int,
+    check_cancel: Callable[[], None],
+    progress: Callable[[float, str], None],
+) -> bool:
+    """Write one streamed session as NDJSON while deriving its RUM records."""
+    deriver = RumDeriver()
+    meta = session.meta
+    first = last = None
+    written = 0
+    events_sink, rum_sink = batch.events_sink, batch.rum_sink
+    for event in session.events:
+        try:
+            line = json.dumps(event, separators=(",", ":"), ensure_ascii=False)
+        except (RecursionError, ValueError):
+            source.warn("an event nested too deeply was skipped", meta.session_id)
+            continue
+        deriver.feed(event)
+        events_sink.write((line + "\n").encode())
+        ts = event["timestamp"]
+        first = ts if first is None or ts < first else first
+        last = ts if last is None or ts > last else last
+        written += 1
+        if written % 5000 == 0:
+            check_cancel()
+            progress(min(0.9, 0.9 * events_sink.tell() / size), f"Read {written:,} events")
+    if written == 0:
+        source.skipped_sessions.append(meta.session_id)
+        source.warn("contains no rrweb events", meta.session_id)
+        return False
+    records = deriver.finish()
+    for record in records:
+        line = json.dumps(record, separators=(",", ":"), ensure_ascii=False)
+        rum_sink.write((line + "\n").encode())
+    meta.started_at_ms = meta.started_at_ms or first
+    meta.ended_at_ms = meta.ended_at_ms or last
+    batch.sessions.append(meta)
+    batch.event_rows.append((meta.session_id, written))
+    batch.rum_rows.append((meta.session_id, len(records)))
+    return True
