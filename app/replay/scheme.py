@@ -26,6 +26,7 @@ from PySide6.QtWebEngineCore import (
     QWebEngineUrlSchemeHandler,
 )
 
+from app import collector
 from app.replay.events import array_elements, decode_in_steps, encode_in_steps
 from app.resources import resource_path, vendor_path
 from app.state.tasks import Interruptible, Task, TaskRunner
@@ -274,7 +275,8 @@ def _prepare(events: EventsProvider, key: Key) -> _Outcome:
     raised: the request fails and the player says the events could not be loaded.
     """
     try:
-        return _Outcome(split_into_parts(events(*key)))
+        with collector.paused():  # millions of short-lived objects: see app.collector
+            return _Outcome(split_into_parts(events(*key)))
     except Exception as exc:
         return _Outcome(None, exc)
 

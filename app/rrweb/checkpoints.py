@@ -23,10 +23,13 @@ the player reports stay the same.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from app.rrweb.protocol import EventType
 from app.rrweb.replay_dom import ReplayDom
+
+log = logging.getLogger(__name__)
 
 FULL_SNAPSHOT, INCREMENTAL, META = (  # module globals: read once per event
     EventType.FULL_SNAPSHOT,
@@ -109,6 +112,7 @@ class Checkpointer:
             try:
                 out = self.dom.checkpoint_events(at, event)
             except Exception:  # malformed recording data: carry on without this checkpoint
+                log.info("no checkpoint at %s: the mirror could not write one", at, exc_info=True)
                 out, self._lost = [], True
             else:
                 self._last_checkpoint, self._since = at, 0
@@ -116,6 +120,8 @@ class Checkpointer:
         try:
             self.dom.apply(event)
         except Exception:  # malformed data the mirror cannot follow (rrweb would skip it)
+            if not self._lost:  # once per stretch without checkpoints, not per event
+                log.info("checkpoints paused: an event the mirror cannot follow", exc_info=True)
             self._lost = True
         else:
             if kind == FULL_SNAPSHOT:

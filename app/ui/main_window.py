@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import collector
 from app.analysis.apdex import ApdexThresholds
 from app.state.open_archive import ArchiveState, OpenArchive
 from app.state.selection import Selection
@@ -230,6 +231,7 @@ class MainWindow(DesktopFiles, QMainWindow):
         """The task runner is idle: every screen has shown the new archive."""
         store, self._announce = self._announce, None
         if store is not None and store is self.store:
+            collector.freeze_survivors()  # what lives now lives as long as the archive
             self.store_opened.emit(store)
 
     def _task_failed(self, name: str, error: BaseException) -> None:
