@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
-from app.cli.main import COMMANDS, CliServices, run_cli
+if TYPE_CHECKING:
+    from app.cli.main import CliServices
 
+EVENTS_WORKER = "player-events"  # internal: the replay prepares a long session's events
 DEMO_WORKER = "demo-worker"  # internal: how `demo build` starts its recording processes
 
 
@@ -15,10 +18,16 @@ def main(argv: list[str] | None = None) -> int:
         from app.desktop.freedesktop import run_desktop_command
 
         return run_desktop_command(args[0].removeprefix("--").removesuffix("-desktop"))
+    if args[:1] == [EVENTS_WORKER]:  # a child of the replay (see app.replay.events)
+        from app.replay.events import events_worker_main
+
+        return events_worker_main(args[1:])
     if args[:1] == [DEMO_WORKER]:  # a child of `demo build` (see app.resources.app_command)
         from app.demo.worker import main as worker_main
 
         return worker_main(args[1:])
+    from app.cli.main import COMMANDS, run_cli  # (the internal workers above need none of it)
+
     if args and (args[0] in COMMANDS or args[0] in {"-h", "--help", "--version"}):
         return run_cli(args, _cli_services(args[0]))
     from app.ui.application import run_gui
@@ -29,6 +38,8 @@ def main(argv: list[str] | None = None) -> int:
 def _cli_services(command: str) -> CliServices:
     """The Qt-backed runners a command needs, imported only for the command that needs them
     (importing the web engine costs a second)."""
+    from app.cli.main import CliServices
+
     if command == "frame":
         from app.replay.frames import run_frame_command
 

@@ -19,13 +19,26 @@ import codecs
 import hashlib
 import json
 import logging
+import struct
+import subprocess
+import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from app.resources import app_command
 from app.rrweb.checkpoints import Checkpointer, add_checkpoints
 
+EVENTS_WORKER = "player-events"
+"""The internal command of the child that prepares a long session's events."""
+CHILD_ABOVE_BYTES = 4 * 1024 * 1024
+"""Sessions whose events are longer are prepared in a child process (see parts_in_child)."""
+SPLIT_ABOVE_BYTES = 8 * 1024 * 1024
+"""Events longer than this go to the player in parts, so it can start on the first."""
+PART_EVENTS = 20_000
+_LENGTH = struct.Struct(">Q")  # the length before each part the child writes
 MIN_EVENTS = 5_000
 MIN_DURATION_MS = 10 * 60 * 1000
 CACHE_SESSIONS = 4
@@ -33,6 +46,9 @@ log = logging.getLogger(__name__)
 
 Provider = Callable[[str, str | None], bytes]
 """``(session id, window id or None) → events JSON``, as ``ReplayView.set_events_provider``."""
+
+if TYPE_CHECKING:
+    from app.store.store import SessionStore
 
 _decoder = json.JSONDecoder()
 _SPACE = " \t\n\r"
@@ -50,8 +66,11 @@ class PlayerEvents:
     when two stores hold the same session id.
     """
 
-    def __init__(self, size: int = CACHE_SESSIONS) -> None:
+    def __init__(
+        self, size: int = CACHE_SESSIONS, child_above_bytes: int = CHILD_ABOVE_BYTES
+    ) -> None:
         self.size = size
+        self.child_above_bytes = child_above_bytes
         self._cache: OrderedDict[bytes, bytes | None] = OrderedDict()
         self._lock = threading.Lock()  # the scheme handler prepares on a worker thread
 
@@ -70,6 +89,28 @@ class PlayerEvents:
                 self._cache.popitem(last=False)
         return result
 
+    def store_provider(self, store: SessionStore) -> Callable[[str, str | None], list[bytes]]:
+        """The player's parts of a session of ``store``: a long one prepared by a child
+        process (:func:`parts_in_child`), the others here."""
+        parts: OrderedDict[tuple[str, str | None], list[bytes]] = OrderedDict()
+
+        def provide(session_id: str, window_id: str | None) -> list[bytes]:
+            key = (session_id, window_id)
+            with self._lock:
+                if key in parts:
+                    parts.move_to_end(key)
+                    return parts[key]
+            if store.session_events_size(session_id, window_id) <= self.child_above_bytes:
+                return split_events(self.prepare(store.session_events_json(session_id, window_id)))
+            prepared = parts_in_child(store.db_path, session_id, window_id)
+            with self._lock:
+                parts[key] = prepared
+                while len(parts) > self.size:
+                    parts.popitem(last=False)
+            return prepared
+
+        return provide
+
     def provider(self, fetch: Provider) -> Provider:
         """An events provider that serves ``fetch``'s events through :meth:`prepare`."""
 
@@ -77,6 +118,66 @@ class PlayerEvents:
             return self.prepare(fetch(session_id, window_id))
 
         return provide
+
+
+def parts_in_child(db_path: Path, session_id: str, window_id: str | None) -> list[bytes]:
+    """A long session's events for the player, prepared by a child process.
+
+    Why a process: the checkpoints of a long session take seconds of Python work and a DOM
+    mirror of millions of objects. In a thread of the app it shares the interpreter lock
+    with the GUI thread — reading 100 MB out of DuckDB, building, collecting and freeing
+    the mirror froze the window for up to a second at a time — and it uses one core. The
+    child (this app again, :data:`EVENTS_WORKER`) opens the store read-only itself, writes
+    the checkpoints and cuts the parts; this process only reads them from a pipe (the
+    interpreter is free while it waits), one length-prefixed part at a time.
+    """
+    window = [] if window_id is None else [window_id]
+    command = app_command(EVENTS_WORKER, str(db_path), session_id, *window)
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as child:
+        assert child.stdout is not None and child.stderr is not None
+        parts: list[bytes] = []
+        while header := child.stdout.read(_LENGTH.size):
+            (size,) = _LENGTH.unpack(header)
+            parts.append(child.stdout.read(size))
+        problem = child.stderr.read()
+        if child.wait() != 0 or not parts:
+            message = problem.decode("utf-8", "replace")[-2000:] or f"exit {child.returncode}"
+            raise RuntimeError(f"the events worker failed: {message}")
+    return parts
+
+
+def events_worker_main(args: list[str]) -> int:
+    """The child of :func:`parts_in_child`: ``DB SESSION [WINDOW]`` → length-prefixed parts."""
+    from app.store.store import SessionStore  # only the child reads the store itself
+
+    db_path, session_id, window_id = args[0], args[1], (args[2] if len(args) > 2 else None)
+    with SessionStore(db_path) as store:
+        raw = store.session_events_json(session_id, window_id)
+    out = sys.stdout.buffer
+    for part in split_events(events_for_player(raw)):
+        out.write(_LENGTH.pack(len(part)))
+        out.write(part)
+    out.flush()
+    return 0
+
+
+def split_events(raw: bytes) -> list[bytes]:
+    """``raw`` (a JSON array of events) as the player's parts of :data:`PART_EVENTS` events.
+
+    Each part is ``{"parts": P, "events": [...]}``. Small streams go out whole, unparsed;
+    big ones are split so the player can start before all of them arrive. The split cuts
+    the text between events (decoded one at a time) and re-serialises nothing.
+    """
+    if len(raw) <= SPLIT_ABOVE_BYTES:
+        return [b'{"parts":1,"events":' + raw + b"}"]
+    text = decode_in_steps(raw)
+    spans = [(start, end) for _event, start, end in array_elements(text)]
+    cuts = [
+        text[spans[i][0] : spans[min(i + PART_EVENTS, len(spans)) - 1][1]]
+        for i in range(0, len(spans), PART_EVENTS)
+    ] or [""]
+    head = f'{{"parts":{len(cuts)},"events":['
+    return [encode_in_steps((head, cut, "]}")) for cut in cuts]
 
 
 def events_for_player(raw_json: bytes) -> bytes:

@@ -27,7 +27,7 @@ from PySide6.QtWebEngineCore import (
 )
 
 from app import collector
-from app.replay.events import array_elements, decode_in_steps, encode_in_steps
+from app.replay.events import split_events
 from app.resources import resource_path, vendor_path
 from app.state.tasks import Interruptible, Task, TaskRunner
 
@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 
 SCHEME = "replay"
 PLAYER_URL = f"{SCHEME}://app/player.html"
-EventsProvider = Callable[[str, str | None], bytes]
+EventsProvider = Callable[[str, str | None], "bytes | list[bytes]"]
 
 _MIME = {
     ".html": b"text/html",
@@ -44,8 +44,6 @@ _MIME = {
     ".json": b"application/json",
 }
 _VENDOR = {"rrweb.umd.min.js", "rrweb.min.css"}
-SPLIT_ABOVE_BYTES = 8 * 1024 * 1024
-PART_EVENTS = 20_000
 REPLAY_LANE = "replay"
 """Preparing a replay's events has a lane of its own: it must not hold up the screens."""
 
@@ -276,26 +274,14 @@ def _prepare(events: EventsProvider, key: Key) -> _Outcome:
     """
     try:
         with collector.paused():  # millions of short-lived objects: see app.collector
-            return _Outcome(split_into_parts(events(*key)))
+            prepared = events(*key)
+            if isinstance(prepared, list):  # already cut into parts (a long session)
+                return _Outcome([QByteArray(part) for part in prepared])
+            return _Outcome(split_into_parts(prepared))
     except Exception as exc:
         return _Outcome(None, exc)
 
 
 def split_into_parts(raw: bytes) -> Parts:
-    """``raw`` (a JSON array of events) as parts of :data:`PART_EVENTS` events each.
-
-    Small streams go out whole, unparsed; big ones are split so the player can start before
-    all of them arrive. The split cuts the text between events (decoded one at a time, so
-    the GUI thread gets the interpreter in between; one ``json.loads`` of 100 MB would hold
-    it for a second) and re-serialises nothing.
-    """
-    if len(raw) <= SPLIT_ABOVE_BYTES:
-        return [QByteArray(b'{"parts":1,"events":' + raw + b"}")]
-    text = decode_in_steps(raw)
-    spans = [(start, end) for _event, start, end in array_elements(text)]
-    cuts = [
-        text[spans[i][0] : spans[min(i + PART_EVENTS, len(spans)) - 1][1]]
-        for i in range(0, len(spans), PART_EVENTS)
-    ] or [""]
-    head = f'{{"parts":{len(cuts)},"events":['
-    return [QByteArray(encode_in_steps((head, cut, "]}"))) for cut in cuts]
+    """``raw`` (a JSON array of events) as the player's parts (see :func:`split_events`)."""
+    return [QByteArray(part) for part in split_events(raw)]

@@ -229,6 +229,17 @@ class SessionStore:
         """Browser windows (tabs) of a session with their event counts, biggest first."""
         return session_windows(self._con, session_id)
 
+    def session_events_size(self, session_id: str, window_id: str | None = None) -> int:
+        """About how many bytes :meth:`session_events_json` would return (cheap: no JSON
+        is built), to decide where to prepare a session for the player."""
+        row = self._con.execute(
+            """SELECT coalesce(sum(strlen(data::VARCHAR) + 40), 0) FROM events
+               WHERE session_id = $sid
+                 AND ($all OR window_id IS NOT DISTINCT FROM $window)""",
+            {"sid": session_id, "window": window_id, "all": window_id is None},
+        ).fetchone()
+        return int(row[0]) if row else 0
+
     def session_events_json(self, session_id: str, window_id: str | None = None) -> bytes:
         """The session's rrweb events as a JSON array, in recording order (built by DuckDB).
 

@@ -272,8 +272,15 @@ class Dashboard(ArchiveScreen):
             return lambda: step() if number == self._refresh_number else None
 
         def reveal(chart: pg.PlotWidget) -> Callable[[], object]:
-            # Not skipped by a newer refresh: a chart must never stay frozen.
-            return lambda: chart.setUpdatesEnabled(True)
+            # Not skipped by a newer refresh: a chart must never stay frozen. Painted now,
+            # alone: left to the next paint event, charts revealed in consecutive turns
+            # would be painted together.
+            def step() -> None:
+                chart.setUpdatesEnabled(True)
+                if chart.isVisible():
+                    chart.repaint()
+
+            return step
 
         thresholds = self.thresholds
 

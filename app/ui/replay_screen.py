@@ -231,7 +231,7 @@ class ReplayScreen(QWidget):
         allowed = app_settings().value(site_assets_key(self._archive_key), False, type=bool)
         self.controls.show_site_assets(allowed)
         self.view.set_site_assets_allowed(allowed)
-        self.view.set_events_provider(self.player_events.provider(store.session_events_json), store)
+        self.view.set_events_provider(self.player_events.store_provider(store), store)
         self.controller.unload()
         self.controller.set_clicks(detail.clicks)
         self.cursor.set_range(detail.start_ms, detail.end_ms)

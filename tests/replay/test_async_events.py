@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QElapsedTimer, QTimer
 
-from app.replay import scheme
+from app.replay import events as player_events
 from app.replay.scheme import split_into_parts
 from app.store.open import open_store
 from tests.replay.conftest import LOAD_TIMEOUT_MS, RECORDING
@@ -95,7 +95,7 @@ def test_a_closed_store_fails_the_request_and_the_player_says_so(replay: Any, qt
 def test_unreadable_events_fail_the_request(
     replay: Any, qtbot: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(scheme, "SPLIT_ABOVE_BYTES", 0)  # parsed (and failing) on the worker
+    monkeypatch.setattr(player_events, "SPLIT_ABOVE_BYTES", 0)  # parsed (and failing) on the worker
     replay.view.set_events_provider(lambda s, w: b"[" + b"1," * 10 + b"oops]")
     replay.view.show_session("s")
     qtbot.waitUntil(lambda: bool(replay.bridge.errors), timeout=LOAD_TIMEOUT_MS)
@@ -149,8 +149,8 @@ def test_split_into_parts_cuts_between_events_without_reserialising(
 ) -> None:
     raw = b'[ {"a": 1} , {"b": [1, 2]},{"c":"x,]"}\n,{"d":null} ]'
     assert [bytes(p) for p in split_into_parts(raw)] == [b'{"parts":1,"events":' + raw + b"}"]
-    monkeypatch.setattr(scheme, "SPLIT_ABOVE_BYTES", 0)
-    monkeypatch.setattr(scheme, "PART_EVENTS", 3)
+    monkeypatch.setattr(player_events, "SPLIT_ABOVE_BYTES", 0)
+    monkeypatch.setattr(player_events, "PART_EVENTS", 3)
     parts = [json.loads(bytes(p)) for p in split_into_parts(raw)]
     assert parts == [
         {"parts": 2, "events": [{"a": 1}, {"b": [1, 2]}, {"c": "x,]"}]},

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from app.replay import scheme
+from app.replay import events as player_events
 from tests.replay.conftest import LOAD_TIMEOUT_MS, RECORDING
 
 pytestmark = pytest.mark.webengine
@@ -16,8 +16,8 @@ pytestmark = pytest.mark.webengine
 def test_events_arrive_in_parts_and_the_whole_session_replays(
     replay: Any, qtbot: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(scheme, "SPLIT_ABOVE_BYTES", 0)
-    monkeypatch.setattr(scheme, "PART_EVENTS", 10)
+    monkeypatch.setattr(player_events, "SPLIT_ABOVE_BYTES", 0)
+    monkeypatch.setattr(player_events, "PART_EVENTS", 10)
     loads: list[tuple[float, float]] = []
     replay.view.session_loaded.connect(lambda first, last: loads.append((first, last)))
     replay.open(RECORDING)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,7 +29,7 @@ def test_a_long_session_gets_the_checkpoints_add_checkpoints_writes(
     monkeypatch.setattr(player_events, "MIN_EVENTS", 1_000)
     events = heavy_session(minutes=4)  # 2,400 events
     raw = as_json(events)
-    cache = PlayerEvents()
+    cache = PlayerEvents(child_above_bytes=len(raw))  # in this process (MIN_EVENTS patched)
     out = cache.prepare(raw)
     assert out is not raw
     served = json.loads(out)
@@ -74,3 +75,45 @@ def test_a_session_the_checkpoints_fail_on_is_served_as_recorded_and_logged(
     (record,) = caplog.records
     assert "checkpoint" in record.getMessage()
     assert record.exc_info is not None and record.exc_info[0] is RecursionError
+
+
+def test_a_long_session_is_prepared_in_a_child_process_with_the_same_parts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above the size limit a child process (this app again) reads the store, writes the
+    checkpoints and cuts the parts: the window's interpreter runs none of it, and the
+    player gets exactly what the in-process path gives."""
+    from app.archive.model import SessionMeta
+    from app.archive.writer import ArchiveWriter
+    from app.store.ingest import ingest_file
+    from app.store.store import SessionStore
+
+    events = heavy_session(minutes=12)  # over MIN_DURATION_MS: the child adds checkpoints
+    archive = tmp_path / "long.webreplay"
+    with ArchiveWriter(archive, application={"name": "test"}) as writer:
+        writer.add_session(SessionMeta(session_id="long", user_id="u1"), events)
+    store = SessionStore(ingest_file(archive, tmp_path / "long.duckdb").db_path)
+    children: list[tuple[str, str | None]] = []
+    real = player_events.parts_in_child
+
+    def counted(db: Path, session_id: str, window_id: str | None) -> list[bytes]:
+        children.append((session_id, window_id))
+        return real(db, session_id, window_id)
+
+    monkeypatch.setattr(player_events, "parts_in_child", counted)
+    with store:
+        here = PlayerEvents(child_above_bytes=1 << 40).store_provider(store)("long", None)
+        assert children == []
+        child = PlayerEvents(child_above_bytes=0).store_provider(store)("long", None)
+    assert children == [("long", None)]
+    assert child == here
+    served = [e for part in child for e in json.loads(part)["events"]]
+    assert all(json.loads(part)["parts"] == len(child) for part in child)
+    assert any(is_synthetic(e) for e in served)
+    assert served == add_checkpoints(events)
+
+
+def test_the_child_is_started_by_the_entry_point_the_events_module_names() -> None:
+    from app import main
+
+    assert main.EVENTS_WORKER == player_events.EVENTS_WORKER
