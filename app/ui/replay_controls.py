@@ -150,6 +150,9 @@ class ReplayControls(QWidget):
 
     def _show_time(self, t_ms: int, source: str) -> None:
         total = self.cursor.end() - self.cursor.start()
+        if not self.isEnabled():  # no session: no time to show
+            self.time_label.setText("–")
+            return
         self.time_label.setText(
             f"{format_clock(t_ms)} UTC   {format_offset(t_ms - self.cursor.start())}"
             f" / {format_offset(total)}"

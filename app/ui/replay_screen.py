@@ -227,6 +227,8 @@ class ReplayScreen(QWidget):
         if detail is None:
             return False
         self.store, self.detail = store, detail
+        self.controls.setEnabled(True)
+        self.timeline.setEnabled(True)
         self._archive_key = str(store.info().get("content_key", ""))
         allowed = app_settings().value(site_assets_key(self._archive_key), False, type=bool)
         self.controls.show_site_assets(allowed)
@@ -268,7 +270,13 @@ class ReplayScreen(QWidget):
         self.controller.unload()
         self.view.clear_session()
         self.store, self.detail = None, None
-        self.title.setText("No session: the archive it belonged to was closed")
+        self.title.setText(
+            "No session: the archive it belonged to was closed — double-click a session "
+            "in Sessions (or open one from Errors or Findings) to replay it"
+        )
+        self.controls.setEnabled(False)
+        self.timeline.setEnabled(False)
+        self.cursor.set_range(0, 0)
         for timed in (self.actions, self.console, self.network):
             timed.set_rows([], 0)
         self.findings.set_session("", "", "", 0)

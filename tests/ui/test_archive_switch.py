@@ -41,6 +41,7 @@ def test_a_second_archive_resets_the_replay_of_the_first(
 
     assert screen.detail is None and screen.store is None
     assert screen.actions.model.total_rows() == 0
+    assert not screen.controls.isEnabled() and "closed" in screen.title.text()
     assert not screen.findings.add_button.isEnabled()
     assert screen.findings.add_at_cursor(ask=False) is None  # B does nothing
     assert not window.exports.rrweb_action.isEnabled()
@@ -58,4 +59,5 @@ def test_a_second_archive_resets_the_replay_of_the_first(
     assert window.replay_session(session_id)
     assert screen.store is window.store
     assert screen.detail is not None and screen.detail.user_id == "someone-else"
+    assert screen.controls.isEnabled()
     assert window.exports.rrweb_action.isEnabled()
