@@ -319,20 +319,15 @@ class MainWindow(DesktopFiles, QMainWindow):
             screen.session_opened.connect(lambda _sid: self.exports.session_shown(True))
             screen.session_closed.connect(lambda: self.exports.session_shown(False))
             self.tabs.addTab(screen, "Replay")
-        if not screen.open_session(self.store, session_id):
+        if not screen.open_session(self.store, session_id, at_ms):
             self.show_error("Cannot replay", f"Session {session_id} is not in this archive.")
             return False
-        if at_ms is not None and at_ms >= 0:  # the player seeks there once it has loaded
-            screen.cursor.set_time(int(at_ms), "investigation")
         self.tabs.setCurrentWidget(screen)
-        screen.view.setFocus()
+        screen.setFocus()  # its focus proxy: the player
         return True
 
     def _replayed_session(self) -> tuple[SessionStore, str] | None:
-        screen = self.replay_screen
-        if screen is None or screen.detail is None or screen.store is None:
-            return None
-        return screen.store, screen.detail.session_id
+        return self.replay_screen.current_session() if self.replay_screen else None
 
     # ---- the archive's definitions -------------------------------------------------------
     def edit_thresholds(self) -> None:

@@ -146,6 +146,7 @@ class ReplayScreen(QWidget):
         self._archive_key = ""
         self.detail: SessionDetail | None = None
         self.view = ReplayView(tasks)
+        self.setFocusProxy(self.view)  # the keys (Space, arrows, B) go to the player
         self.player_events = PlayerEvents()  # checkpointed events of the sessions opened last
         self.controller = ReplayController(self.cursor, self.view.bridge, self)
         self.timeline = TimelineWidget(self.cursor)
@@ -221,8 +222,11 @@ class ReplayScreen(QWidget):
             shortcut.activated.connect(slot)
             self._bindings.append(shortcut)
 
-    def open_session(self, store: SessionStore, session_id: str) -> bool:
-        """Show a session of ``store``; False when it does not exist."""
+    def open_session(self, store: SessionStore, session_id: str, at_ms: int | None = None) -> bool:
+        """Show a session of ``store`` (at ``at_ms`` when given); False when it does not exist.
+
+        The player seeks to ``at_ms`` once the session has loaded.
+        """
         detail = store.session_detail(session_id)
         if detail is None:
             return False
@@ -255,8 +259,16 @@ class ReplayScreen(QWidget):
         self.controls.set_windows(detail.windows)
         window = detail.windows[0][0] if len(detail.windows) > 1 else None
         self.view.show_session(session_id, window)
+        if at_ms is not None and at_ms >= 0:
+            self.cursor.set_time(int(at_ms), "investigation")
         self.session_opened.emit(session_id)
         return True
+
+    def current_session(self) -> tuple[SessionStore, str] | None:
+        """The store and id of the session shown (None when none is)."""
+        if self.store is None or self.detail is None:
+            return None
+        return self.store, self.detail.session_id
 
     def current_table(self) -> QAbstractItemView | None:
         """The list on the current side tab (actions, console, network, findings)."""
