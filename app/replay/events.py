@@ -22,6 +22,7 @@ import logging
 import struct
 import subprocess
 import sys
+import tempfile
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
@@ -71,6 +72,7 @@ class PlayerEvents:
     ) -> None:
         self.size = size
         self.child_above_bytes = child_above_bytes
+        self._children: set[subprocess.Popen[bytes]] = set()  # preparing a session now
         self._cache: OrderedDict[bytes, bytes | None] = OrderedDict()
         self._lock = threading.Lock()  # the scheme handler prepares on a worker thread
 
@@ -102,7 +104,7 @@ class PlayerEvents:
                     return parts[key]
             if store.session_events_size(session_id, window_id) <= self.child_above_bytes:
                 return split_events(self.prepare(store.session_events_json(session_id, window_id)))
-            prepared = parts_in_child(store.db_path, session_id, window_id)
+            prepared = parts_in_child(store.db_path, session_id, window_id, self._children)
             with self._lock:
                 parts[key] = prepared
                 while len(parts) > self.size:
@@ -110,6 +112,11 @@ class PlayerEvents:
             return prepared
 
         return provide
+
+    def stop(self) -> None:
+        """Stop the child processes preparing sessions (the window is closing)."""
+        for child in list(self._children):
+            child.kill()
 
     def provider(self, fetch: Provider) -> Provider:
         """An events provider that serves ``fetch``'s events through :meth:`prepare`."""
@@ -120,7 +127,12 @@ class PlayerEvents:
         return provide
 
 
-def parts_in_child(db_path: Path, session_id: str, window_id: str | None) -> list[bytes]:
+def parts_in_child(
+    db_path: Path,
+    session_id: str,
+    window_id: str | None,
+    running: set[subprocess.Popen[bytes]] | None = None,
+) -> list[bytes]:
     """A long session's events for the player, prepared by a child process.
 
     Why a process: the checkpoints of a long session take seconds of Python work and a DOM
@@ -129,20 +141,31 @@ def parts_in_child(db_path: Path, session_id: str, window_id: str | None) -> lis
     the mirror froze the window for up to a second at a time — and it uses one core. The
     child (this app again, :data:`EVENTS_WORKER`) opens the store read-only itself, writes
     the checkpoints and cuts the parts; this process only reads them from a pipe (the
-    interpreter is free while it waits), one length-prefixed part at a time.
+    interpreter is free while it waits), one length-prefixed part at a time. The child is
+    in ``running`` while it runs, so that quitting can stop it.
     """
     window = [] if window_id is None else [window_id]
     command = app_command(EVENTS_WORKER, str(db_path), session_id, *window)
-    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as child:
-        assert child.stdout is not None and child.stderr is not None
-        parts: list[bytes] = []
-        while header := child.stdout.read(_LENGTH.size):
-            (size,) = _LENGTH.unpack(header)
-            parts.append(child.stdout.read(size))
-        problem = child.stderr.read()
-        if child.wait() != 0 or not parts:
-            message = problem.decode("utf-8", "replace")[-2000:] or f"exit {child.returncode}"
-            raise RuntimeError(f"the events worker failed: {message}")
+    running = running if running is not None else set()
+    with (
+        tempfile.TemporaryFile() as errors,  # a file, not a pipe: a chatty child never blocks
+        subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors) as child,
+    ):
+        running.add(child)
+        try:
+            assert child.stdout is not None
+            parts: list[bytes] = []
+            while header := child.stdout.read(_LENGTH.size):
+                (size,) = _LENGTH.unpack(header)
+                parts.append(child.stdout.read(size))
+            if child.wait() != 0 or not parts:
+                errors.seek(0)
+                problem = errors.read()[-2000:].decode("utf-8", "replace")
+                raise RuntimeError(
+                    f"the events worker failed: {problem or f'exit {child.returncode}'}"
+                )
+        finally:
+            running.discard(child)
     return parts
 
 

@@ -218,6 +218,9 @@ class TaskRunner(QObject):
                 return
             self._retiring.append(store)
             tasks = [t for t in self._tasks.values() if t.store is store]
+        for task in tasks:  # all marked first: a queued one may start the moment the
+            with task._lock:  # running one is interrupted
+                task.cancelled = True
         for task in tasks:
             task.cancel()
         self._close_when_unused(store)

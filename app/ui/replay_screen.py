@@ -329,4 +329,5 @@ class ReplayScreen(QWidget):
 
     def shutdown(self) -> None:
         self.cursor.set_playing(False)
+        self.player_events.stop()
         self.view.shutdown()
