@@ -22,9 +22,13 @@ import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.rrweb.checkpoints import Checkpointer, add_checkpoints
+from app.store.queries import replay as replay_queries
+
+if TYPE_CHECKING:
+    from app.store.store import SessionStore
 
 MIN_EVENTS = 5_000
 MIN_DURATION_MS = 10 * 60 * 1000
@@ -33,6 +37,20 @@ log = logging.getLogger(__name__)
 
 Provider = Callable[[str, str | None], bytes]
 """``(session id, window id or None) → events JSON``, as ``ReplayView.set_events_provider``."""
+
+
+def store_events(store: SessionStore) -> Provider:
+    """The stored events of ``store``'s sessions, as a :data:`Provider`.
+
+    The provider runs on the worker that prepares the events, so it asks for that thread's
+    cursor each time (a cursor belongs to the thread that asked for it).
+    """
+
+    def provide(session_id: str, window_id: str | None = None) -> bytes:
+        return replay_queries.events_json(store.cursor(), session_id, window_id)
+
+    return provide
+
 
 _decoder = json.JSONDecoder()
 _SPACE = " \t\n\r"

@@ -40,7 +40,10 @@ from app.state.open_archive import ArchiveState, OpenArchive
 from app.state.selection import Selection
 from app.state.tasks import TaskRunner
 from app.store.findings import Finding, FindingsError, FindingsStore
-from app.store.metrics import AffectedSession, Bucket, ErrorGroup
+from app.store.queries import errors as error_queries
+from app.store.queries import overview as overview_queries
+from app.store.queries.errors import AffectedSession, ErrorGroup
+from app.store.queries.overview import Bucket
 from app.store.store import SessionStore
 from app.ui.archive_screen import ArchiveScreen
 from app.ui.charts import ERROR_COLOUR, TYPE_COLOURS, bucket_width, shown_span
@@ -243,11 +246,15 @@ class ErrorsScreen(ArchiveScreen):
         f = self.selection.filter
 
         def query(store: SessionStore) -> tuple[tuple[int, int], int, list[Bucket]] | None:
-            span = shown_span(store.time_span(), f)
+            span = shown_span(overview_queries.time_span(store.cursor()), f)
             if span is None:
                 return None
             width = bucket_width(max(1, span[1] - span[0]))
-            return span, width, store.timeseries(f, width, ApdexThresholds().by_type)
+            return (
+                span,
+                width,
+                overview_queries.timeseries(store.cursor(), f, width, ApdexThresholds().by_type),
+            )
 
         def draw(figures: tuple[tuple[int, int], int, list[Bucket]] | None) -> None:
             if figures is not None:
@@ -353,12 +360,13 @@ class ErrorsScreen(ArchiveScreen):
         number = self._details_number
 
         def query(store: SessionStore) -> _Details:
+            con = store.cursor()
             return _Details(
-                store.error_group_breakdown(f, g.key, "page"),
-                store.error_group_breakdown(f, g.key, "browser"),
-                store.error_group_breakdown(f, g.key, "action"),
+                error_queries.group_breakdown(con, f, g.key, "page"),
+                error_queries.group_breakdown(con, f, g.key, "browser"),
+                error_queries.group_breakdown(con, f, g.key, "action"),
                 resolve_stack(g.stack, maps),
-                store.error_group_sessions(f, g.key),
+                error_queries.group_sessions(con, f, g.key),
             )
 
         def show(details: _Details) -> None:
@@ -490,7 +498,7 @@ class _Details:
 def _source_maps(store: SessionStore) -> dict[str, SourceMap]:
     """The archive's source maps, parsed (on a worker: a map can be megabytes)."""
     maps: dict[str, SourceMap] = {}
-    for url, text in store.source_maps():
+    for url, text in error_queries.source_maps(store.cursor()):
         try:
             maps[url] = SourceMap(text)
         except SourceMapError:

@@ -13,14 +13,15 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from app.replay.controller import ReplayController
-from app.replay.events import PlayerEvents
+from app.replay.events import PlayerEvents, store_events
 from app.replay.view import ReplayView
 from app.state.open_archive import OpenArchive
 from app.state.settings import app_settings, site_assets_key
 from app.state.tasks import TaskRunner
 from app.state.time_cursor import TimeCursor
 from app.store.findings import FindingsError, FindingsStore
-from app.store.session_detail import SessionDetail
+from app.store.queries import replay as replay_queries
+from app.store.queries.replay import SessionDetail
 from app.store.store import SessionStore
 from app.ui.findings_panel import FindingsPanel
 from app.ui.layout_memory import remember_splitter
@@ -223,7 +224,7 @@ class ReplayScreen(QWidget):
 
     def open_session(self, store: SessionStore, session_id: str) -> bool:
         """Show a session of ``store``; False when it does not exist."""
-        detail = store.session_detail(session_id)
+        detail = replay_queries.detail(store.cursor(), session_id)
         if detail is None:
             return False
         self.store, self.detail = store, detail
@@ -231,7 +232,7 @@ class ReplayScreen(QWidget):
         allowed = app_settings().value(site_assets_key(self._archive_key), False, type=bool)
         self.controls.show_site_assets(allowed)
         self.view.set_site_assets_allowed(allowed)
-        self.view.set_events_provider(self.player_events.provider(store.session_events_json), store)
+        self.view.set_events_provider(self.player_events.provider(store_events(store)), store)
         self.controller.unload()
         self.controller.set_clicks(detail.clicks)
         self.cursor.set_range(detail.start_ms, detail.end_ms)
