@@ -16,7 +16,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.analysis.sourcemaps import SourceMap, SourceMapError, StackFrame, resolve_stack
+from app.analysis.sourcemaps import StackFrame, archive_source_maps, resolve_stack
 from app.export.masking import mask_events, mask_user_id
 from app.rrweb.protocol import EventType
 from app.store.filters import SessionFilter
@@ -56,16 +56,6 @@ class FindingReport:
     error: ErrorContext | None
     clip: list[dict[str, Any]]
     frames: list[tuple[int, bytes]] = field(default_factory=list)  # (ts ms, PNG) filled by Qt
-
-
-def _source_maps(store: SessionStore) -> dict[str, SourceMap]:
-    maps = {}
-    for url, text in error_queries.source_maps(store.cursor()):
-        try:
-            maps[url] = SourceMap(text)
-        except SourceMapError:
-            continue
-    return maps
 
 
 def clip_events(store: SessionStore, finding: Finding, mask: bool) -> list[dict[str, Any]]:
@@ -121,7 +111,7 @@ def build_report(store: SessionStore, finding: Finding, *, mask: bool = True) ->
         error = ErrorContext(
             message=chosen.message,
             ts_ms=chosen.ts_ms,
-            frames=resolve_stack(chosen.stack or "", _source_maps(store)),
+            frames=resolve_stack(chosen.stack or "", archive_source_maps(store)),
             caused_by=cause,
             users=sorted({user(s.user_id) for s in affected if s.user_id}),
             sessions=[s.session_id for s in affected],

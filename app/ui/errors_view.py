@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from app.analysis.apdex import ApdexThresholds
 from app.analysis.errors import FLAG_DEFINITIONS, RankedError, top_errors
-from app.analysis.sourcemaps import SourceMap, SourceMapError, resolve_stack
+from app.analysis.sourcemaps import SourceMap, archive_source_maps, resolve_stack
 from app.state.open_archive import ArchiveState, OpenArchive
 from app.state.selection import Selection
 from app.state.tasks import TaskRunner
@@ -205,7 +205,7 @@ class ErrorsScreen(ArchiveScreen):
         """The chart, then the Top 10 (each a task), then the source maps for the stacks."""
         self._maps = {}
         self.refresh()
-        self.query(_source_maps, self._set_maps)
+        self.query(archive_source_maps, self._set_maps)
 
     def archive_changed(self, state: ArchiveState) -> None:
         pass  # thresholds and goals change nothing shown here
@@ -493,14 +493,3 @@ class _Details:
     actions: list[tuple[str, int]]
     frames: list[Any]
     affected: list[AffectedSession]
-
-
-def _source_maps(store: SessionStore) -> dict[str, SourceMap]:
-    """The archive's source maps, parsed (on a worker: a map can be megabytes)."""
-    maps: dict[str, SourceMap] = {}
-    for url, text in error_queries.source_maps(store.cursor()):
-        try:
-            maps[url] = SourceMap(text)
-        except SourceMapError:
-            continue  # an unusable map leaves its frames minified
-    return maps
