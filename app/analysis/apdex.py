@@ -4,7 +4,7 @@
 0.5 Poor, below Unacceptable. Thresholds are per action type (Load, XHR, Custom); the
 defaults are 3 s tolerated and 12 s frustrating, an archive's manifest may set its own, and
 the user may change them in the app. Counting happens in the store
-(:func:`app.store.metrics.apdex_by_type`), which also rates actions with a JavaScript error
+(:func:`app.store.queries.apdex.by_type`), which also rates actions with a JavaScript error
 as frustrated.
 """
 
@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.store.metrics import ACTION_TYPES, ApdexTally
+from app.store.queries.apdex import ACTION_TYPES, ApdexTally
 
 DEFAULT_TOLERATED_MS = 3_000
 DEFAULT_FRUSTRATING_MS = 12_000

@@ -21,7 +21,10 @@ from typing import Any
 
 from app.archive.model import ms_from_iso
 from app.store.filters import SessionFilter
-from app.store.metrics import ErrorGroup
+from app.store.queries import errors as error_queries
+from app.store.queries import overview as overview_queries
+from app.store.queries import sessions as session_queries
+from app.store.queries.errors import ErrorGroup
 from app.store.store import SessionStore
 
 HIGH_FREQUENCY_SESSION_SHARE = 0.10
@@ -87,7 +90,8 @@ class AnalysisWindow:
 
 def analyse_window(store: SessionStore, f: SessionFilter) -> AnalysisWindow | None:
     """Work out the analysis window of ``f`` once (None for an empty store)."""
-    span = store.time_span()
+    con = store.cursor()
+    span = overview_queries.time_span(con)
     if span is None:
         return None
     manifest = store.info().get("manifest") or {}
@@ -97,9 +101,9 @@ def analyse_window(store: SessionStore, f: SessionFilter) -> AnalysisWindow | No
     return AnalysisWindow(
         window=window,
         baseline=baseline,
-        window_sessions=store.session_counts(window),
-        baseline_sessions=store.session_counts(baseline),
-        baseline_errors=store.error_key_counts(baseline),
+        window_sessions=session_queries.counts(con, window),
+        baseline_sessions=session_queries.counts(con, baseline),
+        baseline_errors=error_queries.key_counts(con, baseline),
         manifest=manifest,
         first_ms=first,
         last_ms=last,
@@ -115,7 +119,7 @@ def top_errors(
         return []
     sessions = max(context.window_sessions[0], 1)
     ranked = []
-    for group in store.error_groups(context.window, limit):
+    for group in error_queries.groups(store.cursor(), context.window, limit):
         share = group.sessions / sessions
         ranked.append(
             RankedError(

@@ -11,7 +11,8 @@ weight is satisfied, and **tolerable** otherwise (also when it holds no rated el
 from __future__ import annotations
 
 from app.store.filters import SessionFilter
-from app.store.metrics import ApdexTally, Thresholds
+from app.store.queries import sessions as session_queries
+from app.store.queries.apdex import ApdexTally, Thresholds
 from app.store.store import SessionStore
 
 ACTION_WEIGHT = 3
@@ -38,5 +39,7 @@ def rate_sessions(store: SessionStore, f: SessionFilter, thresholds: Thresholds)
     """The experience rating of every selected session."""
     return {
         sid: rate_session(tally, errors)
-        for sid, (tally, errors) in store.session_ratings_input(f, thresholds).items()
+        for sid, (tally, errors) in session_queries.ratings_input(
+            store.cursor(), f, thresholds
+        ).items()
     }

@@ -30,6 +30,10 @@ from dataclasses import dataclass, field, replace
 from app.analysis.apdex import ApdexThresholds, apdex_score
 from app.analysis.errors import RankedError, analyse_window, top_errors
 from app.store.filters import SessionFilter
+from app.store.queries import apdex as apdex_queries
+from app.store.queries import errors as error_queries
+from app.store.queries import goals as goal_queries
+from app.store.queries import overview as overview_queries
 from app.store.store import SessionStore
 
 NEW_ERROR_MIN = 3
@@ -126,6 +130,7 @@ def find_problems(
     context = analyse_window(store, f)
     if context is None:
         return []
+    con = store.cursor()
     manifest = context.manifest
     window, baseline = context.window, context.baseline
     start, end = window.start_ms or context.first_ms, window.end_ms or context.last_ms
@@ -133,7 +138,7 @@ def find_problems(
     base = _Rates(*context.baseline_sessions)
     now = _Rates(*context.window_sessions)
     base_errors = context.baseline_errors
-    monitored = store.distinct_counts(window)
+    monitored = overview_queries.distinct_counts(con, window)
 
     problems: list[Problem] = []
     for ranked in top_errors(store, f, context=context):
@@ -149,11 +154,14 @@ def find_problems(
         problems = _attach(problems, "Conversion rate drop", lost, start, end, open_after)
     by_type = (thresholds or ApdexThresholds.from_manifest(manifest)).by_type
     both = f.with_range(baseline.start_ms, window.end_ms)
-    before, after = store.apdex_before_after(both, start, by_type)
+    before, after = apdex_queries.before_after(con, both, start, by_type)
     base_apdex, now_apdex = apdex_score(before), apdex_score(after)
     if base_apdex is not None and now_apdex is not None and now_apdex < base_apdex - APDEX_DROP:
         problems = _attach(problems, "Apdex drop", 0.0, start, end, open_after)
-    base_signals, now_signals = store.frustration_count(baseline), store.frustration_count(window)
+    base_signals, now_signals = (
+        overview_queries.frustration_count(con, baseline),
+        overview_queries.frustration_count(con, window),
+    )
     base_rate = base_signals / base.sessions if base.sessions else 0.0
     now_rate = now_signals / now.sessions if now.sessions else 0.0
     if now_signals >= SURGE_MIN and now_rate >= SURGE_FACTOR * base_rate and now_rate > 0:
@@ -186,16 +194,17 @@ def _error_problem(
     open_after: float,
 ) -> Problem:
     group = ranked.group
-    affected = store.error_group_sessions(window, group.key)
+    con = store.cursor()
+    affected = error_queries.group_sessions(con, window, group.key)
     first_by_user: dict[str, int] = {}
     for session in affected:
         if session.user_id:
             first_by_user.setdefault(session.user_id, session.first_error_ms)
-    recovered = store.users_converting_after(first_by_user)
+    recovered = goal_queries.users_converting_after(con, first_by_user)
     expected = base.rate * len(affected)
     lost = max(0.0, expected - sum(1 for s in affected if s.converted))
-    pages = tuple(store.error_group_breakdown(window, group.key, "page"))
-    actions = tuple(store.error_group_breakdown(window, group.key, "action"))
+    pages = tuple(error_queries.group_breakdown(con, window, group.key, "page"))
+    actions = tuple(error_queries.group_breakdown(con, window, group.key, "action"))
     is_open = group.last_ms >= open_after
     cause = actions[0][0] if actions else "an unknown action"
     message = group.message.removeprefix("Uncaught ").removeprefix("(in promise) ")

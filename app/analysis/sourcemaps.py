@@ -13,7 +13,12 @@ import json
 import re
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from app.store.queries import errors as error_queries
+
+if TYPE_CHECKING:
+    from app.store.store import SessionStore
 
 _BASE64 = {
     c: i for i, c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
@@ -169,3 +174,17 @@ def resolve_stack(stack: str, maps: dict[str, SourceMap]) -> list[StackFrame]:
         original = source_map.lookup(frame.line, frame.column) if source_map else None
         resolved.append(StackFrame(frame.function, frame.url, frame.line, frame.column, original))
     return resolved
+
+
+def archive_source_maps(store: SessionStore) -> dict[str, SourceMap]:
+    """The archive's source maps by script URL, parsed (on a worker: a map can be megabytes).
+
+    A map that cannot be parsed is left out: its frames stay minified.
+    """
+    maps: dict[str, SourceMap] = {}
+    for url, text in error_queries.source_maps(store.cursor()):
+        try:
+            maps[url] = SourceMap(text)
+        except SourceMapError:
+            continue
+    return maps

@@ -25,6 +25,9 @@ from app.logs import configure_logging
 from app.store.findings import FindingsError, FindingsStore
 from app.store.ingest import ingest_file
 from app.store.open import open_store
+from app.store.queries import replay as replay_queries
+from app.store.queries import sessions as session_queries
+from app.store.queries import tables as table_queries
 from app.store.store import QueryError, SessionStore
 
 COMMANDS = {"info", "ingest", "sql", "frame", "demo", "export"}
@@ -91,7 +94,7 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--session", help="the session (rrweb; optional when the file holds one)")
     export.add_argument(
         "--table",
-        choices=sorted(TABLE_QUERIES),
+        choices=sorted(table_queries.NAMES),
         default="sessions",
         help="the table for CSV (default: sessions)",
     )
@@ -114,20 +117,6 @@ def _parser() -> argparse.ArgumentParser:
 
 
 EXPORT_FORMATS = ("html", "md", "pdf", "csv", "rrweb", "parquet")
-TABLE_QUERIES = {
-    "sessions": "SELECT * EXCLUDE (extra) FROM sessions ORDER BY started_at, session_id",
-    "actions": "SELECT * FROM actions ORDER BY session_id, ts",
-    "errors": "SELECT * FROM errors ORDER BY ts",
-    "requests": "SELECT * FROM requests ORDER BY session_id, ts",
-    "frustration": "SELECT * FROM frustration_signals ORDER BY ts",
-    "users": """SELECT user_id, count(*) AS sessions, min(started_at) AS first_seen,
-                       max(started_at) AS last_seen,
-                       (SELECT count(*) FROM errors e JOIN sessions t USING (session_id)
-                        WHERE t.user_id IS NOT DISTINCT FROM s.user_id) AS errors,
-                       count(*) FILTER (WHERE EXISTS (SELECT 1 FROM goals g
-                                        WHERE g.session_id = s.session_id)) AS converted
-                FROM sessions s GROUP BY user_id ORDER BY sessions DESC, user_id""",
-}
 ExportRunner = Callable[..., Path]
 FrameRunner = Callable[[SessionStore, "str | None", list[str], Path], int]
 
@@ -186,7 +175,11 @@ def _export(
     mask = not args.no_mask
     try:
         if args.format == "csv":
-            result = store.query(args.query or TABLE_QUERIES[args.table])
+            result = (
+                store.query(args.query)
+                if args.query
+                else table_queries.rows(store.cursor(), args.table)
+            )
             count = write_csv(args.out, result.columns, result.rows)
             print(f"Wrote {args.out}: {count:,} rows")
             return 0
@@ -196,7 +189,7 @@ def _export(
             print(f"Wrote {args.out}: {total:,} rows in {len(written)} tables, by UTC day")
             return 0
         if args.format == "rrweb":
-            sessions = [s.session_id for s in store.session_summaries()]
+            sessions = [s.session_id for s in session_queries.summaries(store.cursor())]
             session_id = args.session or (sessions[0] if len(sessions) == 1 else None)
             if session_id is None:
                 return _fail(
@@ -280,7 +273,7 @@ def _ingest(args: argparse.Namespace) -> int:
     if sys.stderr.isatty():
         print(file=sys.stderr)
     with SessionStore(result.db_path) as store:
-        counts = store.table_counts()
+        counts = table_queries.row_counts(store.cursor())
         _warn_all(_stored_warnings(store))
     verb = "Reused the store of" if result.reused else "Ingested"
     print(
@@ -297,9 +290,11 @@ def _info(store: SessionStore, fmt: str, as_json: bool) -> int:
     info = store.info()
     fmt = info.get("format", fmt)
     sessions = []
-    for s in store.session_summaries():
+    for s in session_queries.summaries(store.cursor()):
         clicks = [
-            a["name"] for a in store.actions(s.session_id) if a["trigger"] in ("click", "dblclick")
+            a["name"]
+            for a in replay_queries.action_records(store.cursor(), s.session_id)
+            if a["trigger"] in ("click", "dblclick")
         ]
         sessions.append(
             {

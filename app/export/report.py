@@ -16,11 +16,14 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.analysis.sourcemaps import SourceMap, SourceMapError, StackFrame, resolve_stack
+from app.analysis.sourcemaps import StackFrame, archive_source_maps, resolve_stack
 from app.export.masking import mask_events, mask_user_id
 from app.rrweb.protocol import EventType
 from app.store.filters import SessionFilter
 from app.store.findings import Finding
+from app.store.queries import errors as error_queries
+from app.store.queries import replay as replay_queries
+from app.store.queries import sessions as session_queries
 from app.store.store import SessionStore
 
 STEPS = 12
@@ -55,19 +58,9 @@ class FindingReport:
     frames: list[tuple[int, bytes]] = field(default_factory=list)  # (ts ms, PNG) filled by Qt
 
 
-def _source_maps(store: SessionStore) -> dict[str, SourceMap]:
-    maps = {}
-    for url, text in store.source_maps():
-        try:
-            maps[url] = SourceMap(text)
-        except SourceMapError:
-            continue
-    return maps
-
-
 def clip_events(store: SessionStore, finding: Finding, mask: bool) -> list[dict[str, Any]]:
     """The events from the last full snapshot before the clip's start to its end."""
-    events = json.loads(store.session_events_json(finding.session_id))
+    events = json.loads(replay_queries.events_json(store.cursor(), finding.session_id))
     start, end = finding.ts_ms - CLIP_BEFORE_MS, finding.ts_ms + CLIP_AFTER_MS
     first = 0
     for index, event in enumerate(events):
@@ -80,11 +73,15 @@ def clip_events(store: SessionStore, finding: Finding, mask: bool) -> list[dict[
 
 
 def build_report(store: SessionStore, finding: Finding, *, mask: bool = True) -> FindingReport:
-    detail = store.session_detail(finding.session_id)
+    detail = replay_queries.detail(store.cursor(), finding.session_id)
     if detail is None:
         raise ValueError(f"session {finding.session_id} is not in this archive")
     summary = next(
-        (s for s in store.session_summaries(SessionFilter()) if s.session_id == finding.session_id),
+        (
+            s
+            for s in session_queries.summaries(store.cursor(), SessionFilter())
+            if s.session_id == finding.session_id
+        ),
         None,
     )
 
@@ -98,15 +95,23 @@ def build_report(store: SessionStore, finding: Finding, *, mask: bool = True) ->
     error = None
     if near:
         chosen = min(near, key=lambda e: abs(e.ts_ms - finding.ts_ms))
-        groups = [g for g in store.error_groups(SessionFilter()) if g.message == chosen.message]
-        affected = store.error_group_sessions(SessionFilter(), groups[0].key) if groups else []
+        groups = [
+            g
+            for g in error_queries.groups(store.cursor(), SessionFilter())
+            if g.message == chosen.message
+        ]
+        affected = (
+            error_queries.group_sessions(store.cursor(), SessionFilter(), groups[0].key)
+            if groups
+            else []
+        )
         cause = next(
             (a.name for a in reversed(detail.actions) if a.ts_ms <= chosen.ts_ms), "unknown"
         )
         error = ErrorContext(
             message=chosen.message,
             ts_ms=chosen.ts_ms,
-            frames=resolve_stack(chosen.stack or "", _source_maps(store)),
+            frames=resolve_stack(chosen.stack or "", archive_source_maps(store)),
             caused_by=cause,
             users=sorted({user(s.user_id) for s in affected if s.user_id}),
             sessions=[s.session_id for s in affected],

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from app.export.masking import mask_events_json
 from app.files import atomic_output
+from app.store.queries import replay as replay_queries
 from app.store.store import SessionStore
 
 
@@ -14,7 +15,7 @@ def write_rrweb(
     store: SessionStore, session_id: str, path: str | Path, *, mask: bool = True
 ) -> int:
     """Write the session's events (masked unless told otherwise); returns the event count."""
-    data = store.session_events_json(session_id)
+    data = replay_queries.events_json(store.cursor(), session_id)
     if data == b"[]":
         raise ValueError(f"session {session_id} has no events in this archive")
     if mask:

@@ -31,6 +31,10 @@ from typing import TYPE_CHECKING, Any
 
 from app.resources import app_command
 from app.rrweb.checkpoints import Checkpointer, add_checkpoints
+from app.store.queries import replay as replay_queries
+
+if TYPE_CHECKING:
+    from app.store.store import SessionStore
 
 EVENTS_WORKER = "player-events"
 """The internal command of the child that prepares a long session's events."""
@@ -48,8 +52,19 @@ log = logging.getLogger(__name__)
 Provider = Callable[[str, str | None], bytes]
 """``(session id, window id or None) → events JSON``, as ``ReplayView.set_events_provider``."""
 
-if TYPE_CHECKING:
-    from app.store.store import SessionStore
+
+def store_events(store: SessionStore) -> Provider:
+    """The stored events of ``store``'s sessions, as a :data:`Provider`.
+
+    The provider runs on the worker that prepares the events, so it asks for that thread's
+    cursor each time (a cursor belongs to the thread that asked for it).
+    """
+
+    def provide(session_id: str, window_id: str | None = None) -> bytes:
+        return replay_queries.events_json(store.cursor(), session_id, window_id)
+
+    return provide
+
 
 _decoder = json.JSONDecoder()
 _SPACE = " \t\n\r"
@@ -102,8 +117,10 @@ class PlayerEvents:
                 if key in parts:
                     parts.move_to_end(key)
                     return parts[key]
-            if store.session_events_size(session_id, window_id) <= self.child_above_bytes:
-                return split_events(self.prepare(store.session_events_json(session_id, window_id)))
+            cursor = store.cursor()  # this worker's
+            if replay_queries.events_size(cursor, session_id, window_id) <= self.child_above_bytes:
+                raw = replay_queries.events_json(cursor, session_id, window_id)
+                return split_events(self.prepare(raw))
             prepared = parts_in_child(store.db_path, session_id, window_id, self._children)
             with self._lock:
                 parts[key] = prepared
@@ -175,7 +192,7 @@ def events_worker_main(args: list[str]) -> int:
 
     db_path, session_id, window_id = args[0], args[1], (args[2] if len(args) > 2 else None)
     with SessionStore(db_path) as store:
-        raw = store.session_events_json(session_id, window_id)
+        raw = replay_queries.events_json(store.cursor(), session_id, window_id)
     out = sys.stdout.buffer
     for part in split_events(events_for_player(raw)):
         out.write(_LENGTH.pack(len(part)))

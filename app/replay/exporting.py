@@ -19,6 +19,7 @@ from app.export.report import FindingReport, build_report
 from app.files import atomic_output
 from app.replay.frames import render_frames
 from app.store.findings import Finding
+from app.store.queries import replay as replay_queries
 from app.store.store import SessionStore
 
 FRAME_OFFSETS_MS = (-4_000, 0, 2_500)  # before, at and after the moment
@@ -49,7 +50,7 @@ def build_reports(
                 index / max(1, len(findings)), f"Rendering finding {index + 1} of {len(findings)}"
             )
         report = build_report(store, finding, mask=mask)
-        detail = store.session_detail(finding.session_id)
+        detail = replay_queries.detail(store.cursor(), finding.session_id)
         assert detail is not None
         moments = [
             min(max(finding.ts_ms + offset, detail.start_ms), detail.end_ms)
@@ -57,7 +58,7 @@ def build_reports(
         ]
 
         def provider(session_id: str, window: str | None = None) -> bytes:
-            data = store.session_events_json(session_id, window)
+            data = replay_queries.events_json(store.cursor(), session_id, window)
             return mask_events_json(data) if mask else data
 
         with tempfile.TemporaryDirectory(prefix="frames-") as tmp:

@@ -17,6 +17,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app.archive.model import ms_from_iso
+from app.replay.events import store_events
+from app.store.queries import replay as replay_queries
+from app.store.queries import sessions as session_queries
 from app.store.store import SessionStore
 
 if TYPE_CHECKING:
@@ -55,7 +58,7 @@ class Frame:
 
 def choose_session(store: SessionStore, session_id: str | None) -> tuple[str, int, int]:
     """The session to render, with its start and end; FrameError when ambiguous or absent."""
-    sessions = store.session_summaries()
+    sessions = session_queries.summaries(store.cursor())
     if session_id is None:
         if len(sessions) != 1:
             ids = ", ".join(s.session_id for s in sessions[:10])
@@ -64,7 +67,7 @@ def choose_session(store: SessionStore, session_id: str | None) -> tuple[str, in
                 + (", …)" if len(sessions) > 10 else ")")
             )
         session_id = sessions[0].session_id
-    detail = store.session_detail(session_id)
+    detail = replay_queries.detail(store.cursor(), session_id)
     if detail is None:
         raise FrameError(f"there is no session '{session_id}' in this file")
     return session_id, detail.start_ms, detail.end_ms
@@ -116,7 +119,7 @@ def render_frames(
     runner = TaskRunner() if tasks is None else tasks
     view = ReplayView(runner)
     view.resize(*size)
-    view.set_events_provider(events_provider or store.session_events_json, store)
+    view.set_events_provider(events_provider or store_events(store), store)
     try:
         return _render(app, view, session_id, moments, out_dir)
     finally:

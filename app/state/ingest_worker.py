@@ -18,7 +18,9 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
 from app.store.ingest import IngestCancelled, IngestJob, IngestResult
-from app.store.store import SessionStore, SessionSummary
+from app.store.queries import sessions as session_queries
+from app.store.queries.sessions import SessionSummary
+from app.store.store import SessionStore
 
 PROGRESS_INTERVAL_S = 0.04  # at most ~25 progress updates a second reach the GUI
 
@@ -83,10 +85,10 @@ class IngestWorker(QObject):
                     self.path,
                     result,
                     store,
-                    store.session_summaries(),
+                    session_queries.summaries(store.cursor()),
                     store.warnings(),
                     store.info(),
-                    store.attribute_values(),
+                    session_queries.attribute_values(store.cursor()),
                 )
             except BaseException:
                 store.close()

@@ -29,7 +29,8 @@ from app.archive.problems import UnreadableFile
 from app.state.ingest_worker import IngestRun, IngestWorker, OpenedArchive
 from app.state.settings import save_goals, save_thresholds, saved_goals, saved_thresholds
 from app.state.tasks import TaskRunner
-from app.store.store import SessionStore, SessionSummary
+from app.store.queries.sessions import SessionSummary
+from app.store.store import SessionStore
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,9 @@
-"""Read access to an ingested store: the queries the CLI and the views need.
+"""Read access to an ingested store: opening and closing it, each thread's cursor, stopping a
+running query, the ingest's facts and warnings, the user's SQL and the Parquet export.
 
-The store opens its database read-only with file access switched off, so the SQL a user
+The questions the views and the CLI ask are functions over a cursor in
+:mod:`app.store.queries`, grouped by what they answer (``overview.summary(store.cursor(),
+f)``). The store opens its database read-only with file access switched off, so the SQL a user
 types (``replay-investigator sql``, the SQL tab later) can neither change the store nor read
 or write other files.
 """
@@ -10,47 +13,18 @@ from __future__ import annotations
 import contextlib
 import json
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import duckdb
 
 from app.files import atomic_output
-from app.store import metrics
-from app.store.filters import SessionFilter
-from app.store.metrics import (
-    AffectedSession,
-    ApdexTally,
-    Bucket,
-    ErrorGroup,
-    Overview,
-    Thresholds,
-)
-from app.store.session_detail import SessionDetail, load_session_detail, session_windows
+from app.store.queries import Cursor
 
 if TYPE_CHECKING:
     import pyarrow as pa
-
-
-@dataclass(frozen=True)
-class SessionSummary:
-    session_id: str
-    user_id: str | None
-    started_at: datetime | None
-    duration_ms: int | None
-    pages: int
-    events: int
-    actions: int
-    errors: int
-    clicks: int
-    browser: str | None
-    os: str | None
-    country: str | None
-    release: str | None = None
-    experience: str | None = None  # rated by app.analysis.experience, not by the store
 
 
 @dataclass(frozen=True)
@@ -61,24 +35,6 @@ class QueryResult:
 
 class QueryError(Exception):
     """A user query failed; the message is DuckDB's, which names the problem."""
-
-
-_SUMMARY_SQL = """
-WITH ev AS (SELECT session_id, count(*) AS n FROM events GROUP BY session_id),
-     ac AS (SELECT session_id, count(*) AS n,
-                   count(*) FILTER (WHERE trigger IN ('click', 'dblclick')) AS clicks,
-                   -- pages visited: in a single-page app routes change without a load
-                   count(DISTINCT url) AS pages
-            FROM actions GROUP BY session_id),
-     er AS (SELECT session_id, count(*) AS n FROM errors GROUP BY session_id)
-SELECT s.session_id, s.user_id, s.started_at, s.duration_ms,
-       coalesce(ac.pages, 0), coalesce(ev.n, 0), coalesce(ac.n, 0), coalesce(er.n, 0),
-       coalesce(ac.clicks, 0), s.browser, s.os, s.country, s.release
-FROM sessions s
-LEFT JOIN ev USING (session_id) LEFT JOIN ac USING (session_id) LEFT JOIN er USING (session_id)
-WHERE {where}
-ORDER BY s.started_at, s.session_id
-"""
 
 
 STORE_CONFIG = {"enable_external_access": False}
@@ -113,8 +69,15 @@ class SessionStore:
         self._cursors_lock = threading.Lock()
         self._user_cursors: dict[int, duckdb.DuckDBPyConnection] = {}  # running user queries
 
-    @property
-    def _con(self) -> duckdb.DuckDBPyConnection:
+    def cursor(self) -> Cursor:
+        """This thread's cursor, for the query functions of :mod:`app.store.queries`.
+
+        A cursor belongs to the thread that asked for it: the thread that opened the store
+        gets its connection, any other thread a cursor of its own, made on first use and
+        reached by :meth:`interrupt`. Why: a DuckDB connection must not run two statements
+        at once, so a task on a worker asks for the cursor inside the task, never takes one
+        made on another thread.
+        """
         thread = threading.get_ident()
         if thread == self._owner_thread:
             return self._owner
@@ -172,7 +135,7 @@ class SessionStore:
         """
         if self._info is None:
             info: dict[str, Any] = dict(
-                self._con.execute("SELECT key, value FROM archive_info").fetchall()
+                self.cursor().execute("SELECT key, value FROM archive_info").fetchall()
             )
             for key in ("manifest", "skipped_sessions"):
                 if key in info:
@@ -183,156 +146,11 @@ class SessionStore:
     _info: dict[str, Any] | None = None
 
     def warnings(self) -> list[tuple[str | None, str]]:
-        return self._con.execute(
-            "SELECT session_id, message FROM ingest_warnings ORDER BY rowid"
-        ).fetchall()
-
-    def session_summaries(self, f: SessionFilter | None = None) -> list[SessionSummary]:
-        where, params = (f or SessionFilter()).sessions_where("s")
-        rows = self._con.execute(_SUMMARY_SQL.format(where=where), params).fetchall()
-        return [SessionSummary(*row) for row in rows]
-
-    def attribute_values(self) -> dict[str, list[str]]:
-        """The distinct browsers, systems, countries and releases, for the filter bar."""
-        out: dict[str, list[str]] = {}
-        for column in ("browser", "os", "country", "release"):
-            rows = self._con.execute(
-                f"SELECT DISTINCT {column} FROM sessions WHERE {column} IS NOT NULL ORDER BY 1"
-            ).fetchall()
-            out[column] = [str(r[0]) for r in rows]
-        return out
-
-    def actions(self, session_id: str) -> list[dict[str, Any]]:
-        return self._records(
-            """SELECT ts, type, trigger, name, target, url, duration_ms, action_id
-               FROM actions WHERE session_id = ? ORDER BY ts, action_id""",
-            session_id,
+        return (
+            self.cursor()
+            .execute("SELECT session_id, message FROM ingest_warnings ORDER BY rowid")
+            .fetchall()
         )
-
-    def errors(self, session_id: str) -> list[dict[str, Any]]:
-        return self._records(
-            """SELECT ts, message, stack, source, line, col, url, action_id
-               FROM errors WHERE session_id = ? ORDER BY ts""",
-            session_id,
-        )
-
-    def _records(self, sql: str, *params: Any) -> list[dict[str, Any]]:
-        cursor = self._con.execute(sql, list(params))
-        columns = [d[0] for d in cursor.description]
-        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
-
-    def session_detail(self, session_id: str) -> SessionDetail | None:
-        """Actions, errors, console, network, clicks and activity of one session."""
-        return load_session_detail(self._con, session_id)
-
-    def session_windows(self, session_id: str) -> list[tuple[str | None, int]]:
-        """Browser windows (tabs) of a session with their event counts, biggest first."""
-        return session_windows(self._con, session_id)
-
-    def session_events_size(self, session_id: str, window_id: str | None = None) -> int:
-        """About how many bytes :meth:`session_events_json` would return (cheap: no JSON
-        is built), to decide where to prepare a session for the player."""
-        row = self._con.execute(
-            """SELECT coalesce(sum(strlen(data::VARCHAR) + 40), 0) FROM events
-               WHERE session_id = $sid
-                 AND ($all OR window_id IS NOT DISTINCT FROM $window)""",
-            {"sid": session_id, "window": window_id, "all": window_id is None},
-        ).fetchone()
-        return int(row[0]) if row else 0
-
-    def session_events_json(self, session_id: str, window_id: str | None = None) -> bytes:
-        """The session's rrweb events as a JSON array, in recording order (built by DuckDB).
-
-        With several windows, pass ``window_id`` to get one window's stream (each window is
-        its own document with its own node ids, so they replay separately).
-        """
-        row = self._con.execute(
-            # encode(): handed over as bytes (a copy), not as a str that Python then
-            # re-encodes — for a 100 MB session that is time the GUI thread waits for the
-            # interpreter
-            """SELECT encode('[' || coalesce(string_agg(
-                       json_object('type', type, 'data', data, 'timestamp', epoch_ms(ts)),
-                       ',' ORDER BY ts, rowid), '') || ']')
-               FROM events
-               WHERE session_id = $sid
-                 AND ($all OR window_id IS NOT DISTINCT FROM $window)""",
-            {"sid": session_id, "window": window_id, "all": window_id is None},
-        ).fetchone()
-        return bytes(row[0]) if row else b"[]"
-
-    def table_counts(self) -> dict[str, int]:
-        names = ("sessions", "events", "actions", "errors", "requests", "vitals", "goals")
-        return {n: self._con.execute(f"SELECT count(*) FROM {n}").fetchone()[0] for n in names}
-
-    # ---- investigation aggregates (definitions in app.analysis, counting in app.store.metrics)
-    def time_span(self) -> tuple[int, int] | None:
-        """(first, last) epoch ms of the whole archive, or None when it holds no session."""
-        row = self._con.execute(
-            "SELECT epoch_ms(min(started_at)), epoch_ms(max(ended_at)) FROM sessions"
-        ).fetchone()
-        return None if row is None or row[0] is None else (int(row[0]), int(row[1]))
-
-    def overview(self, f: SessionFilter) -> Overview:
-        return metrics.overview(self._con.cursor(), f)
-
-    def apdex_by_type(self, f: SessionFilter, thresholds: Thresholds) -> dict[str, ApdexTally]:
-        return metrics.apdex_by_type(self._con.cursor(), f, thresholds)
-
-    def timeseries(self, f: SessionFilter, bucket_ms: int, thresholds: Thresholds) -> list[Bucket]:
-        return metrics.timeseries(self._con.cursor(), f, bucket_ms, thresholds)
-
-    def goal_completions(
-        self, f: SessionFilter, goals: Sequence[Mapping[str, Any]]
-    ) -> dict[str, int]:
-        return metrics.goal_completions(self._con.cursor(), f, goals)
-
-    def goal_rate_series(
-        self, f: SessionFilter, goal: Mapping[str, Any], bucket_ms: int
-    ) -> list[tuple[int, int, int]]:
-        return metrics.goal_rate_series(self._con.cursor(), f, goal, bucket_ms)
-
-    def error_groups(self, f: SessionFilter, limit: int | None = None) -> list[ErrorGroup]:
-        return metrics.error_groups(self._con.cursor(), f, limit)
-
-    def error_group_sessions(self, f: SessionFilter, key: str) -> list[AffectedSession]:
-        return metrics.error_group_sessions(self._con.cursor(), f, key)
-
-    def error_group_breakdown(
-        self, f: SessionFilter, key: str, dimension: str
-    ) -> list[tuple[str, int]]:
-        return metrics.error_group_breakdown(self._con.cursor(), f, key, dimension)
-
-    def distinct_counts(self, f: SessionFilter) -> dict[str, int]:
-        return metrics.distinct_counts(self._con.cursor(), f)
-
-    def users_converting_after(self, after_ms: Mapping[str, int]) -> set[str]:
-        return metrics.users_converting_after(self._con.cursor(), list(after_ms), after_ms)
-
-    def session_ratings_input(
-        self, f: SessionFilter, thresholds: Thresholds
-    ) -> dict[str, tuple[ApdexTally, int]]:
-        return metrics.session_ratings_input(self._con.cursor(), f, thresholds)
-
-    def error_key_counts(self, f: SessionFilter) -> dict[str, int]:
-        return metrics.error_key_counts(self._con.cursor(), f)
-
-    def apdex_before_after(
-        self, f: SessionFilter, split_ms: int, thresholds: Thresholds
-    ) -> tuple[ApdexTally, ApdexTally]:
-        return metrics.apdex_before_after(self._con.cursor(), f, split_ms, thresholds)
-
-    def session_counts(self, f: SessionFilter) -> tuple[int, int]:
-        return metrics.session_counts(self._con.cursor(), f)
-
-    def frustration_count(self, f: SessionFilter) -> int:
-        return metrics.frustration_count(self._con.cursor(), f)
-
-    def source_maps(self) -> list[tuple[str, str]]:
-        """(script URL, source map text) carried by the archive."""
-        return [
-            (str(url), str(text))
-            for url, text in self._con.execute("SELECT source_url, map FROM source_maps").fetchall()
-        ]
 
     def export_parquet(self, folder: str | Path) -> dict[str, int]:
         """Write every table as Parquet under ``folder``, partitioned by UTC day (Hive style:

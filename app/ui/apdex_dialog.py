@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.analysis.apdex import ApdexThresholds
-from app.store.metrics import ACTION_TYPES
+from app.store.queries.apdex import ACTION_TYPES
 
 NAMES = {"load": "Load actions", "xhr": "XHR actions", "custom": "Custom actions (API)"}
 

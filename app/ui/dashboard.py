@@ -30,7 +30,11 @@ from app.state.open_archive import ArchiveState, OpenArchive
 from app.state.selection import Selection
 from app.state.tasks import TaskRunner
 from app.store.filters import SessionFilter
-from app.store.metrics import ApdexTally, Bucket, Overview
+from app.store.queries import apdex as apdex_queries
+from app.store.queries import goals as goal_queries
+from app.store.queries import overview as overview_queries
+from app.store.queries.apdex import ApdexTally
+from app.store.queries.overview import Bucket, Overview
 from app.store.store import SessionStore
 from app.ui.archive_screen import ArchiveScreen
 from app.ui.charts import (
@@ -203,7 +207,8 @@ class Dashboard(ArchiveScreen):
         number = self._refresh_number
 
         def query(store: SessionStore) -> _Figures | None:  # on a worker
-            archive = store.time_span()
+            con = store.cursor()
+            archive = overview_queries.time_span(con)
             span_shown = shown_span(archive, f)
             if span_shown is None:
                 return None
@@ -213,14 +218,14 @@ class Dashboard(ArchiveScreen):
             daily_width = bucket_width(span, CONVERSION_BUCKETS)
             return _Figures(
                 archive or span_shown,
-                store.overview(f),
+                overview_queries.summary(con, f),
                 span,
                 width,
-                store.timeseries(f, width, thresholds),
+                overview_queries.timeseries(con, f, width, thresholds),
                 daily_width,
-                store.goal_rate_series(f, goals[0], daily_width) if goals else [],
-                store.apdex_by_type(f, thresholds),
-                store.goal_completions(f, goals),
+                goal_queries.rate_series(con, f, goals[0], daily_width) if goals else [],
+                apdex_queries.by_type(con, f, thresholds),
+                goal_queries.completions(con, f, goals),
             )
 
         def show(figures: _Figures | None) -> None:

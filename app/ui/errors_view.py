@@ -35,12 +35,15 @@ from PySide6.QtWidgets import (
 
 from app.analysis.apdex import ApdexThresholds
 from app.analysis.errors import FLAG_DEFINITIONS, RankedError, top_errors
-from app.analysis.sourcemaps import SourceMap, SourceMapError, resolve_stack
+from app.analysis.sourcemaps import SourceMap, archive_source_maps, resolve_stack
 from app.state.open_archive import ArchiveState, OpenArchive
 from app.state.selection import Selection
 from app.state.tasks import TaskRunner
 from app.store.findings import Finding, FindingsError, FindingsStore
-from app.store.metrics import AffectedSession, Bucket, ErrorGroup
+from app.store.queries import errors as error_queries
+from app.store.queries import overview as overview_queries
+from app.store.queries.errors import AffectedSession, ErrorGroup
+from app.store.queries.overview import Bucket
 from app.store.store import SessionStore
 from app.ui.archive_screen import ArchiveScreen
 from app.ui.charts import ERROR_COLOUR, TYPE_COLOURS, bucket_width, shown_span
@@ -202,7 +205,7 @@ class ErrorsScreen(ArchiveScreen):
         """The chart, then the Top 10 (each a task), then the source maps for the stacks."""
         self._maps = {}
         self.refresh()
-        self.query(_source_maps, self._set_maps)
+        self.query(archive_source_maps, self._set_maps)
 
     def archive_changed(self, state: ArchiveState) -> None:
         pass  # thresholds and goals change nothing shown here
@@ -243,11 +246,15 @@ class ErrorsScreen(ArchiveScreen):
         f = self.selection.filter
 
         def query(store: SessionStore) -> tuple[tuple[int, int], int, list[Bucket]] | None:
-            span = shown_span(store.time_span(), f)
+            span = shown_span(overview_queries.time_span(store.cursor()), f)
             if span is None:
                 return None
             width = bucket_width(max(1, span[1] - span[0]))
-            return span, width, store.timeseries(f, width, ApdexThresholds().by_type)
+            return (
+                span,
+                width,
+                overview_queries.timeseries(store.cursor(), f, width, ApdexThresholds().by_type),
+            )
 
         def draw(figures: tuple[tuple[int, int], int, list[Bucket]] | None) -> None:
             if figures is not None:
@@ -353,12 +360,13 @@ class ErrorsScreen(ArchiveScreen):
         number = self._details_number
 
         def query(store: SessionStore) -> _Details:
+            con = store.cursor()
             return _Details(
-                store.error_group_breakdown(f, g.key, "page"),
-                store.error_group_breakdown(f, g.key, "browser"),
-                store.error_group_breakdown(f, g.key, "action"),
+                error_queries.group_breakdown(con, f, g.key, "page"),
+                error_queries.group_breakdown(con, f, g.key, "browser"),
+                error_queries.group_breakdown(con, f, g.key, "action"),
                 resolve_stack(g.stack, maps),
-                store.error_group_sessions(f, g.key),
+                error_queries.group_sessions(con, f, g.key),
             )
 
         def show(details: _Details) -> None:
@@ -485,14 +493,3 @@ class _Details:
     actions: list[tuple[str, int]]
     frames: list[Any]
     affected: list[AffectedSession]
-
-
-def _source_maps(store: SessionStore) -> dict[str, SourceMap]:
-    """The archive's source maps, parsed (on a worker: a map can be megabytes)."""
-    maps: dict[str, SourceMap] = {}
-    for url, text in store.source_maps():
-        try:
-            maps[url] = SourceMap(text)
-        except SourceMapError:
-            continue  # an unusable map leaves its frames minified
-    return maps

@@ -20,7 +20,8 @@ from app.state.settings import app_settings, site_assets_key
 from app.state.tasks import TaskRunner
 from app.state.time_cursor import TimeCursor
 from app.store.findings import FindingsError, FindingsStore
-from app.store.session_detail import SessionDetail
+from app.store.queries import replay as replay_queries
+from app.store.queries.replay import SessionDetail
 from app.store.store import SessionStore
 from app.ui.findings_panel import FindingsPanel
 from app.ui.layout_memory import remember_splitter
@@ -227,7 +228,7 @@ class ReplayScreen(QWidget):
 
         The player seeks to ``at_ms`` once the session has loaded.
         """
-        detail = store.session_detail(session_id)
+        detail = replay_queries.detail(store.cursor(), session_id)
         if detail is None:
             return False
         self.store, self.detail = store, detail

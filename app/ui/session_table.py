@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.store.store import SessionSummary
+from app.store.queries.sessions import SessionSummary
 from app.ui.theme import colour
 
 SORT_ROLE = Qt.ItemDataRole.UserRole

@@ -19,7 +19,9 @@ from app.state.open_archive import ArchiveState, OpenArchive
 from app.state.selection import Selection
 from app.state.tasks import TaskRunner
 from app.store.filters import SessionFilter
-from app.store.store import SessionStore, SessionSummary
+from app.store.queries import sessions as session_queries
+from app.store.queries.sessions import SessionSummary
+from app.store.store import SessionStore
 from app.ui.archive_screen import ArchiveScreen
 from app.ui.session_table import SessionTableModel, SessionTableView
 
@@ -82,7 +84,9 @@ class SessionsScreen(ArchiveScreen):
         number = self._list_number
 
         def query(store: SessionStore) -> list[SessionSummary]:
-            listed = sessions if sessions is not None else store.session_summaries(f)
+            listed = (
+                sessions if sessions is not None else session_queries.summaries(store.cursor(), f)
+            )
             return with_ratings(listed, rate_sessions(store, f, thresholds))
 
         def show(rated: list[SessionSummary]) -> None:

@@ -9,8 +9,9 @@ from app.analysis.experience import rate_session, rate_sessions
 from app.demo.plan import ASHLEY_ID, RELEASE_AFTER
 from app.store.demo import demo_archive_path
 from app.store.filters import SessionFilter
-from app.store.metrics import ApdexTally
 from app.store.open import open_store
+from app.store.queries import sessions as session_queries
+from app.store.queries.apdex import ApdexTally
 
 
 def test_ratings_follow_the_weighted_shares() -> None:
@@ -28,12 +29,12 @@ def test_ashleys_stuck_session_is_frustrating(tmp_path: Path) -> None:
     store, _ = open_store(demo_archive_path(), tmp_path / "demo.db")
     with store:
         ratings = rate_sessions(store, SessionFilter(), ApdexThresholds().by_type)
-        sessions = store.session_summaries(SessionFilter(user=ASHLEY_ID))
+        sessions = session_queries.summaries(store.cursor(), SessionFilter(user=ASHLEY_ID))
         stuck = next(s for s in sessions if s.started_at and s.started_at.day == 20)
         earlier = next(s for s in sessions if s is not stuck)
         assert ratings[stuck.session_id] == "frustrating"
         assert ratings[earlier.session_id] == "satisfying"
-        after = store.session_summaries(SessionFilter(release=RELEASE_AFTER))
+        after = session_queries.summaries(store.cursor(), SessionFilter(release=RELEASE_AFTER))
         share_after = sum(ratings[s.session_id] == "frustrating" for s in after) / len(after)
         share_all = sum(r == "frustrating" for r in ratings.values()) / len(ratings)
         assert share_after > share_all

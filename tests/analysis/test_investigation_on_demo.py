@@ -11,8 +11,9 @@ from app.analysis.errors import FLAG_DEFINITIONS, analysis_window, top_errors
 from app.demo.plan import RELEASE_AFTER, RELEASE_AT_MS
 from app.store.demo import demo_archive_path
 from app.store.filters import SessionFilter
-from app.store.metrics import ApdexTally
 from app.store.open import open_store
+from app.store.queries import apdex as apdex_queries
+from app.store.queries.apdex import ApdexTally
 from app.store.store import SessionStore
 
 
@@ -47,8 +48,12 @@ def test_thresholds_come_from_the_manifest_and_can_be_changed() -> None:
 
 def test_apdex_drops_after_the_release(demo: SessionStore) -> None:
     thresholds = ApdexThresholds.from_manifest(demo.info().get("manifest")).by_type
-    before = overall(demo.apdex_by_type(SessionFilter(end_ms=RELEASE_AT_MS), thresholds))
-    after = overall(demo.apdex_by_type(SessionFilter(start_ms=RELEASE_AT_MS), thresholds))
+    before = overall(
+        apdex_queries.by_type(demo.cursor(), SessionFilter(end_ms=RELEASE_AT_MS), thresholds)
+    )
+    after = overall(
+        apdex_queries.by_type(demo.cursor(), SessionFilter(start_ms=RELEASE_AT_MS), thresholds)
+    )
     assert before.total > 400 and after.total > 300
     assert after.frustrated / after.total > before.frustrated / before.total
     score_before, score_after = apdex_score(before), apdex_score(after)

@@ -109,6 +109,7 @@ def main() -> int:
     prepare_web_engine()
     from app.archive.sample import write_sample_archive
     from app.store.demo import demo_archive_path
+    from app.store.queries import sessions as session_queries
     from app.ui.application import make_application
     from app.ui.main_window import MainWindow
 
@@ -136,7 +137,7 @@ def main() -> int:
     open_and_wait(demo_archive_path())
     store = window.store
     assert store is not None
-    sessions = [s.session_id for s in store.session_summaries()]
+    sessions = [s.session_id for s in session_queries.summaries(store.cursor())]
     window.replay_session(sessions[0])
     screen = window.replay_screen
     assert screen is not None

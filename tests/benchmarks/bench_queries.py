@@ -32,6 +32,11 @@ from app.archive.sample import write_sample_archive  # noqa: E402
 from app.store.demo import demo_archive_path  # noqa: E402
 from app.store.filters import SessionFilter  # noqa: E402
 from app.store.open import open_store  # noqa: E402
+from app.store.queries import apdex as apdex_queries  # noqa: E402
+from app.store.queries import errors as error_queries  # noqa: E402
+from app.store.queries import goals as goal_queries  # noqa: E402
+from app.store.queries import overview as overview_queries  # noqa: E402
+from app.store.queries import sessions as session_queries  # noqa: E402
 from app.store.store import SessionStore  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -43,22 +48,24 @@ def queries(store: SessionStore) -> dict[str, Callable[[], Any]]:
     f = SessionFilter()
     thresholds = ApdexThresholds.from_manifest(store.info().get("manifest")).by_type
     goals = (store.info().get("manifest") or {}).get("conversion_goals") or []
-    overview = store.overview(f)
+    overview = overview_queries.summary(store.cursor(), f)
     span = max(1, (overview.last_ms or 0) - (overview.first_ms or 0))
     half = SessionFilter(start_ms=(overview.first_ms or 0) + span // 2)
-    key = next(iter(g.key for g in store.error_groups(f, 1)), "")
+    key = next(iter(g.key for g in error_queries.groups(store.cursor(), f, 1)), "")
     width = max(60_000, span // 120)
     return {
-        "overview": lambda: store.overview(f),
-        "apdex by type": lambda: store.apdex_by_type(f, thresholds),
-        "time series (120 buckets)": lambda: store.timeseries(f, width, thresholds),
-        "goal completions": lambda: store.goal_completions(f, goals),
-        "session list": lambda: store.session_summaries(f),
-        "session list, second half": lambda: store.session_summaries(half),
+        "overview": lambda: overview_queries.summary(store.cursor(), f),
+        "apdex by type": lambda: apdex_queries.by_type(store.cursor(), f, thresholds),
+        "time series (120 buckets)": lambda: overview_queries.timeseries(
+            store.cursor(), f, width, thresholds
+        ),
+        "goal completions": lambda: goal_queries.completions(store.cursor(), f, goals),
+        "session list": lambda: session_queries.summaries(store.cursor(), f),
+        "session list, second half": lambda: session_queries.summaries(store.cursor(), half),
         "experience ratings": lambda: rate_sessions(store, f, thresholds),
-        "error groups": lambda: store.error_groups(f, 10),
+        "error groups": lambda: error_queries.groups(store.cursor(), f, 10),
         "top 10 errors with flags": lambda: top_errors(store, f),
-        "error group sessions": lambda: store.error_group_sessions(f, key),
+        "error group sessions": lambda: error_queries.group_sessions(store.cursor(), f, key),
         "problems": lambda: detect_problems(store, f),
     }
 
@@ -80,7 +87,7 @@ def report(title: str, store: SessionStore, target_ms: float, repeat: int) -> Fi
     started = time.perf_counter()
     store.query("SELECT count(*) FROM events")
     baseline = (time.perf_counter() - started) * 1000
-    sessions = store.overview(SessionFilter()).sessions
+    sessions = overview_queries.summary(store.cursor(), SessionFilter()).sessions
     print(f"\n{title}: {sessions:,} sessions; target {target_ms:.0f} ms per query; "
           f"baseline count(*) over events {baseline:.1f} ms")  # fmt: skip
     times = measure(store, repeat)

@@ -538,6 +538,8 @@ def in_window(
     from app.store.demo import demo_archive_path
     from app.store.findings import Finding, FindingsStore
     from app.store.open import open_store
+    from app.store.queries import replay as replay_queries
+    from app.store.queries import sessions as session_queries
     from app.ui.application import make_application
     from app.ui.main_window import MainWindow
     from app.ui.replay_screen import ReplayScreen
@@ -546,9 +548,11 @@ def in_window(
     figures: list[Figure] = []
     demo_store, _ = open_store(demo_archive_path())
     ashley = next(
-        s.session_id for s in demo_store.session_summaries() if s.user_id.startswith("ashley")
+        s.session_id
+        for s in session_queries.summaries(demo_store.cursor())
+        if s.user_id.startswith("ashley")
     )
-    other = demo_store.session_summaries()[0].session_id
+    other = session_queries.summaries(demo_store.cursor())[0].session_id
 
     # --- first replay frame ------------------------------------------------------------
     from app.replay.view import ReplayView
@@ -658,7 +662,12 @@ def in_window(
     wait_until(app, lambda: time.perf_counter() > settle)
     key = str(demo_window.store.info().get("content_key", ""))
     FindingsStore().save(
-        Finding(key, ashley, demo_store.session_detail(ashley).start_ms + 75_000, "Checkout")
+        Finding(
+            key,
+            ashley,
+            replay_queries.detail(demo_store.cursor(), ashley).start_ms + 75_000,
+            "Checkout",
+        )
     )
     finished: list[bool] = []
     dog.start()

@@ -11,6 +11,8 @@ import pytest
 
 from app.demo.build import build_demo
 from app.store.open import open_store
+from app.store.queries import replay as replay_queries
+from app.store.queries import sessions as session_queries
 
 pytestmark = pytest.mark.webengine
 
@@ -20,9 +22,9 @@ def story(path: Path, db: Path) -> dict[str, tuple]:
     store, _ = open_store(path, db)
     with store:
         out = {}
-        for summary in store.session_summaries():
+        for summary in session_queries.summaries(store.cursor()):
             sid = summary.session_id
-            detail = store.session_detail(sid)
+            detail = replay_queries.detail(store.cursor(), sid)
             assert detail is not None
             rows = store.query(f"SELECT goal FROM goals WHERE session_id = '{sid}'").rows
             out[sid] = (

@@ -10,6 +10,7 @@ import pytest
 from app.demo.plan import ASHLEY_ID, RELEASE_AFTER, RELEASE_AT_MS
 from app.store.demo import demo_archive_path
 from app.store.open import open_store
+from app.store.queries import replay as replay_queries
 from app.store.store import SessionStore
 
 POSTAL_ERROR = "%reading ''groups''%"  # SQL-quoted
@@ -82,7 +83,7 @@ def test_ashleys_session_holds_the_error_the_retries_and_no_order(demo: SessionS
         f"""SELECT session_id FROM sessions
             WHERE user_id = '{ASHLEY_ID}' AND release = '{RELEASE_AFTER}'""",
     )
-    actions = demo.actions(sid)
+    actions = replay_queries.action_records(demo.cursor(), sid)
     names = [a["name"] for a in actions]
     errors = demo.query(
         f"SELECT ts, message, action_id FROM errors WHERE session_id = '{sid}' ORDER BY ts"

@@ -26,10 +26,12 @@ prepare_web_engine()
 from PySide6.QtCore import QCoreApplication  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from app.replay.events import store_events  # noqa: E402
 from app.replay.guard import GuardedPage  # noqa: E402
 from app.replay.view import ReplayView  # noqa: E402
 from app.state.tasks import TaskRunner  # noqa: E402
 from app.store.open import open_store  # noqa: E402
+from app.store.queries import sessions as session_queries  # noqa: E402
 from app.store.store import SessionStore  # noqa: E402
 from tests.conftest import DATA  # noqa: E402
 
@@ -72,11 +74,11 @@ class Replay:
         """Ingest ``path`` through ``open_store`` and show its (only) session."""
         self.store, _result = open_store(path)
         if session_id is None:
-            sessions = self.store.session_summaries()
+            sessions = session_queries.summaries(self.store.cursor())
             assert len(sessions) == 1, sessions
             session_id = sessions[0].session_id
         self.session_id = session_id
-        self.view.set_events_provider(self.store.session_events_json, self.store)
+        self.view.set_events_provider(store_events(self.store), self.store)
         with self.qtbot.waitSignal(self.view.session_loaded, timeout=LOAD_TIMEOUT_MS) as loaded:
             self.view.show_session(session_id)
         self.first_ms, self.last_ms = loaded.args

@@ -17,8 +17,10 @@ import pytest
 from PySide6.QtCore import QElapsedTimer, QTimer
 
 from app.replay import events as player_events
+from app.replay.events import store_events
 from app.replay.scheme import split_into_parts
 from app.store.open import open_store
+from app.store.queries import sessions as session_queries
 from tests.replay.conftest import LOAD_TIMEOUT_MS, RECORDING
 
 pytestmark = pytest.mark.webengine
@@ -82,8 +84,8 @@ def test_the_window_keeps_turning_while_events_are_prepared_then_the_session_pla
 
 def test_a_closed_store_fails_the_request_and_the_player_says_so(replay: Any, qtbot: Any) -> None:
     store, _ = open_store(RECORDING)
-    session_id = store.session_summaries()[0].session_id
-    replay.view.set_events_provider(store.session_events_json, store)
+    session_id = session_queries.summaries(store.cursor())[0].session_id
+    replay.view.set_events_provider(store_events(store), store)
     store.close()  # the archive was switched under the shown session
     replay.view.show_session(session_id)
     qtbot.waitUntil(lambda: bool(replay.bridge.errors), timeout=LOAD_TIMEOUT_MS)
@@ -117,8 +119,8 @@ def test_dropping_the_provider_fails_the_waiting_request_and_cancels_its_task(
 
 def test_a_retired_store_fails_the_waiting_request(replay: Any, qtbot: Any) -> None:
     store, _ = open_store(RECORDING)
-    session_id = store.session_summaries()[0].session_id
-    replay.view.set_events_provider(slow(1.5, store.session_events_json), store)
+    session_id = session_queries.summaries(store.cursor())[0].session_id
+    replay.view.set_events_provider(slow(1.5, store_events(store)), store)
     replay.view.show_session(session_id)
     qtbot.waitUntil(lambda: replay.view.scheme_handler.pending() == 1, timeout=LOAD_TIMEOUT_MS)
     replay.tasks.retire(store)  # what the window does when another archive is opened

@@ -12,6 +12,8 @@ from PySide6.QtGui import QImage
 
 from app.archive.model import iso_from_ms
 from app.store.open import open_store
+from app.store.queries import replay as replay_queries
+from app.store.queries import sessions as session_queries
 from tests.replay.conftest import RECORDING
 
 pytestmark = pytest.mark.webengine
@@ -32,7 +34,9 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
 def test_frames_at_offset_iso_and_epoch_times(tmp_path: Path) -> None:
     store, _ = open_store(RECORDING)
     with store:
-        detail = store.session_detail(store.session_summaries()[0].session_id)
+        detail = replay_queries.detail(
+            store.cursor(), session_queries.summaries(store.cursor())[0].session_id
+        )
     assert detail is not None
     navigation = next(a.ts_ms for a in detail.actions if a.name.endswith("thank-you"))
     out = tmp_path / "frames"

@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from pytestqt.qtbot import QtBot
 
+from app.replay.events import store_events
 from app.replay.guard import GuardedPage
 from app.store.open import open_store
 from tests.hostile_pages import (
@@ -85,7 +86,7 @@ def corpus(request: pytest.FixtureRequest, qapp: Any, tmp_path_factory: Any) -> 
             qtbot.waitExposed(replay.view)
             qtbot.waitUntil(lambda: replay.bridge.is_ready, timeout=20_000)
             replay.js(LISTEN_JS)
-            replay.view.set_events_provider(replay.store.session_events_json)
+            replay.view.set_events_provider(store_events(replay.store))
             for name in VECTORS:
                 with qtbot.waitSignal(replay.view.session_loaded, timeout=20_000) as loaded:
                     replay.view.show_session(name)

@@ -12,6 +12,7 @@ from PySide6.QtTest import QTest
 
 from app.state.tasks import TaskRunner
 from app.store.open import open_store
+from app.store.queries import sessions as session_queries
 from app.ui.replay_screen import ReplayScreen
 from tests.replay.conftest import LOAD_TIMEOUT_MS, RECORDING
 
@@ -48,7 +49,7 @@ def screen(qtbot: Any, tasks: TaskRunner) -> Iterator[ReplayScreen]:
     widget.resize(1300, 800)
     widget.show()
     with qtbot.waitSignal(widget.view.session_loaded, timeout=LOAD_TIMEOUT_MS):
-        assert widget.open_session(store, store.session_summaries()[0].session_id)
+        assert widget.open_session(store, session_queries.summaries(store.cursor())[0].session_id)
     yield widget
     widget.shutdown()
     widget.deleteLater()
@@ -194,7 +195,7 @@ def test_a_damaged_findings_database_leaves_the_replay_working(
     widget = ReplayScreen(tasks)
     qtbot.addWidget(widget)
     with qtbot.waitSignal(widget.view.session_loaded, timeout=LOAD_TIMEOUT_MS):
-        assert widget.open_session(store, store.session_summaries()[0].session_id)
+        assert widget.open_session(store, session_queries.summaries(store.cursor())[0].session_id)
     assert not widget.findings.add_button.isEnabled()
     assert "findings.duckdb" in widget.findings.add_button.toolTip()
     widget.shutdown()

@@ -11,6 +11,8 @@ from pathlib import Path
 from app.state.tasks import TaskRunner
 from app.store.filters import SessionFilter
 from app.store.ingest import ingest_file
+from app.store.queries import overview as overview_queries
+from app.store.queries import sessions as session_queries
 from app.store.store import SessionStore
 from tests.builders import write_archive
 
@@ -50,12 +52,14 @@ def test_the_store_answers_the_gui_and_a_worker_at_the_same_time(qtbot, tmp_path
     """Each thread queries through its own cursor: no mixed-up or failed statements."""
     archive = write_archive(tmp_path / "shop.webreplay", sessions=6)
     store = SessionStore(ingest_file(archive, tmp_path / "shop.db").db_path)
-    expected = [s.session_id for s in store.session_summaries()]
+    expected = [s.session_id for s in session_queries.summaries(store.cursor())]
     runner = TaskRunner()
     seen: list[list[str]] = []
     for _ in range(30):
-        runner.submit(lambda: [s.session_id for s in store.session_summaries()], seen.append)
-    during = [store.overview(SessionFilter()).sessions for _ in range(30)]
+        runner.submit(
+            lambda: [s.session_id for s in session_queries.summaries(store.cursor())], seen.append
+        )
+    during = [overview_queries.summary(store.cursor(), SessionFilter()).sessions for _ in range(30)]
     qtbot.waitUntil(lambda: len(seen) == 30)
     store.close()
     assert all(ids == expected for ids in seen)
@@ -151,7 +155,7 @@ def test_cancelling_a_task_interrupts_only_its_own_query(qtbot, tmp_path: Path) 
         return store.query(SLOW_QUERY).rows
 
     task = runner.submit(slow, slow_results.append, slow_results.append, store=store)
-    runner.submit(lambda: len(store.session_summaries()), after.append, store=store)
+    runner.submit(lambda: len(session_queries.summaries(store.cursor())), after.append, store=store)
     assert started.wait(10)
     task.cancel()
     qtbot.waitUntil(lambda: after == [3], timeout=10_000)

@@ -19,8 +19,10 @@ import pytest
 
 from app.archive.sample import write_sample_archive
 from app.store.cache import seal_path
+from app.store.filters import SessionFilter
 from app.store.findings import FindingsStore
 from app.store.open import open_store
+from app.store.queries import overview as overview_queries
 
 REPO = Path(__file__).resolve().parents[2]
 KILL_RUNS = int(os.environ.get("REPLAY_KILL_RUNS", "0"))
@@ -119,10 +121,7 @@ def test_a_killed_ingest_leaves_nothing_and_the_next_open_works(
     )
     store, result = open_store(medium_archive, db)
     with store:
-        assert (
-            store.overview(__import__("app.store.filters").store.filters.SessionFilter()).sessions
-            == 300
-        )
+        assert overview_queries.summary(store.cursor(), SessionFilter()).sessions == 300
     leftovers = [p.name for p in db.parent.iterdir() if p.name not in (db.name, db.name + ".seal")]
     assert leftovers == []
     assert result.reused == (lines == ["done"])  # a finished ingest is reused, else rebuilt

@@ -11,6 +11,8 @@ from app.archive.model import SessionMeta
 from app.archive.writer import ArchiveWriter
 from app.store.filters import SessionFilter
 from app.store.open import open_store
+from app.store.queries import overview as overview_queries
+from app.store.queries import sessions as session_queries
 from app.store.store import SessionStore
 from tests.builders import T0, basic_events
 
@@ -42,7 +44,7 @@ def store(tmp_path: Path) -> Iterator[SessionStore]:
 
 
 def _users(store: SessionStore, selection: SessionFilter) -> set[str]:
-    return {s.user_id for s in store.session_summaries(selection)}
+    return {s.user_id for s in session_queries.summaries(store.cursor(), selection)}
 
 
 def test_underscore_and_percent_in_the_user_filter_match_only_themselves(
@@ -64,6 +66,6 @@ def test_underscore_and_percent_in_the_page_filter_match_only_themselves(
     assert _users(store, SessionFilter(page="sale/50%")) == {"50%"}
     assert _users(store, SessionFilter(page="c\\d")) == {"back\\slash"}
     # records (actions) are narrowed by the same literal match
-    assert store.overview(SessionFilter(page="/deals/a_b")).actions == 1
-    assert store.overview(SessionFilter(page="sale/50%")).actions == 1
-    assert store.overview(SessionFilter(page="/SALE/")).actions == 2
+    assert overview_queries.summary(store.cursor(), SessionFilter(page="/deals/a_b")).actions == 1
+    assert overview_queries.summary(store.cursor(), SessionFilter(page="sale/50%")).actions == 1
+    assert overview_queries.summary(store.cursor(), SessionFilter(page="/SALE/")).actions == 2

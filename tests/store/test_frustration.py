@@ -9,6 +9,8 @@ from app.demo.plan import ASHLEY_ID, RELEASE_AFTER
 from app.store.demo import demo_archive_path
 from app.store.filters import SessionFilter
 from app.store.open import open_store
+from app.store.queries import overview as overview_queries
+from app.store.queries import replay as replay_queries
 from tests.builders import T0, click, console_error, full, meta, mutation, typed
 
 
@@ -48,7 +50,7 @@ def test_ashleys_session_shows_her_error_clicks_and_rage_clicks(tmp_path: Path) 
             f"SELECT session_id FROM sessions WHERE user_id = '{ASHLEY_ID}'"
             f" AND release = '{RELEASE_AFTER}'"
         ).rows[0]
-        detail = store.session_detail(sid)
+        detail = replay_queries.detail(store.cursor(), sid)
         assert detail is not None
         kinds = [kind for _ts, kind, _what in detail.frustration]
         assert kinds.count("error click") == 2 and "rage click" in kinds
@@ -67,4 +69,4 @@ def test_ashleys_session_shows_her_error_clicks_and_rage_clicks(tmp_path: Path) 
             ).rows
         )
         assert per_release.get(RELEASE_AFTER, 0) >= 3
-        assert store.overview(SessionFilter()).sessions == 300
+        assert overview_queries.summary(store.cursor(), SessionFilter()).sessions == 300

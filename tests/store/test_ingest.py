@@ -12,6 +12,9 @@ import pytest
 from app.store.cache import cache_dir, content_key
 from app.store.ingest import IngestCancelled, IngestJob, ingest_file, is_current_store
 from app.store.open import open_store
+from app.store.queries import replay as replay_queries
+from app.store.queries import sessions as session_queries
+from app.store.queries import tables as table_queries
 from app.store.store import QueryError, SessionStore
 from tests.builders import T0, write_archive
 
@@ -63,14 +66,14 @@ def test_rum_stream_and_events_land_with_millisecond_utc_times(archive: Path) ->
             "WHERE session_id = 's1' ORDER BY ts"
         ).rows
         assert rows[1] == ("s1", _utc(T0 + 61_000), "xhr", "click", "click on 'Place order'", 420)
-        error = store.errors("s1")[0]
+        error = replay_queries.error_records(store.cursor(), "s1")[0]
         assert (error["message"], error["line"], error["col"], error["action_id"]) == (
             "TypeError: x is undefined",
             10,
             5,
             "a2",
         )
-        counts = store.table_counts()
+        counts = table_queries.row_counts(store.cursor())
         assert counts == {
             "sessions": 3,
             "events": 27,
@@ -94,7 +97,7 @@ def test_rum_stream_and_events_land_with_millisecond_utc_times(archive: Path) ->
 def test_session_summary_counts_and_durations(archive: Path) -> None:
     store, _ = open_store(archive)
     with store:
-        summary = store.session_summaries()[0]
+        summary = session_queries.summaries(store.cursor())[0]
     assert (
         summary.session_id,
         summary.user_id,
@@ -128,7 +131,7 @@ def test_reopening_reuses_the_store_and_a_changed_archive_is_ingested_again(
     changed = ingest_file(archive)
     assert not changed.reused and changed.db_path != first.db_path
     with SessionStore(changed.db_path) as store:
-        assert len(store.session_summaries()) == 4
+        assert len(session_queries.summaries(store.cursor())) == 4
 
 
 def test_content_key_follows_content_not_name(archive: Path, tmp_path: Path) -> None:
@@ -211,7 +214,7 @@ def test_reopening_a_file_whose_store_is_open_reuses_it(archive: Path) -> None:
     with store:
         again = ingest_file(archive)
         assert again.reused and again.db_path == first.db_path
-        assert len(store.session_summaries()) == 3
+        assert len(session_queries.summaries(store.cursor())) == 3
 
 
 def test_source_maps_travel_with_the_archive_into_the_store(tmp_path: Path) -> None:
@@ -249,11 +252,11 @@ def test_each_window_of_a_session_is_its_own_event_stream(tmp_path: Path) -> Non
     path.write_text(json.dumps(doc))
     store, _ = open_store(path)
     with store:
-        assert store.session_windows("two-tabs") == [("tab-a", 9), ("tab-b", 4)]
-        only_b = json.loads(store.session_events_json("two-tabs", "tab-b"))
+        assert replay_queries.windows(store.cursor(), "two-tabs") == [("tab-a", 9), ("tab-b", 4)]
+        only_b = json.loads(replay_queries.events_json(store.cursor(), "two-tabs", "tab-b"))
         assert [e["timestamp"] for e in only_b] == [e["timestamp"] for e in tab_b]
-        assert len(json.loads(store.session_events_json("two-tabs"))) == 13
-        detail = store.session_detail("two-tabs")
+        assert len(json.loads(replay_queries.events_json(store.cursor(), "two-tabs"))) == 13
+        detail = replay_queries.detail(store.cursor(), "two-tabs")
         assert detail is not None and detail.windows == [("tab-a", 9), ("tab-b", 4)]
 
 

@@ -11,8 +11,12 @@ import pytest
 from app.archive.model import SessionMeta
 from app.archive.writer import ArchiveWriter
 from app.store.filters import SessionFilter
-from app.store.metrics import ApdexTally
 from app.store.open import open_store
+from app.store.queries import apdex as apdex_queries
+from app.store.queries import errors as error_queries
+from app.store.queries import goals as goal_queries
+from app.store.queries import overview as overview_queries
+from app.store.queries.apdex import ApdexTally
 from app.store.store import SessionStore
 from tests.builders import T0, basic_events
 
@@ -68,7 +72,7 @@ def store(tmp_path: Path) -> Iterator[SessionStore]:
 
 
 def test_apdex_tallies_per_type_with_errors_as_frustrated(store: SessionStore) -> None:
-    tallies = store.apdex_by_type(SessionFilter(), THRESHOLDS)
+    tallies = apdex_queries.by_type(store.cursor(), SessionFilter(), THRESHOLDS)
     assert tallies["load"] == ApdexTally(satisfied=1, tolerating=0, frustrated=1)  # 13 s > 12 s
     # a2 fast, a3 2 s is tolerating against the 1 s XHR threshold, b2 fast but had an error
     assert tallies["xhr"] == ApdexTally(satisfied=1, tolerating=1, frustrated=1)
@@ -77,24 +81,26 @@ def test_apdex_tallies_per_type_with_errors_as_frustrated(store: SessionStore) -
 
 
 def test_filters_narrow_sessions_and_records(store: SessionStore) -> None:
-    everything = store.overview(SessionFilter())
+    everything = overview_queries.summary(store.cursor(), SessionFilter())
     assert (everything.sessions, everything.users, everything.actions, everything.errors) == (
         3, 3, 7, 3,
     )  # fmt: skip
     assert everything.converted_sessions == 1
-    firefox = store.overview(SessionFilter(browser="Firefox 133"))
+    firefox = overview_queries.summary(store.cursor(), SessionFilter(browser="Firefox 133"))
     assert (firefox.sessions, firefox.actions, firefox.errors) == (1, 2, 0)
-    checkout = store.overview(SessionFilter(page="/CHECKOUT"))
+    checkout = overview_queries.summary(store.cursor(), SessionFilter(page="/CHECKOUT"))
     assert (checkout.sessions, checkout.actions) == (2, 2)
-    early = store.overview(SessionFilter(start_ms=T0, end_ms=T0 + 2 * MINUTE))
+    early = overview_queries.summary(
+        store.cursor(), SessionFilter(start_ms=T0, end_ms=T0 + 2 * MINUTE)
+    )
     assert (early.sessions, early.actions, early.errors) == (1, 3, 0)
-    assert store.overview(SessionFilter(user="BO")).users == 1
-    hostile = store.overview(SessionFilter(user="' OR 1=1 --"))
+    assert overview_queries.summary(store.cursor(), SessionFilter(user="BO")).users == 1
+    hostile = overview_queries.summary(store.cursor(), SessionFilter(user="' OR 1=1 --"))
     assert hostile.sessions == 0
 
 
 def test_time_series_buckets_add_up_to_the_totals(store: SessionStore) -> None:
-    buckets = store.timeseries(SessionFilter(), MINUTE, THRESHOLDS)
+    buckets = overview_queries.timeseries(store.cursor(), SessionFilter(), MINUTE, THRESHOLDS)
     assert buckets[0].start_ms == T0 // MINUTE * MINUTE  # buckets are aligned to their width
     assert sum(sum(b.actions.values()) for b in buckets) == 6  # rated actions only
     assert sum(b.errors for b in buckets) == 3
@@ -113,13 +119,18 @@ def test_goals_of_every_kind(store: SessionStore) -> None:
         {"id": "long", "type": "visit_duration", "duration_ms": 1},
         {"id": "busy", "type": "visit_num_actions", "num_actions": 3},
     ]  # fmt: skip
-    done = store.goal_completions(SessionFilter(), goals)
+    done = goal_queries.completions(store.cursor(), SessionFilter(), goals)
     assert done == {"purchase": 1, "checkout": 2, "pay": 2, "long": 3, "busy": 1}
-    assert store.goal_completions(SessionFilter(browser="Firefox 133"), goals)["checkout"] == 0
+    assert (
+        goal_queries.completions(store.cursor(), SessionFilter(browser="Firefox 133"), goals)[
+            "checkout"
+        ]
+        == 0
+    )
 
 
 def test_error_groups_merge_messages_that_differ_only_in_numbers(store: SessionStore) -> None:
-    groups = store.error_groups(SessionFilter())
+    groups = error_queries.groups(store.cursor(), SessionFilter())
     assert [(g.occurrences, g.sessions, g.users) for g in groups] == [(2, 1, 1), (1, 1, 1)]
     assert groups[0].top_frame == "https://shop.example/app.js:1:1"
     assert groups[0].key.startswith("TypeError: bad <n> @ ")

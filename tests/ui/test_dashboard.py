@@ -12,6 +12,9 @@ from app.state.open_archive import OpenArchive
 from app.state.selection import Selection
 from app.state.tasks import TaskRunner
 from app.store.demo import demo_archive_path
+from app.store.queries import goals as goal_queries
+from app.store.queries import overview as overview_queries
+from app.store.queries import sessions as session_queries
 from app.store.store import SessionStore
 from app.ui.charts import bucket_width
 from app.ui.dashboard import Dashboard
@@ -43,7 +46,7 @@ def filter_bar(qtbot, dashboard: Dashboard, demo: SessionStore) -> FilterBar:
     """The window's filter bar, on the dashboard's selection."""
     bar = FilterBar(dashboard.selection)
     qtbot.addWidget(bar)
-    bar.set_values(demo.attribute_values())
+    bar.set_values(session_queries.attribute_values(demo.cursor()))
     return bar
 
 
@@ -75,7 +78,7 @@ def test_dragging_a_range_on_a_chart_narrows_every_card(
     dashboard: Dashboard, filter_bar: FilterBar, qtbot
 ) -> None:
     box = dashboard.charts["errors"].box
-    end = dashboard.store.overview(dashboard.selection.filter).last_ms  # type: ignore[union-attr]
+    end = overview_queries.summary(dashboard.store.cursor(), dashboard.selection.filter).last_ms  # type: ignore[union-attr]
     with qtbot.waitSignal(dashboard.refreshed):
         box.range_dragged.emit(RELEASE_AT_MS / 1000, end / 1000 + 1, True)
     f = dashboard.selection.filter
@@ -182,6 +185,8 @@ def test_goals_defined_in_the_app_are_counted_and_remembered(qtbot, window) -> N
         window.archive.set_own_goals(dialog.own_goals)
     detail = window.dashboard.cards["conversion"].detail.text()
     assert "Reached checkout" in detail and "Long visit" in detail
-    completions = window.store.goal_completions(window.selection.filter, dialog.goals())
+    completions = goal_queries.completions(
+        window.store.cursor(), window.selection.filter, dialog.goals()
+    )
     assert completions["reached-checkout"] > completions["purchase"] > 0
     assert [g["id"] for g in saved_goals(key)] == ["reached-checkout", "long-visit"]

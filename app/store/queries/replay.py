@@ -1,19 +1,19 @@
-"""Everything the replay screen shows about one session, as plain rows with epoch-ms times.
+"""One session as the replay shows it: its detail, its windows and its rrweb events.
 
-Why a module of its own: the replay screen's lists (actions, errors, console, network,
-timeline) each need one query; keeping them together keeps ``store.py`` about opening and
-summarising, and every time here is an integer epoch millisecond, the unit of the
-:class:`~app.state.time_cursor.TimeCursor`.
+The replay screen's lists (actions, errors, console, network, timeline) each need one query;
+every time in :class:`SessionDetail` is an integer epoch millisecond, the unit of the
+:class:`~app.state.time_cursor.TimeCursor`. :func:`action_records` and :func:`error_records`
+are the rows as stored (for the CLI's ``info``).
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-
-import duckdb
+from typing import Any
 
 from app.derive.rum import console_text
+from app.store.queries import Cursor
 from app.store.sql_constants import (
     EVENT_INCREMENTAL_SNAPSHOT,
     EVENT_PLUGIN,
@@ -86,13 +86,11 @@ class SessionDetail:
     """(epoch ms, kind, detail) of the session's frustration signals (app/store/frustration.py)"""
 
 
-def _rows(cur: duckdb.DuckDBPyConnection, session_id: str, sql: str) -> list[tuple]:
+def _rows(cur: Cursor, session_id: str, sql: str) -> list[tuple]:
     return cur.execute(sql, [session_id]).fetchall()
 
 
-def session_windows(
-    cur: duckdb.DuckDBPyConnection, session_id: str
-) -> list[tuple[str | None, int]]:
+def windows(cur: Cursor, session_id: str) -> list[tuple[str | None, int]]:
     """Browser windows (tabs) of a session with their event counts, biggest first."""
     return _rows(
         cur,
@@ -103,9 +101,9 @@ def session_windows(
     )
 
 
-def load_session_detail(con: duckdb.DuckDBPyConnection, session_id: str) -> SessionDetail | None:
-    """Read one session's detail; ``None`` when the session does not exist."""
-    cur = con.cursor()
+def detail(cur: Cursor, session_id: str) -> SessionDetail | None:
+    """Actions, errors, console, network, clicks and activity of one session; ``None`` when
+    the session does not exist."""
     head = cur.execute(
         """SELECT user_id, epoch_ms(started_at), epoch_ms(ended_at)
            FROM sessions WHERE session_id = ?""",
@@ -114,7 +112,7 @@ def load_session_detail(con: duckdb.DuckDBPyConnection, session_id: str) -> Sess
     if head is None:
         return None
     user_id, start_ms, end_ms = head
-    windows = session_windows(cur, session_id)
+    session_windows = windows(cur, session_id)
     actions = [
         ActionRow(*row)
         for row in _rows(
@@ -201,7 +199,7 @@ def load_session_detail(con: duckdb.DuckDBPyConnection, session_id: str) -> Sess
         user_id,
         start_ms,
         end_ms,
-        windows,
+        session_windows,
         actions,
         errors,
         requests,
@@ -211,3 +209,62 @@ def load_session_detail(con: duckdb.DuckDBPyConnection, session_id: str) -> Sess
         [(a, b) for a, b in idle],
         [(int(ts), str(kind), str(detail or "")) for ts, kind, detail in signals],
     )
+
+
+def events_size(cur: Cursor, session_id: str, window_id: str | None = None) -> int:
+    """About how many bytes :func:`events_json` would return (cheap: no JSON is built),
+    to decide where to prepare a session for the player."""
+    row = cur.execute(
+        """SELECT coalesce(sum(strlen(data::VARCHAR) + 40), 0) FROM events
+           WHERE session_id = $sid
+             AND ($all OR window_id IS NOT DISTINCT FROM $window)""",
+        {"sid": session_id, "window": window_id, "all": window_id is None},
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def events_json(cur: Cursor, session_id: str, window_id: str | None = None) -> bytes:
+    """The session's rrweb events as a JSON array, in recording order (built by DuckDB).
+
+    With several windows, pass ``window_id`` to get one window's stream (each window is
+    its own document with its own node ids, so they replay separately).
+    """
+    row = cur.execute(
+        # encode(): handed over as bytes (a copy), not as a str that Python then
+        # re-encodes — for a 100 MB session that is time the GUI thread waits for the
+        # interpreter
+        """SELECT encode('[' || coalesce(string_agg(
+                   json_object('type', type, 'data', data, 'timestamp', epoch_ms(ts)),
+                   ',' ORDER BY ts, rowid), '') || ']')
+           FROM events
+           WHERE session_id = $sid
+             AND ($all OR window_id IS NOT DISTINCT FROM $window)""",
+        {"sid": session_id, "window": window_id, "all": window_id is None},
+    ).fetchone()
+    return bytes(row[0]) if row else b"[]"
+
+
+def action_records(cur: Cursor, session_id: str) -> list[dict[str, Any]]:
+    """The session's actions as stored (column name to value), in order."""
+    return _records(
+        cur,
+        """SELECT ts, type, trigger, name, target, url, duration_ms, action_id
+           FROM actions WHERE session_id = ? ORDER BY ts, action_id""",
+        session_id,
+    )
+
+
+def error_records(cur: Cursor, session_id: str) -> list[dict[str, Any]]:
+    """The session's JavaScript errors as stored (column name to value), in order."""
+    return _records(
+        cur,
+        """SELECT ts, message, stack, source, line, col, url, action_id
+           FROM errors WHERE session_id = ? ORDER BY ts""",
+        session_id,
+    )
+
+
+def _records(cur: Cursor, sql: str, session_id: str) -> list[dict[str, Any]]:
+    result = cur.execute(sql, [session_id])
+    columns = [d[0] for d in result.description]
+    return [dict(zip(columns, row, strict=True)) for row in result.fetchall()]
