@@ -96,9 +96,9 @@ def test_a_long_session_is_prepared_in_a_child_process_with_the_same_parts(
     children: list[tuple[str, str | None]] = []
     real = player_events.parts_in_child
 
-    def counted(db: Path, session_id: str, window_id: str | None) -> list[bytes]:
+    def counted(db: Path, session_id: str, window_id: str | None, *rest: Any) -> list[bytes]:
         children.append((session_id, window_id))
-        return real(db, session_id, window_id)
+        return real(db, session_id, window_id, *rest)
 
     monkeypatch.setattr(player_events, "parts_in_child", counted)
     with store:
