@@ -10,26 +10,37 @@ and overriding :meth:`archive_opened` and :meth:`archive_closed`.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtWidgets import QAbstractItemView, QWidget
 
 from app.state.open_archive import ArchiveState, OpenArchive
+from app.state.selection import Selection
 from app.state.tasks import DEFAULT_LANE, Task, TaskRunner
 from app.store.store import SessionStore
+
+
+@dataclass(frozen=True)
+class ScreenModels:
+    """What every screen observes and works through, built once by the window."""
+
+    archive: OpenArchive
+    tasks: TaskRunner
+    selection: Selection
 
 
 class ArchiveScreen(QWidget):
     """A tab that shows something of the open archive."""
 
-    def __init__(self, archive: OpenArchive, tasks: TaskRunner, parent: QWidget | None = None):
+    def __init__(self, models: ScreenModels, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.archive = archive
-        self.tasks = tasks
+        self.archive, self.tasks, self.selection = models.archive, models.tasks, models.selection
         self.state: ArchiveState | None = None
-        archive.opened.connect(self._opened)
-        archive.closed.connect(self._closed)
-        archive.changed.connect(self._changed)
+        self.archive.opened.connect(self._opened)
+        self.archive.closed.connect(self._closed)
+        self.archive.changed.connect(self._changed)
+        self.selection.changed.connect(lambda _f, _source: self.selection_changed())
 
     @property
     def store(self) -> SessionStore | None:
@@ -45,6 +56,9 @@ class ArchiveScreen(QWidget):
     def archive_changed(self, state: ArchiveState) -> None:
         """Thresholds or goals changed: by default, fill again."""
         self.archive_opened(state)
+
+    def selection_changed(self) -> None:
+        """The investigation's selection (filter bar, dragged range) changed."""
 
     def current_table(self) -> QAbstractItemView | None:
         """The table File › Export Table as CSV writes when this tab is current."""

@@ -26,9 +26,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 from app.analysis.apdex import ApdexThresholds, apdex_band, apdex_score, overall
 from app.analysis.problems import Problem, detect_problems
 from app.archive.model import ms_from_iso
-from app.state.open_archive import ArchiveState, OpenArchive
-from app.state.selection import Selection
-from app.state.tasks import TaskRunner
+from app.state.open_archive import ArchiveState
 from app.store.filters import SessionFilter
 from app.store.queries import apdex as apdex_queries
 from app.store.queries import goals as goal_queries
@@ -36,7 +34,7 @@ from app.store.queries import overview as overview_queries
 from app.store.queries.apdex import ApdexTally
 from app.store.queries.overview import Bucket, Overview
 from app.store.store import SessionStore
-from app.ui.archive_screen import ArchiveScreen
+from app.ui.archive_screen import ArchiveScreen, ScreenModels
 from app.ui.charts import (
     APDEX_SHADES,
     BAND_COLOURS,
@@ -85,15 +83,8 @@ class Dashboard(ArchiveScreen):
 
     refreshed = Signal()
 
-    def __init__(
-        self,
-        archive: OpenArchive,
-        tasks: TaskRunner,
-        selection: Selection,
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(archive, tasks, parent)
-        self.selection = selection
+    def __init__(self, models: ScreenModels, parent: QWidget | None = None) -> None:
+        super().__init__(models, parent)
         self._refresh_number = 0  # the latest refresh; an older one's second half is dropped
         self.thresholds = ApdexThresholds()
         self.goals: list[dict[str, Any]] = []
@@ -131,7 +122,6 @@ class Dashboard(ArchiveScreen):
         layout.setSpacing(10)
         layout.addLayout(cards)
         layout.addLayout(grid, 1)
-        selection.changed.connect(self._selection_changed)
 
     # ---------------------------------------------------------------- building
 
@@ -193,7 +183,7 @@ class Dashboard(ArchiveScreen):
         self.last_buckets = []
         self.release_charts()
 
-    def _selection_changed(self, _f: SessionFilter, _source: str) -> None:
+    def selection_changed(self) -> None:
         self.refresh()
 
     def refresh(self) -> None:

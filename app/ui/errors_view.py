@@ -36,16 +36,14 @@ from PySide6.QtWidgets import (
 from app.analysis.apdex import ApdexThresholds
 from app.analysis.errors import FLAG_DEFINITIONS, RankedError, top_errors
 from app.analysis.sourcemaps import SourceMap, archive_source_maps, resolve_stack
-from app.state.open_archive import ArchiveState, OpenArchive
-from app.state.selection import Selection
-from app.state.tasks import TaskRunner
+from app.state.open_archive import ArchiveState
 from app.store.findings import Finding, FindingsError, FindingsStore
 from app.store.queries import errors as error_queries
 from app.store.queries import overview as overview_queries
 from app.store.queries.errors import AffectedSession, ErrorGroup
 from app.store.queries.overview import Bucket
 from app.store.store import SessionStore
-from app.ui.archive_screen import ArchiveScreen
+from app.ui.archive_screen import ArchiveScreen, ScreenModels
 from app.ui.charts import ERROR_COLOUR, TYPE_COLOURS, bucket_width, shown_span
 from app.ui.findings_panel import FindingDialog
 from app.ui.layout_memory import remember_splitter
@@ -80,15 +78,8 @@ class ErrorsScreen(ArchiveScreen):
     replay_requested = Signal(str, "qint64")
     """(session id, epoch ms to open at)"""
 
-    def __init__(
-        self,
-        archive: OpenArchive,
-        tasks: TaskRunner,
-        selection: Selection,
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(archive, tasks, parent)
-        self.selection = selection
+    def __init__(self, models: ScreenModels, parent: QWidget | None = None) -> None:
+        super().__init__(models, parent)
         self._wanted: tuple[str, bool] | None = None  # a group asked for before it was listed
         self._table_number = 0
         self._details_number = 0
@@ -177,7 +168,6 @@ class ErrorsScreen(ArchiveScreen):
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addWidget(QLabel("<b>JavaScript errors versus user actions</b> · Top 10 errors"))
         layout.addWidget(splitter, 1)
-        selection.changed.connect(lambda _f, _s: self.refresh())
 
     def changeEvent(self, event: QEvent) -> None:
         """Charts are drawn in palette colours: restyle them when light/dark changes."""
@@ -200,6 +190,9 @@ class ErrorsScreen(ArchiveScreen):
         return plot
 
     # ---------------------------------------------------------------- data
+
+    def selection_changed(self) -> None:
+        self.refresh()
 
     def archive_opened(self, state: ArchiveState) -> None:
         """The chart, then the Top 10 (each a task), then the source maps for the stacks."""

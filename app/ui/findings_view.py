@@ -20,10 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.state.open_archive import ArchiveState, OpenArchive
-from app.state.tasks import TaskRunner
+from app.state.open_archive import ArchiveState
 from app.store.findings import Finding, FindingsError, FindingsStore
-from app.ui.archive_screen import ArchiveScreen
+from app.ui.archive_screen import ArchiveScreen, ScreenModels
 from app.ui.tables import read_only_table
 
 
@@ -33,10 +32,8 @@ class FindingsScreen(ArchiveScreen):
     export_requested = Signal(list)
     """(finding ids) — export these findings"""
 
-    def __init__(
-        self, archive: OpenArchive, tasks: TaskRunner, parent: QWidget | None = None
-    ) -> None:
-        super().__init__(archive, tasks, parent)
+    def __init__(self, models: ScreenModels, parent: QWidget | None = None) -> None:
+        super().__init__(models, parent)
         self._reload_number = 0
         self.findings: list[Finding] = []
         columns = ["Export", "When (UTC)", "Session", "Severity", "Title"]

@@ -40,6 +40,7 @@ from app.state.tasks import TaskRunner
 from app.store.store import SessionStore
 from app.ui.apdex_dialog import ApdexDialog
 from app.ui.archive_banner import ArchiveBanner, plural
+from app.ui.archive_screen import ScreenModels
 from app.ui.dashboard import Dashboard
 from app.ui.desktop_files import DesktopFiles
 from app.ui.errors_view import ErrorsScreen
@@ -93,13 +94,13 @@ class MainWindow(DesktopFiles, QMainWindow):
 
     # ---- construction --------------------------------------------------------------------
     def _build_screens(self) -> None:
-        archive, tasks, selection = self.archive, self.tasks, self.selection
-        self.dashboard = Dashboard(archive, tasks, selection)
-        self.problems_screen = ProblemsScreen(archive, tasks, selection)
-        self.errors_screen = ErrorsScreen(archive, tasks, selection)
-        self.sessions = SessionsScreen(archive, tasks, selection)
-        self.findings_screen = FindingsScreen(archive, tasks)
-        self.sql_screen = SqlScreen(tasks, archive=archive)
+        models = ScreenModels(self.archive, self.tasks, self.selection)
+        self.dashboard = Dashboard(models)
+        self.problems_screen = ProblemsScreen(models)
+        self.errors_screen = ErrorsScreen(models)
+        self.sessions = SessionsScreen(models)
+        self.findings_screen = FindingsScreen(models)
+        self.sql_screen = SqlScreen(self.tasks, archive=self.archive)
         self.replay_screen: ReplayScreen | None = None  # made on first use: it starts Chromium
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -122,7 +123,7 @@ class MainWindow(DesktopFiles, QMainWindow):
         self.tabs.currentChanged.connect(self._tab_changed)
 
         self.banner = ArchiveBanner(self.archive)
-        self.filter_bar = FilterBar(selection)  # narrows every investigation view
+        self.filter_bar = FilterBar(self.selection)  # narrows every investigation view
         self.filter_bar.setContentsMargins(8, 6, 8, 2)
         archive_page = QWidget()  # the banner concerns the whole archive: above the tabs
         layout = QVBoxLayout(archive_page)

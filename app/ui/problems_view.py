@@ -28,10 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.analysis.problems import Problem, detect_problems
-from app.state.open_archive import ArchiveState, OpenArchive
-from app.state.selection import Selection
-from app.state.tasks import TaskRunner
-from app.ui.archive_screen import ArchiveScreen
+from app.state.open_archive import ArchiveState
+from app.ui.archive_screen import ArchiveScreen, ScreenModels
 from app.ui.layout_memory import remember_splitter
 from app.ui.rich_text import escape
 from app.ui.theme import colour_hex
@@ -47,15 +45,8 @@ class ProblemsScreen(ArchiveScreen):
     users_requested = Signal(str)
     """(error group key) — show the users this error impacted"""
 
-    def __init__(
-        self,
-        archive: OpenArchive,
-        tasks: TaskRunner,
-        selection: Selection,
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(archive, tasks, parent)
-        self.selection = selection
+    def __init__(self, models: ScreenModels, parent: QWidget | None = None) -> None:
+        super().__init__(models, parent)
         self.problems: list[Problem] = []
 
         self.list = QListWidget()
@@ -106,7 +97,9 @@ class ProblemsScreen(ArchiveScreen):
         layout.addWidget(self.empty)
         layout.addWidget(splitter, 1)
         self.splitter = splitter
-        selection.changed.connect(lambda _f, _s: self.refresh())
+
+    def selection_changed(self) -> None:
+        self.refresh()
 
     def archive_opened(self, state: ArchiveState) -> None:
         self.refresh()

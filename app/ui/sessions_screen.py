@@ -15,14 +15,11 @@ from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QVBoxLayout, QWidget
 
 from app.analysis.experience import rate_sessions
-from app.state.open_archive import ArchiveState, OpenArchive
-from app.state.selection import Selection
-from app.state.tasks import TaskRunner
-from app.store.filters import SessionFilter
+from app.state.open_archive import ArchiveState
 from app.store.queries import sessions as session_queries
 from app.store.queries.sessions import SessionSummary
 from app.store.store import SessionStore
-from app.ui.archive_screen import ArchiveScreen
+from app.ui.archive_screen import ArchiveScreen, ScreenModels
 from app.ui.session_table import SessionTableModel, SessionTableView
 
 
@@ -39,15 +36,8 @@ class SessionsScreen(ArchiveScreen):
     listed = Signal()
     """The list now shows the current selection, rated."""
 
-    def __init__(
-        self,
-        archive: OpenArchive,
-        tasks: TaskRunner,
-        selection: Selection,
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(archive, tasks, parent)
-        self.selection = selection
+    def __init__(self, models: ScreenModels, parent: QWidget | None = None) -> None:
+        super().__init__(models, parent)
         self._list_number = 0
         self.model = SessionTableModel(self)
         self.table = SessionTableView()
@@ -57,7 +47,6 @@ class SessionsScreen(ArchiveScreen):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.table, 1)
-        selection.changed.connect(self._selection_changed)
 
     def archive_opened(self, state: ArchiveState) -> None:
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
@@ -72,7 +61,7 @@ class SessionsScreen(ArchiveScreen):
     def current_table(self) -> QAbstractItemView | None:
         return self.table
 
-    def _selection_changed(self, _f: SessionFilter, _source: str) -> None:
+    def selection_changed(self) -> None:
         self.refresh()
 
     def refresh(self, sessions: list[SessionSummary] | None = None) -> None:

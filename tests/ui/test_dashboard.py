@@ -16,6 +16,7 @@ from app.store.queries import goals as goal_queries
 from app.store.queries import overview as overview_queries
 from app.store.queries import sessions as session_queries
 from app.store.store import SessionStore
+from app.ui.archive_screen import ScreenModels
 from app.ui.charts import bucket_width
 from app.ui.dashboard import Dashboard
 from app.ui.filter_bar import FilterBar
@@ -25,7 +26,7 @@ from app.ui.filter_bar import FilterBar
 def dashboard(qtbot) -> Iterator[Dashboard]:
     """The dashboard alone, on the open-archive model with the demo archive opened."""
     archive = OpenArchive(TaskRunner())
-    widget = Dashboard(archive, archive.tasks, Selection())
+    widget = Dashboard(ScreenModels(archive, archive.tasks, Selection()))
     qtbot.addWidget(widget)
     widget.resize(1400, 900)
     widget.show()
