@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.state.tasks import TaskRunner
 from app.state.time_cursor import TimeCursor
 from app.store.findings import SEVERITIES, Finding, FindingsStore
 from app.ui.tables import read_only_table
@@ -91,11 +92,16 @@ class FindingsPanel(QWidget):
     changed = Signal()
 
     def __init__(
-        self, cursor: TimeCursor, store: FindingsStore | None, parent: QWidget | None = None
+        self,
+        cursor: TimeCursor,
+        store: FindingsStore | None,
+        parent: QWidget | None = None,
+        tasks: TaskRunner | None = None,
     ) -> None:
         super().__init__(parent)
         self.cursor = cursor
         self.store = store
+        self.tasks = tasks
         self.archive_key = self.archive_name = self.session_id = ""
         self.start_ms = 0
         self.findings: list[Finding] = []
@@ -133,11 +139,30 @@ class FindingsPanel(QWidget):
             button.setToolTip(f"Findings are unavailable: {problem}")
 
     def reload(self) -> None:
-        if self.store is None:
-            self.findings = []
-            self.changed.emit()
+        """Read the session's findings again — as a task when there is a runner (the
+        findings file is a DuckDB database; opening it costs tens of milliseconds)."""
+        store, key, session_id = self.store, self.archive_key, self.session_id
+        self._reload_number += 1
+        number = self._reload_number
+        if store is None or not session_id:
+            self._show([])
             return
-        self.findings = self.store.for_archive(self.archive_key, self.session_id)
+        if self.tasks is None:
+            self._show(store.for_archive(key, session_id))
+            return
+
+        def show(found: list[Finding]) -> None:
+            if number == self._reload_number:
+                self._show(found)
+
+        self.tasks.submit(
+            lambda: store.for_archive(key, session_id), show, owner=self, lane="findings"
+        )
+
+    _reload_number = 0
+
+    def _show(self, findings: list[Finding]) -> None:
+        self.findings = findings
         self.table.setRowCount(len(self.findings))
         for row, f in enumerate(self.findings):
             cells = [format_offset(f.ts_ms - self.start_ms), f.severity, f.title]

@@ -175,7 +175,7 @@ class ReplayScreen(QWidget):
             findings = findings or FindingsStore()
         except FindingsError as exc:  # the replay still works; the panel says why it cannot
             findings, self.findings_problem = None, str(exc)
-        self.findings = FindingsPanel(self.cursor, findings)
+        self.findings = FindingsPanel(self.cursor, findings, tasks=tasks)
         self.findings.suggest = self._suggested_title
         self.findings.changed.connect(self._redraw_timeline)
         self.tabs = QTabWidget()

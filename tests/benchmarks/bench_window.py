@@ -216,6 +216,36 @@ def wait_until(app: object, done: Callable[[], bool], timeout_s: float = 600) ->
         time.sleep(0.001)
 
 
+class CollectorWatch:
+    """Python's garbage collections while a row runs (a full one holds the interpreter, so
+    the GUI thread waits for it: the sampler shows such a gap as "no sample")."""
+
+    def __init__(self) -> None:
+        import gc
+
+        self._gc = gc
+        self.runs: list[tuple[int, float]] = []  # (generation, ms)
+        self._began = 0.0
+        gc.callbacks.append(self._callback)
+
+    def _callback(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._began = time.perf_counter()
+        else:
+            self.runs.append((info["generation"], (time.perf_counter() - self._began) * 1000))
+
+    def stop(self) -> None:
+        self._gc.callbacks.remove(self._callback)
+
+    def summary(self, label: str) -> str:
+        full = [ms for generation, ms in self.runs if generation == 2]
+        longest = max((ms for _g, ms in self.runs), default=0.0)
+        return (
+            f"garbage collections ({label}): {len(self.runs)}, {len(full)} full "
+            f"({sum(full):.0f} ms), longest {longest:.0f} ms"
+        )
+
+
 def stall(
     dog: Watchdog,
     label: str,
@@ -228,6 +258,7 @@ def stall(
     ("" when it did not). ``settle_s`` of event loop after ``done`` lets the watchdog tick
     once more, so a stall that ends with ``done`` is counted."""
     note = ""
+    collections = CollectorWatch()
     dog.start()
     began = time.perf_counter()
     try:
@@ -241,10 +272,12 @@ def stall(
     settle = time.perf_counter() + settle_s
     wait_until(None, lambda: time.perf_counter() > settle)
     worst = dog.stop()
+    collections.stop()
     print(
         f"{label}: longest gap {worst:.0f} ms, began {dog.worst_at - began:.2f} s after the "
         f"start; done after {took:.2f} s{f' ({note})' if note else ''}"
     )
+    print(collections.summary(label))
     print(f"GUI thread during gaps over 40 ms ({label}):\n" + dog.culprits())
     return worst, note
 
