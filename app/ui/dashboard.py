@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
@@ -178,10 +178,11 @@ class Dashboard(ArchiveScreen):
         self._refresh_number += 1  # the running refresh's later steps are dropped
         for card in self.cards.values():
             card.show_value("—", "")
+        self.hold_charts()  # emptied without painting: the next archive usually follows at once
         for chart in self.charts.values():
             self._reset(chart)
         self.last_buckets = []
-        self.release_charts()
+        QTimer.singleShot(0, self, lambda: self.release_charts() if self.state is None else None)
 
     def selection_changed(self) -> None:
         self.refresh()

@@ -216,6 +216,15 @@ def wait_until(app: object, done: Callable[[], bool], timeout_s: float = 600) ->
         time.sleep(0.001)
 
 
+def dispose(window: Any) -> None:
+    """Close a window and delete it, so that its web views stop and its screens stop
+    listening before the next row (a closed window is only hidden)."""
+    window.close()
+    window.deleteLater()
+    settle = time.perf_counter() + 0.5
+    wait_until(None, lambda: time.perf_counter() > settle)
+
+
 class CollectorWatch:
     """Python's garbage collections while a row runs (a full one holds the interpreter, so
     the GUI thread waits for it: the sampler shows such a gap as "no sample")."""
@@ -436,7 +445,7 @@ def heavy_replay(
         )
         return [made, heavy]
     finally:
-        window.close()
+        dispose(window)
 
 
 class DetectionWatch:
@@ -550,7 +559,7 @@ def filter_and_switch(
         figures.append(not_measured(switch_name, exc))
     finally:
         detecting.unhook()
-        window.close()
+        dispose(window)
     return figures
 
 
@@ -725,7 +734,7 @@ def in_window(
     except Exception as exc:
         figures.append(not_measured("GUI blocked: SQL tab, SELECT * FROM events", exc))
     for w in (window, demo_window):
-        w.close()
+        dispose(w)
     try:
         figures += heavy_replay(app, folder, heavy_minutes, dog, idle_ms)
     except Exception as exc:
