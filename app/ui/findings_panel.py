@@ -200,6 +200,9 @@ class FindingsPanel(QWidget):
         except Exception as exc:  # the user's work: say why it was not saved, keep the app up
             QMessageBox.warning(self, "Finding not saved", f"{self.store.path}: {exc}")
             return None
+        # listed at once (it is saved), then read again in the background
+        kept = [f for f in self.findings if f.id != saved.id]
+        self._show(sorted([*kept, saved], key=lambda f: (f.ts_ms, f.id)))
         self.reload()
         return saved
 
@@ -216,6 +219,7 @@ class FindingsPanel(QWidget):
         finding = self.selected()
         if finding is not None and self.store is not None:
             self.store.delete(finding.id)
+            self._show([f for f in self.findings if f.id != finding.id])
             self.reload()
 
     def go_to(self, row: int) -> None:
