@@ -135,14 +135,6 @@ class PlayerEvents:
         for child in list(self._children):
             child.kill()
 
-    def provider(self, fetch: Provider) -> Provider:
-        """An events provider that serves ``fetch``'s events through :meth:`prepare`."""
-
-        def provide(session_id: str, window_id: str | None) -> bytes:
-            return self.prepare(fetch(session_id, window_id))
-
-        return provide
-
 
 def parts_in_child(
     db_path: Path,

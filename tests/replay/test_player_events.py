@@ -52,17 +52,6 @@ def test_unsorted_or_unreadable_events_are_handled(monkeypatch: pytest.MonkeyPat
         assert events_for_player(broken) is broken
 
 
-def test_the_provider_wraps_the_store() -> None:
-    calls: list[tuple[str, str | None]] = []
-
-    def fetch(session_id: str, window_id: str | None) -> bytes:
-        calls.append((session_id, window_id))
-        return b"[]"
-
-    assert PlayerEvents().provider(fetch)("s1", "w") == b"[]"
-    assert calls == [("s1", "w")]
-
-
 def test_a_session_the_checkpoints_fail_on_is_served_as_recorded_and_logged(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
