@@ -19,7 +19,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote
 
 import shiboken6
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QTimer
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject
 from PySide6.QtWebEngineCore import (
     QWebEngineUrlRequestJob,
     QWebEngineUrlScheme,
@@ -83,8 +83,6 @@ Key = tuple[str, str | None]
 """(session id, window id or None): one stream of events."""
 Parts = list[QByteArray]
 """A stream's answer, part by part: each ``{"parts": P, "events": [...]}``."""
-WATCH_MS = 200
-"""How often waiting requests check that their task was not dropped (store retired)."""
 
 
 @dataclass(eq=False)
@@ -99,8 +97,9 @@ class _Preparation:
 class _Outcome:
     """What a preparation hands back: its parts, or the error that stopped it.
 
-    Why not raise: the runner calls no handler for a failed task whose store is closed, and
-    a request nobody answers leaves the player on "Loading…" for good.
+    Why not raise: a preparation's error is part of its answer (the requests fail, the log
+    says why); only a preparation the runner drops (its store retired) ends in
+    ``_dropped`` instead.
     """
 
     parts: Parts | None
@@ -129,9 +128,6 @@ class ReplaySchemeHandler(QWebEngineUrlSchemeHandler):
         self._store: Interruptible | None = None
         self._parts: dict[Key, Parts] = {}  # the stream prepared last, for its later parts
         self._preparing: dict[Key, _Preparation] = {}
-        self._watch = QTimer(self)
-        self._watch.setInterval(WATCH_MS)
-        self._watch.timeout.connect(self._fail_dropped)
 
     def set_events_provider(
         self, events: EventsProvider | None, store: Interruptible | None = None
@@ -189,15 +185,14 @@ class ReplaySchemeHandler(QWebEngineUrlSchemeHandler):
                 store=self._store,
                 lane=REPLAY_LANE,
                 name=f"replay events of {key[0]}",
+                dropped=lambda: self._dropped(preparation, key),
             )
         preparation.waiting.append((job, part))
-        self._watch.start()
 
     def _prepared(self, preparation: _Preparation, key: Key, outcome: _Outcome) -> None:
         if self._preparing.get(key) is not preparation:
             return  # superseded: its requests were failed then
         del self._preparing[key]
-        self._idle_watch()
         if outcome.parts is None:
             log.warning("the events of %s could not be prepared: %s", key[0], outcome.error)
             for job, _part in preparation.waiting:
@@ -216,25 +211,19 @@ class ReplaySchemeHandler(QWebEngineUrlSchemeHandler):
     def _drop_pending(self) -> None:
         """Fail every waiting request and cancel its preparation (interrupting its query)."""
         preparations, self._preparing = list(self._preparing.values()), {}
-        self._idle_watch()
         for preparation in preparations:
             if preparation.task is not None:
                 preparation.task.cancel()
             for job, _part in preparation.waiting:
                 _fail(job)
 
-    def _fail_dropped(self) -> None:
-        """Fail the requests of preparations the runner dropped (their store was retired)."""
-        for key, preparation in list(self._preparing.items()):
-            if preparation.task is not None and preparation.task.cancelled:
-                del self._preparing[key]
-                for job, _part in preparation.waiting:
-                    _fail(job)
-        self._idle_watch()
-
-    def _idle_watch(self) -> None:
-        if not self._preparing:
-            self._watch.stop()
+    def _dropped(self, preparation: _Preparation, key: Key) -> None:
+        """The runner dropped the preparation (its store was retired): fail its requests,
+        or the player would wait on "Loading…" for good."""
+        if self._preparing.get(key) is preparation:
+            del self._preparing[key]
+            for job, _part in preparation.waiting:
+                _fail(job)
 
     def _reply_file(self, job: QWebEngineUrlRequestJob, path: str) -> None:
         if path.startswith("vendor/") and path[7:] in _VENDOR:

@@ -71,6 +71,7 @@ class Task:
     then: Callable[[Any], None] | None
     failed: Callable[[BaseException], None] | None
     work: Callable[[], Any]
+    dropped: Callable[[], None] | None = None
     cancelled: bool = False
     done: bool = False
     thread_id: int | None = None  # the worker thread running it (None while queued)
@@ -148,12 +149,14 @@ class TaskRunner(QObject):
         store: Interruptible | None = None,
         lane: str = DEFAULT_LANE,
         name: str = "",
+        dropped: Callable[[], None] | None = None,
     ) -> Task:
         """Run ``work()`` on ``lane``; then ``then(result)`` on the GUI thread.
 
         ``failed(error)`` replaces ``then`` when ``work`` raises (the error is logged with
-        its traceback either way). Nothing is called once ``owner`` is deleted, the task is
-        cancelled, or ``store`` is retired.
+        its traceback either way). When the task is cancelled or ``store`` is retired,
+        ``dropped()`` is called instead, if given (for work someone waits on, such as a
+        web request). Nothing is called once ``owner`` is deleted.
         """
         task = Task(
             next(self._numbers),
@@ -164,6 +167,7 @@ class TaskRunner(QObject):
             then,
             failed,
             work,
+            dropped,
         )
         with self._lock:
             if store is not None and store in self._retiring:
@@ -288,13 +292,17 @@ class TaskRunner(QObject):
         with self._lock:
             self._tasks.pop(task.number, None)
         try:
-            if not task.live or isinstance(error, TaskCancelled):
-                return
-            if error is not None and task.cancelled is False:
-                if not self._is_retired(task.store):  # an interrupted query of a closing store
-                    self._report(task.name, error)
-                    if task.failed is not None:
-                        task.failed(error)
+            if task.owner is not None and not shiboken6.isValid(task.owner):
+                return  # its window was closed meanwhile
+            # an interrupted query of a retired store is a drop, not a failure
+            retired = error is not None and self._is_retired(task.store)
+            if task.cancelled or isinstance(error, TaskCancelled) or retired:
+                if task.dropped is not None:
+                    task.dropped()
+            elif error is not None:
+                self._report(task.name, error)
+                if task.failed is not None:
+                    task.failed(error)
             elif task.then is not None:
                 task.then(result)
         except Exception as exc:  # a handler's bug must not stop the deliveries after it

@@ -180,3 +180,30 @@ def test_steps_in_turns_run_in_order_and_stop_when_their_owner_goes(qtbot) -> No
     runner.in_turns([first, lambda: stopped.append(2)], owner=owner)
     qtbot.waitUntil(lambda: not runner.busy())
     assert stopped == [1]
+
+
+def test_a_dropped_task_says_so_instead_of_going_silent(qtbot, tmp_path: Path) -> None:
+    """Work someone waits on (a web request) must learn that its store was retired."""
+    archive = write_archive(tmp_path / "shop.webreplay", sessions=3)
+    store = SessionStore(ingest_file(archive, tmp_path / "shop.db").db_path)
+    runner = TaskRunner()
+    started = threading.Event()
+    heard: list[str] = []
+
+    def slow() -> object:
+        started.set()
+        return store.query(SLOW_QUERY).rows
+
+    runner.submit(
+        slow, heard.append, lambda e: heard.append("failed"), store=store,
+        dropped=lambda: heard.append("dropped"),
+    )  # fmt: skip
+    assert started.wait(10)
+    time.sleep(0.2)
+    runner.retire(store)
+    qtbot.waitUntil(lambda: heard == ["dropped"], timeout=10_000)
+    cancelled: list[str] = []
+    task = runner.submit(lambda: 1, cancelled.append, dropped=lambda: cancelled.append("dropped"))
+    task.cancel()
+    qtbot.waitUntil(lambda: not runner.busy())
+    assert cancelled == ["dropped"]  # a cancelled task never delivers, even if it ran
