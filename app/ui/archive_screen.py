@@ -10,11 +10,12 @@ and overriding :meth:`archive_opened` and :meth:`archive_closed`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtWidgets import QAbstractItemView, QWidget
 
+from app.state.navigation import Destination, Navigation
 from app.state.open_archive import ArchiveState, OpenArchive
 from app.state.selection import Selection
 from app.state.tasks import DEFAULT_LANE, Task, TaskRunner
@@ -28,14 +29,19 @@ class ScreenModels:
     archive: OpenArchive
     tasks: TaskRunner
     selection: Selection
+    navigation: Navigation = field(default_factory=Navigation)
 
 
 class ArchiveScreen(QWidget):
     """A tab that shows something of the open archive."""
 
+    destination: type | None = None
+    """The kind of :mod:`navigation <app.state.navigation>` destination this screen shows."""
+
     def __init__(self, models: ScreenModels, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.archive, self.tasks, self.selection = models.archive, models.tasks, models.selection
+        self.navigation = models.navigation
         self.state: ArchiveState | None = None
         self.archive.opened.connect(self._opened)
         self.archive.closed.connect(self._closed)
@@ -64,6 +70,10 @@ class ArchiveScreen(QWidget):
         """The table File › Export Table as CSV writes when this tab is current."""
         return None
 
+    def arrive(self, destination: Destination) -> None:
+        """Show what ``destination`` (of this screen's :attr:`destination` kind) asks for;
+        the window has just made this tab current."""
+
     # ---- for subclasses ------------------------------------------------------------------
     def query(
         self,
@@ -87,6 +97,10 @@ class ArchiveScreen(QWidget):
             lane=lane,
             name=f"{type(self).__name__}.{getattr(then, '__name__', 'query')}",
         )
+
+    def navigate(self, destination: Destination) -> None:
+        """Ask to show ``destination`` (the window routes it; no screen drives another)."""
+        self.navigation.go(destination)
 
     def in_turns(self, *steps: Callable[[], object]) -> None:
         """Run GUI-thread ``steps`` one per event-loop turn while this archive is open."""

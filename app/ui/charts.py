@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QPalette
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QEnterEvent, QFont, QKeyEvent, QMouseEvent, QPalette
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout
 
 from app.store.filters import SessionFilter
@@ -66,9 +66,12 @@ def shown_span(archive: tuple[int, int] | None, f: SessionFilter) -> tuple[int, 
 
 
 class Card(QFrame):
-    """A headline number with a caption above and a detail line below."""
+    """A headline number with a caption above and a detail line below; a click on it leads
+    to the view that explains the number (``link`` says where, in its tooltip)."""
 
-    def __init__(self, caption: str) -> None:
+    clicked = Signal()
+
+    def __init__(self, caption: str, link: str = "") -> None:
         super().__init__()
         self.setObjectName("card")
         self.setFrameShape(QFrame.Shape.StyledPanel)
@@ -92,6 +95,35 @@ class Card(QFrame):
         layout.addWidget(self.caption)
         layout.addWidget(self.value)
         layout.addWidget(self.detail)
+        self.link = link
+        if link:
+            self.setCursor(Qt.CursorShape.PointingHandCursor)
+            self.setToolTip(f"Click: {link}")
+            self.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # and Enter/Space from the keyboard
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if (
+            self.link
+            and event.button() == Qt.MouseButton.LeftButton
+            and self.rect().contains(event.position().toPoint())
+        ):
+            self.clicked.emit()
+        super().mouseReleaseEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if self.link and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            self.clicked.emit()
+            return
+        super().keyPressEvent(event)
+
+    def enterEvent(self, event: QEnterEvent) -> None:
+        if self.link:  # lit up under the pointer: this is a link
+            self.setBackgroundRole(QPalette.ColorRole.AlternateBase)
+        super().enterEvent(event)
+
+    def leaveEvent(self, event: QEvent) -> None:
+        self.setBackgroundRole(QPalette.ColorRole.Base)
+        super().leaveEvent(event)
 
     def show_value(self, value: str, detail: str, colour: str | None = None) -> None:
         self.value.setText(value)
@@ -104,7 +136,8 @@ class RangeViewBox(pg.ViewBox):
 
     range_dragged = Signal(float, float, bool)
     """(start s, end s, finished)"""
-    clicked = Signal()
+    clicked = Signal(float)
+    """(s) — a left click at this time"""
 
     def mouseDragEvent(self, ev: Any, axis: int | None = None) -> None:
         if ev.button() != Qt.MouseButton.LeftButton:
@@ -118,6 +151,6 @@ class RangeViewBox(pg.ViewBox):
     def mouseClickEvent(self, ev: Any) -> None:
         if ev.button() == Qt.MouseButton.LeftButton:
             ev.accept()
-            self.clicked.emit()
+            self.clicked.emit(self.mapSceneToView(ev.scenePos()).x())
         else:
             super().mouseClickEvent(ev)

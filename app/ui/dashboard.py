@@ -26,6 +26,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 from app.analysis.apdex import ApdexThresholds, apdex_band, apdex_score, overall
 from app.analysis.problems import Problem, detect_problems
 from app.archive.model import ms_from_iso
+from app.state.navigation import Destination
 from app.state.open_archive import ArchiveState
 from app.store.filters import SessionFilter
 from app.store.queries import apdex as apdex_queries
@@ -50,6 +51,7 @@ from app.ui.charts import (
     format_width,
     shown_span,
 )
+from app.ui.dashboard_links import bucket_at, card_destination, chart_destination
 from app.ui.theme import restyle_plots, style_plot
 
 SOURCE = "dashboard"
@@ -92,17 +94,19 @@ class Dashboard(ArchiveScreen):
         self.last_buckets: list[Bucket] = []
 
         self.cards = {
-            "apdex": Card("Apdex"),
-            "sessions": Card("Sessions"),
-            "actions": Card("User actions"),
-            "errors": Card("JavaScript errors"),
-            "conversion": Card("Conversion rate"),
-            "problems": Card("Open problems"),
+            "apdex": Card("Apdex", "the sessions, most frustrating first"),
+            "sessions": Card("Sessions", "the sessions and their users"),
+            "actions": Card("User actions", "the sessions, most actions first"),
+            "errors": Card("JavaScript errors", "the errors, most frequent first"),
+            "conversion": Card("Conversion rate", "the problems, conversion drops among them"),
+            "problems": Card("Open problems", "the top problem and its impacted sessions"),
         }
+        self.top_problem: str | None = None
         cards = QHBoxLayout()
         cards.setSpacing(10)
-        for card in self.cards.values():
+        for name, card in self.cards.items():
             cards.addWidget(card, 1)
+            card.clicked.connect(lambda name=name: self.navigate(self.card_destination(name)))
 
         self.charts = {
             "apdex": self._chart("Apdex", "Apdex (0–1)"),
@@ -116,6 +120,8 @@ class Dashboard(ArchiveScreen):
             grid.addWidget(chart.plot, index // 2, index % 2)
         for name in ("errors", "actions", "conversion"):
             self.charts[name].plot.setXLink(self.charts["apdex"].plot)
+        for name, chart in self.charts.items():
+            chart.box.clicked.connect(lambda at_s, name=name: self._chart_clicked(name, at_s))
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
@@ -150,8 +156,27 @@ class Dashboard(ArchiveScreen):
         region.hide()
         plot.addItem(region, ignoreBounds=True)
         box.range_dragged.connect(self._dragged)
-        box.clicked.connect(lambda: self.selection.clear_range(SOURCE))
         return Chart(plot, box, region, [])
+
+    # ---------------------------------------------------------------- links
+
+    def card_destination(self, card: str) -> Destination:
+        return card_destination(card, self.top_problem)
+
+    def _chart_clicked(self, chart: str, at_s: float) -> None:
+        """A bar or point: its time bucket becomes the range and the view explaining it
+        opens; a click where nothing is drawn clears the range."""
+        daily = chart == "conversion"
+        buckets = self.last_daily if daily else self.last_buckets
+        bucket = bucket_at(buckets, self._daily_ms if daily else self._bucket_ms, at_s * 1000)
+        if bucket is None:
+            self.selection.clear_range(SOURCE)
+        else:
+            self.selection.set_range(*bucket, SOURCE)
+            self.navigate(chart_destination(chart))
+
+    _bucket_ms = _daily_ms = 1
+    last_daily: Sequence[tuple[int, int, int]] = ()
 
     # ---------------------------------------------------------------- data
 
@@ -244,7 +269,8 @@ class Dashboard(ArchiveScreen):
     def _show(self, number: int, f: SessionFilter, fig: _Figures) -> None:
         """Cards now; the charts, then problem detection, on the next turns of the event loop:
         no part keeps the window from answering for long."""
-        self.last_buckets = fig.buckets
+        self.last_buckets, self._bucket_ms = fig.buckets, fig.width
+        self.last_daily, self._daily_ms = fig.daily, fig.daily_width
         self._fill_cards(fig.shown, fig.tallies, fig.span, fig.completions)
         charts = [chart.plot for chart in self.charts.values()]
 
@@ -334,10 +360,12 @@ class Dashboard(ArchiveScreen):
 
     def _fill_problems(self, problems: list[Problem]) -> None:
         still_open = [p for p in problems if p.is_open]
+        self.top_problem = None
         if not problems:
             self.cards["problems"].show_value("0", "nothing detected in the selection", "#2b8a3e")
             return
         top = problems[0]
+        self.top_problem = top.title
         self.cards["problems"].show_value(
             f"{len(still_open)}",
             f"{top.users_affected} users affected by “{top.title.split(': ', 1)[-1]}”",

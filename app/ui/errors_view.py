@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from app.analysis.apdex import ApdexThresholds
 from app.analysis.errors import FLAG_DEFINITIONS, RankedError, top_errors
 from app.analysis.sourcemaps import SourceMap, archive_source_maps, resolve_stack
+from app.state.navigation import Destination, ShowErrors, ShowReplay
 from app.state.open_archive import ArchiveState
 from app.store.findings import Finding, FindingsError, FindingsStore
 from app.store.queries import errors as error_queries
@@ -51,7 +52,6 @@ from app.ui.rich_text import escape
 from app.ui.tables import read_only_table
 from app.ui.theme import restyle_plots, style_plot
 
-REPLAY_LEAD_MS = 3_000
 """The replay opens this long before the error: the user's last steps are on screen."""
 TOP_COLUMNS = ["JavaScript error", "Occurrences", "Users", "Sessions", "First seen", "Last seen",
                "Flags"]  # fmt: skip
@@ -75,8 +75,7 @@ class SortableItem(QTableWidgetItem):
 
 
 class ErrorsScreen(ArchiveScreen):
-    replay_requested = Signal(str, "qint64")
-    """(session id, epoch ms to open at)"""
+    destination = ShowErrors
 
     def __init__(self, models: ScreenModels, parent: QWidget | None = None) -> None:
         super().__init__(models, parent)
@@ -223,6 +222,10 @@ class ErrorsScreen(ArchiveScreen):
     def refresh(self) -> None:
         self.refresh_chart()
         self.refresh_table()
+
+    def arrive(self, destination: Destination) -> None:
+        if isinstance(destination, ShowErrors) and destination.key:
+            self.show_group(destination.key, users=destination.users)
 
     def show_group(self, key: str, *, users: bool = False) -> None:
         """Select an error group and show its details or its impacted users.
@@ -406,6 +409,7 @@ class ErrorsScreen(ArchiveScreen):
                 cell.setData(Qt.ItemDataRole.UserRole, user)
                 self.users.setItem(row, col, cell)
         self.users.setSortingEnabled(True)
+        self.users.sortItems(2, Qt.SortOrder.DescendingOrder)  # most recent first, not Z→A
         self._filter_users(self.user_search.text())
         self.sessions.setRowCount(0)
         self.replay_button.setEnabled(False)
@@ -470,7 +474,7 @@ class ErrorsScreen(ArchiveScreen):
         items = self.sessions.selectedItems()
         if items:
             session_id, at = items[0].data(Qt.ItemDataRole.UserRole)
-            self.replay_requested.emit(session_id, int(at) - REPLAY_LEAD_MS)
+            self.navigate(ShowReplay.at_error(session_id, int(at)))
 
 
 def _counts(pairs: list[tuple[str, int]]) -> str:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.state.navigation import ShowReplay
 from app.state.open_archive import ArchiveState
 from app.store.findings import Finding, FindingsError, FindingsStore
 from app.ui.archive_screen import ArchiveScreen, ScreenModels
@@ -27,8 +28,6 @@ from app.ui.tables import read_only_table
 
 
 class FindingsScreen(ArchiveScreen):
-    open_requested = Signal(str, "qint64")
-    """(session id, epoch ms) — replay this session at this moment"""
     export_requested = Signal(list)
     """(finding ids) — export these findings"""
 
@@ -125,7 +124,7 @@ class FindingsScreen(ArchiveScreen):
     def open_row(self, row: int) -> None:
         if 0 <= row < len(self.findings):
             finding = self.findings[row]
-            self.open_requested.emit(finding.session_id, finding.ts_ms)
+            self.navigate(ShowReplay(finding.session_id, finding.ts_ms))
 
 
 def _read_findings(archive_key: str) -> list[Finding] | str:

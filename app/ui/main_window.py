@@ -26,13 +26,13 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QStackedWidget,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from app import collector
 from app.analysis.apdex import ApdexThresholds
+from app.state.navigation import Destination, Navigation, ShowErrors, ShowReplay
 from app.state.open_archive import ArchiveState, OpenArchive
 from app.state.selection import Selection
 from app.state.settings import APP_NAME
@@ -40,7 +40,7 @@ from app.state.tasks import TaskRunner
 from app.store.store import SessionStore
 from app.ui.apdex_dialog import ApdexDialog
 from app.ui.archive_banner import ArchiveBanner, plural
-from app.ui.archive_screen import ScreenModels
+from app.ui.archive_screen import ArchiveScreen, ScreenModels
 from app.ui.dashboard import Dashboard
 from app.ui.desktop_files import DesktopFiles
 from app.ui.errors_view import ErrorsScreen
@@ -53,6 +53,7 @@ from app.ui.ingest_status import IngestStatus
 from app.ui.layout_memory import restore_window, save_window
 from app.ui.problems_view import ProblemsScreen
 from app.ui.recent_files import RecentFiles
+from app.ui.screen_tabs import ScreenTabs
 from app.ui.sessions_screen import SessionsScreen
 from app.ui.sql_view import SqlScreen
 from app.ui.versions import about_html
@@ -77,6 +78,8 @@ class MainWindow(DesktopFiles, QMainWindow):
         self.tasks = tasks or TaskRunner(self)
         self.archive = OpenArchive(self.tasks, self)
         self.selection = Selection(self)
+        self.navigation = Navigation(self)
+        self.navigation.requested.connect(self._navigate)
         self.instance_server: QObject | None = None  # set by app.ui.application.launch
         self._announce: SessionStore | None = None  # the store to announce once screens fill
         self.tasks.idle.connect(self._screens_filled)
@@ -94,7 +97,7 @@ class MainWindow(DesktopFiles, QMainWindow):
 
     # ---- construction --------------------------------------------------------------------
     def _build_screens(self) -> None:
-        models = ScreenModels(self.archive, self.tasks, self.selection)
+        models = ScreenModels(self.archive, self.tasks, self.selection, self.navigation)
         self.dashboard = Dashboard(models)
         self.problems_screen = ProblemsScreen(models)
         self.errors_screen = ErrorsScreen(models)
@@ -102,8 +105,11 @@ class MainWindow(DesktopFiles, QMainWindow):
         self.findings_screen = FindingsScreen(models)
         self.sql_screen = SqlScreen(self.tasks, archive=self.archive)
         self.replay_screen: ReplayScreen | None = None  # made on first use: it starts Chromium
-        self.tabs = QTabWidget()
-        self.tabs.setDocumentMode(True)
+        self.screens: tuple[ArchiveScreen, ...] = (
+            self.dashboard, self.problems_screen, self.errors_screen, self.sessions,
+            self.findings_screen,
+        )  # fmt: skip
+        self.tabs = ScreenTabs()
         for screen, title in (
             (self.dashboard, "Dashboard"),
             (self.problems_screen, "Problems"),
@@ -113,24 +119,17 @@ class MainWindow(DesktopFiles, QMainWindow):
             (self.sql_screen, "SQL"),
         ):
             self.tabs.addTab(screen, title)
-        self.problems_screen.error_requested.connect(lambda key: self.show_error_group(key))
-        self.problems_screen.users_requested.connect(
-            lambda key: self.show_error_group(key, users=True)
-        )
-        self.errors_screen.replay_requested.connect(self.replay_session)
-        self.sessions.replay_requested.connect(self.replay_session)
-        self.findings_screen.open_requested.connect(self.replay_session)
         self.tabs.currentChanged.connect(self._tab_changed)
 
         self.banner = ArchiveBanner(self.archive)
         self.filter_bar = FilterBar(self.selection)  # narrows every investigation view
         self.filter_bar.setContentsMargins(8, 6, 8, 2)
+        self.tabs.set_header(self.filter_bar)  # under the tab bar: the tabs never move
         archive_page = QWidget()  # the banner concerns the whole archive: above the tabs
         layout = QVBoxLayout(archive_page)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.banner)
-        layout.addWidget(self.filter_bar)
         layout.addWidget(self.tabs, 1)
 
         self.empty_page = EmptyPage(EMPTY_TEXT)
@@ -305,8 +304,16 @@ class MainWindow(DesktopFiles, QMainWindow):
 
     def show_error_group(self, key: str, *, users: bool = False) -> None:
         """The Errors screen on one error group: its details, or the users it impacted."""
-        self.tabs.setCurrentWidget(self.errors_screen)
-        self.errors_screen.show_group(key, users=users)
+        self._navigate(ShowErrors(key, users))
+
+    def _navigate(self, to: Destination) -> None:
+        """Show what a screen asked for: the destination's screen, then the screen shows it."""
+        if isinstance(to, ShowReplay):
+            self.replay_session(to.session_id, to.at_ms)
+            return
+        screen = next(s for s in self.screens if isinstance(to, s.destination or ()))
+        self.tabs.setCurrentWidget(screen)
+        screen.arrive(to)
 
     def replay_session(self, session_id: str, at_ms: int | None = None) -> bool:
         """Open the replay screen on a session of the open archive (at ``at_ms`` if given)."""

@@ -3,15 +3,17 @@
 Left, the problems of the selection (see :mod:`app.analysis.problems` for the
 definitions); right, the selected one: kinds, status, time span, root-cause candidate,
 business impact (users, sessions, conversions lost), the affected / recovered / monitored
-table, and the pages and user actions it touched. Buttons lead to the error's analysis and
-to the impacted users; the screen only emits requests, the window routes them.
+table, the pages and user actions it touched, and its impacted sessions — most frustrated
+first, each one click from its replay at the error. Buttons lead to the error's analysis,
+its impacted users and the worst-hit session's replay; the screen asks
+:class:`~app.state.navigation.Navigation` to go there, the window routes it.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -28,8 +30,12 @@ from PySide6.QtWidgets import (
 )
 
 from app.analysis.problems import Problem, detect_problems
+from app.state.navigation import Destination, ShowErrors, ShowProblems, ShowReplay
 from app.state.open_archive import ArchiveState
+from app.store.queries.impact import ImpactedSession, impacted_sessions
+from app.store.store import SessionStore
 from app.ui.archive_screen import ArchiveScreen, ScreenModels
+from app.ui.impacted_table import ImpactedSessionsTable
 from app.ui.layout_memory import remember_splitter
 from app.ui.rich_text import escape
 from app.ui.theme import colour_hex
@@ -40,10 +46,7 @@ def when(ms: int) -> str:
 
 
 class ProblemsScreen(ArchiveScreen):
-    error_requested = Signal(str)
-    """(error group key) — show this error's analysis"""
-    users_requested = Signal(str)
-    """(error group key) — show the users this error impacted"""
+    destination = ShowProblems
 
     def __init__(self, models: ScreenModels, parent: QWidget | None = None) -> None:
         super().__init__(models, parent)
@@ -63,10 +66,18 @@ class ProblemsScreen(ArchiveScreen):
         self.status_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.status_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.status_table.setMaximumHeight(130)
+        self.impacted = ImpactedSessionsTable()
+        self.impacted.replay_requested.connect(
+            lambda sid, at: self.navigate(ShowReplay.at_error(sid, at))
+        )
+        self.impacted_title = QLabel()
         self.touched = QLabel()
         self.touched.setWordWrap(True)
         self.touched.setTextFormat(Qt.TextFormat.RichText)
         self.touched.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.replay_button = QPushButton("▶ Replay the most impacted session at the error")
+        self.replay_button.setToolTip("The session at the top of the impacted list")
+        self.replay_button.clicked.connect(lambda: self.impacted.replay_row(0))
         self.error_button = QPushButton("Analyse the error…")
         self.users_button = QPushButton("Impacted users…")
         self.error_button.clicked.connect(self._request_error)
@@ -77,14 +88,22 @@ class ProblemsScreen(ArchiveScreen):
         details = QWidget()
         dl = QVBoxLayout(details)
         dl.addWidget(self.heading)
-        dl.addWidget(QLabel("<b>Affected items</b>"))
-        dl.addWidget(self.status_table)
-        dl.addWidget(self.touched, 1)
         buttons = QHBoxLayout()
+        buttons.addWidget(self.replay_button)
         buttons.addWidget(self.error_button)
         buttons.addWidget(self.users_button)
         buttons.addStretch(1)
         dl.addLayout(buttons)
+        dl.addWidget(self.impacted_title)
+        dl.addWidget(self.impacted, 3)
+        affected = QHBoxLayout()
+        items = QVBoxLayout()
+        items.addWidget(QLabel("<b>Affected items</b>"))
+        items.addWidget(self.status_table)
+        items.addStretch(1)
+        affected.addLayout(items, 3)
+        affected.addWidget(self.touched, 2)
+        dl.addLayout(affected, 1)
         self.details = details
 
         splitter = QSplitter()
@@ -107,6 +126,28 @@ class ProblemsScreen(ArchiveScreen):
     def archive_closed(self) -> None:
         self._refresh_number += 1
         self._fill([])
+        self.impacted.set_sessions([])
+
+    def arrive(self, destination: Destination) -> None:
+        if isinstance(destination, ShowProblems):
+            self.show_problem(destination.title)
+
+    def show_problem(self, title: str | None = None) -> None:
+        """Select the problem titled ``title`` (else the first open one), now or as soon as
+        the problems are listed."""
+        self._wanted = title
+        self._select_wanted()
+
+    _wanted: str | None = None
+
+    def _select_wanted(self) -> None:
+        titles = [p.title for p in self.problems]
+        if self._wanted in titles:
+            row = titles.index(self._wanted)
+        else:
+            row = next((i for i, p in enumerate(self.problems) if p.is_open), 0)
+        if self.problems and row != self.list.currentRow():
+            self.list.setCurrentRow(row)
 
     def current_table(self) -> QAbstractItemView | None:
         return self.status_table
@@ -149,6 +190,7 @@ class ProblemsScreen(ArchiveScreen):
         if self.problems:
             self.list.setCurrentRow(0)
             self._show(0)
+            self._select_wanted()
 
     @property
     def current(self) -> Problem | None:
@@ -188,11 +230,32 @@ class ProblemsScreen(ArchiveScreen):
         )
         self.error_button.setEnabled(p.error_key is not None)
         self.users_button.setEnabled(p.error_key is not None)
+        self._list_impacted(p)
+
+    def _list_impacted(self, p: Problem) -> None:
+        """The problem's sessions, most frustrated first (a task), in the impacted table."""
+        self.impacted.set_sessions([])
+        self.replay_button.setEnabled(False)
+        self.impacted_title.setText(f"<b>Impacted sessions</b> ({len(p.sessions):,}) · listing…")
+        moments = {sid: p.first_error_ms.get(sid) for sid in p.sessions}
+
+        def query(store: SessionStore) -> list[ImpactedSession]:
+            return impacted_sessions(store.cursor(), moments)
+
+        def show(found: list[ImpactedSession]) -> None:
+            if self.current is p:
+                self.impacted.set_sessions(found)
+                self.replay_button.setEnabled(bool(found))
+                self.impacted_title.setText(
+                    f"<b>Impacted sessions</b> ({len(found):,}) · most frustrated first"
+                )
+
+        self.query(query, show)
 
     def _request_error(self) -> None:
         if self.current and self.current.error_key:
-            self.error_requested.emit(self.current.error_key)
+            self.navigate(ShowErrors(self.current.error_key))
 
     def _request_users(self) -> None:
         if self.current and self.current.error_key:
-            self.users_requested.emit(self.current.error_key)
+            self.navigate(ShowErrors(self.current.error_key, users=True))

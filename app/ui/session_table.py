@@ -154,7 +154,9 @@ class SessionTableModel(QAbstractTableModel):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[SessionSummary] = []
+        self._all: list[SessionSummary] = []  # every session, in the current sort order
+        self._rows: list[SessionSummary] = []  # those the search matches
+        self._needle = ""
         self._bold = QFont()
         self._bold.setBold(True)
 
@@ -162,14 +164,35 @@ class SessionTableModel(QAbstractTableModel):
     def set_sessions(self, sessions: Sequence[SessionSummary]) -> None:
         """Replace all rows (a new archive was opened)."""
         self.beginResetModel()
-        self._rows = list(sessions)
+        self._all = list(sessions)
+        self._rows = self._matching()
         self.endResetModel()
+
+    def set_search(self, text: str) -> None:
+        """Show only sessions whose user or session id contains ``text`` (any case)."""
+        needle = text.strip().lower()
+        if needle != self._needle:
+            self.beginResetModel()
+            self._needle = needle
+            self._rows = self._matching()
+            self.endResetModel()
+
+    def _matching(self) -> list[SessionSummary]:
+        needle = self._needle
+        if not needle:
+            return list(self._all)
+        return [
+            s
+            for s in self._all
+            if needle in (s.user_id or "").lower() or needle in s.session_id.lower()
+        ]
 
     def summary(self, row: int) -> SessionSummary:
         return self._rows[row]
 
     def sessions(self) -> list[SessionSummary]:
-        return list(self._rows)
+        """Every session of the list (the search aside)."""
+        return list(self._all)
 
     # ---- QAbstractTableModel -------------------------------------------------------------
     def rowCount(self, parent: _ModelIndex = QModelIndex()) -> int:  # noqa: B008
@@ -238,6 +261,7 @@ class SessionTableModel(QAbstractTableModel):
         )
         new_position = {old: new for new, old in enumerate(order_rows)}
         self._rows = [self._rows[row] for row in order_rows]
+        self._all.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
         self.changePersistentIndexList(
             persistent,
             [

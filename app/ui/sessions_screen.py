@@ -12,9 +12,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QVBoxLayout, QWidget
 
 from app.analysis.experience import rate_sessions
+from app.state.navigation import Destination, ShowReplay, ShowSessions
 from app.state.open_archive import ArchiveState
 from app.store.queries import sessions as session_queries
 from app.store.queries.sessions import SessionSummary
@@ -31,10 +32,9 @@ def with_ratings(sessions: list[SessionSummary], ratings: dict[str, str]) -> lis
 class SessionsScreen(ArchiveScreen):
     """The session list of the open archive under the current selection."""
 
-    replay_requested = Signal(str, "qint64")
-    """(session id, epoch ms or -1 for the start) — replay this session"""
     listed = Signal()
     """The list now shows the current selection, rated."""
+    destination = ShowSessions
 
     def __init__(self, models: ScreenModels, parent: QWidget | None = None) -> None:
         super().__init__(models, parent)
@@ -44,8 +44,15 @@ class SessionsScreen(ArchiveScreen):
         self.table.setModel(self.model)
         self.table.doubleClicked.connect(self._replay_row)
         self.table.activated.connect(self._replay_row)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Find a user or session (any part of the id)…")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self.model.set_search)
+        self.search.setToolTip("Enter replays the first session listed")
+        self.search.returnPressed.connect(lambda: self._replay_row(self.model.index(0, 0)))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.search)
         layout.addWidget(self.table, 1)
 
     def archive_opened(self, state: ArchiveState) -> None:
@@ -63,6 +70,15 @@ class SessionsScreen(ArchiveScreen):
 
     def selection_changed(self) -> None:
         self.refresh()
+
+    def arrive(self, destination: Destination) -> None:
+        """Sorted by the asked column, worst or largest first, and searched as asked."""
+        if not isinstance(destination, ShowSessions):
+            return
+        titles = [self.model.headerData(c, Qt.Orientation.Horizontal) for c in range(20)]
+        if destination.sort in titles:
+            self.table.sortByColumn(titles.index(destination.sort), Qt.SortOrder.DescendingOrder)
+        self.search.setText(destination.search)
 
     def refresh(self, sessions: list[SessionSummary] | None = None) -> None:
         """List (unless ``sessions`` is the list already) and rate the selection's sessions."""
@@ -87,4 +103,4 @@ class SessionsScreen(ArchiveScreen):
 
     def _replay_row(self, index: QModelIndex) -> None:
         if index.isValid():
-            self.replay_requested.emit(self.model.summary(index.row()).session_id, -1)
+            self.navigate(ShowReplay(self.model.summary(index.row()).session_id))
