@@ -99,6 +99,7 @@ class ErrorsScreen(ArchiveScreen):
             "Errors are grouped by their message (numbers and URLs aside) and top stack frame"
         )
         self.top.itemSelectionChanged.connect(self._selected)
+        self.top.doubleClicked.connect(lambda _index: self.lower.setCurrentIndex(1))  # its users
 
         self.details = QLabel()
         self.details.setWordWrap(True)

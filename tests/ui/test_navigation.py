@@ -147,6 +147,11 @@ def test_an_error_row_leads_to_its_impacted_users_most_recent_first(
     assert shown == sorted(shown, reverse=True)  # ISO times: most recent first, not Z→A
     names = [errors.users.item(r, 0).text() for r in range(errors.users.rowCount())]
     assert names != sorted(names, reverse=True)
+    errors.lower.setCurrentIndex(0)
+    row = errors.top.visualItemRect(errors.top.item(0, 0)).center()
+    qtbot.mouseClick(errors.top.viewport(), Qt.MouseButton.LeftButton, pos=row)
+    qtbot.mouseDClick(errors.top.viewport(), Qt.MouseButton.LeftButton, pos=row)
+    assert errors.lower.currentIndex() == 1  # a double-clicked error row: its users
 
 
 def test_the_tab_bar_stays_put_on_every_tab(qtbot: Any, demo: MainWindow) -> None:
