@@ -33,6 +33,7 @@ FULL = {
         "--sessions", "2000", "--events", "500",
         "--heavy-minutes", "60", "--filter-sessions", "10000", "--filter-events", "50",
     ],
+    "bench_three_clicks.py": ["--repeat", "3"],
 }  # fmt: skip
 QUICK = {
     "bench_ingest.py": ["--sessions", "1000", "--events", "500", "--repeat", "1"],
@@ -42,6 +43,7 @@ QUICK = {
         "--sessions", "200", "--events", "500", "--repeat", "1",
         "--heavy-minutes", "6", "--filter-sessions", "1000", "--filter-events", "50",
     ],
+    "bench_three_clicks.py": ["--repeat", "1"],
 }  # fmt: skip
 
 
