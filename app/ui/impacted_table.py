@@ -18,7 +18,7 @@ from app.store.queries.impact import ImpactedSession
 from app.ui.session_table import format_duration
 from app.ui.tables import read_only_table
 
-COLUMNS = ["User", "When (UTC)", "Stuck", "Frustrations", "Errors", "Converted", ""]
+COLUMNS = ["User", "When (UTC)", "Stuck", "Frustrations", "Errors", "Converted", "At the error"]
 MAX_ROWS = 200  # a row has a button; the search finds any user beyond the first rows
 
 
@@ -86,7 +86,7 @@ class ImpactedSessionsTable(QWidget):
                 if col >= 2:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 self.table.setItem(row, col, item)
-            button = QPushButton("▶ Replay at the error")
+            button = QPushButton("▶ Replay")
             button.setToolTip(f"Replay {s.session_id} from 3 s before the problem")
             button.clicked.connect(lambda _=False, row=row: self.replay_row(row))
             self.table.setCellWidget(row, len(COLUMNS) - 1, button)

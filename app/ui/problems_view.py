@@ -109,7 +109,7 @@ class ProblemsScreen(ArchiveScreen):
         splitter = QSplitter()
         splitter.addWidget(self.list)
         splitter.addWidget(details)
-        splitter.setSizes([420, 900])
+        splitter.setSizes([280, 1000])
         remember_splitter(splitter, "problems")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)

