@@ -4,6 +4,11 @@
 Each list observes the cursor: the row of "now" is highlighted and kept in view, rows in the
 future are greyed, and in "up to now" mode rows after the current time are hidden. Clicking
 a row moves the cursor (with the list's own source name, so the list ignores the echo).
+
+Why every cursor move repaints every row whose played state flipped (not just the old and
+new current rows): a seek jumps over many rows at once, and a view that is only told about
+two of them keeps painting the others in their old shade — and scrolling then blits that
+stale paint around (the "torn" rows users saw).
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QFont
+from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -34,6 +39,15 @@ from app.ui.theme import colour
 
 _Index = QModelIndex | QPersistentModelIndex
 USER_SCROLL_GRACE_S = 4.0  # after the user scrolls a list, it stops following the cursor
+PLAYED_ROLE = Qt.ItemDataRole.UserRole + 1
+"""Model role: True when the row's moment has been played (is at or before the cursor)."""
+FUTURE_ALPHA = 120  # coloured rows (errors, loads) not yet played are drawn this faint
+_SHADING_ROLES = [
+    Qt.ItemDataRole.ForegroundRole,
+    Qt.ItemDataRole.BackgroundRole,
+    Qt.ItemDataRole.FontRole,
+    PLAYED_ROLE,
+]
 
 
 def format_offset(ms: int) -> str:
@@ -104,18 +118,24 @@ class TimedTableModel(QAbstractTableModel):
         self._apply_limit()
 
     def set_now(self, t_ms: int) -> int:
-        """Follow the cursor; returns the current row (-1 before the first)."""
+        """Follow the cursor; returns the current row (-1 before the first).
+
+        Every row whose played state flips (its time lies between the old and the new
+        "now", either direction) and the old and new current rows are announced changed.
+        """
+        played_before = bisect.bisect_right(self._times, self._now)
         self._now = t_ms
         self._apply_limit()
-        current = self._current()
-        if current != self.current_row:
-            old, self.current_row = self.current_row, current
-            for row in (old, current):
-                if 0 <= row < self._visible:
-                    self.dataChanged.emit(
-                        self.index(row, 0), self.index(row, self.columnCount() - 1)
-                    )
-        return current
+        played = bisect.bisect_right(self._times, t_ms)
+        self.current_row = played - 1
+        # Rows [min, max) flipped; the current row is the one before each boundary.
+        first = max(min(played_before, played) - 1, 0)
+        last = min(max(played_before, played), self._visible) - 1
+        if played != played_before and first <= last:
+            self.dataChanged.emit(
+                self.index(first, 0), self.index(last, self.columnCount() - 1), _SHADING_ROLES
+            )
+        return self.current_row
 
     def _current(self) -> int:
         return bisect.bisect_right(self._times, self._now) - 1
@@ -154,10 +174,16 @@ class TimedTableModel(QAbstractTableModel):
             return row.cells[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole:
             return row.tooltip or None
+        if role == PLAYED_ROLE:
+            return row.ts_ms <= self._now
         if role == Qt.ItemDataRole.ForegroundRole:
+            future = row.ts_ms > self._now
             if row.kind in _COLOURS:
-                return QBrush(colour(_COLOURS[row.kind]))
-            if row.ts_ms > self._now:
+                tint = QColor(colour(_COLOURS[row.kind]))
+                if future:
+                    tint.setAlpha(FUTURE_ALPHA)
+                return QBrush(tint)
+            if future:
                 return QBrush(colour("muted"))
         if role == Qt.ItemDataRole.BackgroundRole and index.row() == self.current_row:
             return QBrush(colour("current_row"))
