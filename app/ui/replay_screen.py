@@ -156,6 +156,7 @@ class ReplayScreen(QWidget):
         self.controls.site_assets_toggled.connect(self._site_assets_toggled)
         self.title = QLabel()
         self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.title.setWordWrap(True)  # a long user id must not widen the window
         font = self.title.font()
         font.setBold(True)
         self.title.setFont(font)
