@@ -15,26 +15,29 @@ from __future__ import annotations
 
 import bisect
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QColor, QFont, QFontDatabase
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPlainTextEdit,
+    QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from app.state.time_cursor import TimeCursor
+from app.ui.layout_memory import remember_splitter
 from app.ui.theme import colour
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -77,6 +80,7 @@ class TimedRow:
     cells: tuple[str, ...]
     tooltip: str = ""
     kind: str = ""  # "error", "warn", "load", "failed" … for colour
+    record: Any = None  # what the row shows (for the list's details pane)
 
 
 _COLOURS = {"error": "error", "failed": "error", "warn": "warn", "load": "load"}
@@ -195,7 +199,11 @@ class TimedTableModel(QAbstractTableModel):
 
 
 class TimedListView(QWidget):
-    """A :class:`TimedTableModel` in a table, following the cursor, click to seek."""
+    """A :class:`TimedTableModel` in a table, following the cursor, click to seek.
+
+    With ``details`` a pane under the table shows the selected row in full (text that can be
+    selected and copied), since a one-line cell can only show a message's start.
+    """
 
     def __init__(
         self,
@@ -206,6 +214,8 @@ class TimedListView(QWidget):
         up_to_now_toggle: bool = True,
         pre_roll_ms: int = 0,
         stretch_column: int = -1,
+        empty_text: str = "Nothing recorded in this session",
+        details: Callable[[TimedRow], str] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -231,8 +241,9 @@ class TimedListView(QWidget):
         self.table.activated.connect(self._on_clicked)
         self.table.verticalScrollBar().sliderPressed.connect(self._user_scrolled)
         self._last_user_scroll = 0.0
-        self.empty_label = QLabel("Nothing recorded")
+        self.empty_label = QLabel(empty_text)
         self.empty_label.setEnabled(False)
+        self.empty_label.setWordWrap(True)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -248,21 +259,58 @@ class TimedListView(QWidget):
         bar.addStretch(1)
         bar.addWidget(self.count_label)
         if up_to_now_toggle:
-            layout.addLayout(bar)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.empty_label)
+            layout.addLayout(bar)  # first, with or without rows: it never moves
+        self._render_details = details
+        self.details: QPlainTextEdit | None = None
+        body: QWidget = self.table
+        if details is not None:
+            self.details = QPlainTextEdit()
+            self.details.setReadOnly(True)
+            self.details.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+            self.details.setPlaceholderText("Select a row to see it in full")
+            self.table.selectionModel().currentRowChanged.connect(self.refresh_details)
+            body = QSplitter(Qt.Orientation.Vertical)
+            body.addWidget(self.table)
+            body.addWidget(self.details)
+            body.setStretchFactor(0, 3)
+            body.setStretchFactor(1, 2)
+            body.setChildrenCollapsible(False)
+            remember_splitter(body, f"replay-{source}")
+        self.body = body
+        layout.addWidget(body, 1)
+        layout.addWidget(self.empty_label, 1)
         cursor.time_changed.connect(self._on_time_changed)
+        self._show_empty(True)
 
     def set_rows(
         self, rows: Sequence[TimedRow], origin_ms: int, widths: Sequence[int] = ()
     ) -> None:
         self.model.set_rows(rows, origin_ms)
         self.model.set_now(self.cursor.time())
-        self.empty_label.setVisible(not rows)
-        self.table.setVisible(bool(rows))
+        self._show_empty(not rows)
         self.count_label.setText(f"{len(rows)}")
         for column, width in enumerate(widths):
             self.table.setColumnWidth(column, width)
+        self.refresh_details()
+
+    def _show_empty(self, empty: bool) -> None:
+        """Without rows the message takes the table's place; the bar above stays put."""
+        self.empty_label.setVisible(empty)
+        self.body.setVisible(not empty)
+        self.up_to_now.setEnabled(not empty)
+
+    def selected_row(self) -> TimedRow | None:
+        index = self.table.selectionModel().currentIndex()
+        if not index.isValid() or index.row() >= self.model.rowCount():
+            return None
+        return self.model.row_at(index.row())
+
+    def refresh_details(self, *_: object) -> None:
+        """Show the selected row in the details pane (again: what it shows may have grown)."""
+        if self.details is None or self._render_details is None:
+            return
+        row = self.selected_row()
+        self.details.setPlainText("" if row is None else self._render_details(row))
 
     def _user_scrolled(self) -> None:
         self._last_user_scroll = time.monotonic()

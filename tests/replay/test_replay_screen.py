@@ -248,3 +248,21 @@ def test_played_shading_follows_the_cursor_through_seeks_both_ways(screen, qtbot
         qtbot.waitUntil(lambda e=expected: _painted_played(table) == e, timeout=5_000)
     # at the end everything is played, at the start only what precedes the first moment
     assert any(expected) and not all(expected)
+
+
+def test_empty_panels_keep_their_bar_on_top_and_say_so(screen, qtbot) -> None:
+    """Network is empty in this recording: "Up to now" stays where it is on a list with rows
+    (at the top) instead of floating mid-panel, and a message says nothing was recorded."""
+    network, console = screen.network, screen.console
+    assert network.model.total_rows() == 0 and console.model.total_rows() == 2
+    tops = {}
+    for panel in (console, network):  # ends on the empty one
+        screen.tabs.setCurrentWidget(panel)
+        qtbot.waitUntil(panel.up_to_now.isVisible, timeout=2_000)
+        tops[panel.source] = panel.up_to_now.mapTo(panel, QPoint(0, 0)).y()
+    assert tops["network"] == tops["console"] <= 4
+    assert network.empty_label.isVisible() and not network.table.isVisible()
+    assert "No network requests" in network.empty_label.text()
+    below = network.empty_label.mapTo(network, QPoint(0, 0)).y()
+    assert below > tops["network"]
+    assert not network.up_to_now.isEnabled()  # nothing to narrow down
