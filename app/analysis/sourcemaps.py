@@ -26,6 +26,11 @@ _BASE64 = {
 # Chrome/V8 "    at fn (url:line:col)" or "    at url:line:col"; Firefox/Safari "fn@url:line:col"
 _V8_FRAME = re.compile(r"^\s*at (?:(?P<fn>.*?) \()?(?P<url>\S+?):(?P<line>\d+):(?P<col>\d+)\)?\s*$")
 _GECKO_FRAME = re.compile(r"^\s*(?P<fn>[^@\s]*)@(?P<url>\S+?):(?P<line>\d+):(?P<col>\d+)\s*$")
+# rrweb's console plugin records its trace as V8 frames without the "at ":
+# "fn (url:line:col)" or "url:line:col"
+_RRWEB_FRAME = re.compile(
+    r"^\s*(?:(?P<fn>[^()]*?) \()?(?P<url>[^\s()]+?):(?P<line>\d+):(?P<col>\d+)\)?\s*$"
+)
 
 
 class SourceMapError(ValueError):
@@ -153,7 +158,7 @@ def parse_stack(stack: str) -> list[StackFrame]:
     """The frames of a V8, Gecko or WebKit stack trace (lines that are not frames are skipped)."""
     frames = []
     for line in (stack or "").splitlines():
-        match = _V8_FRAME.match(line) or _GECKO_FRAME.match(line)
+        match = _V8_FRAME.match(line) or _GECKO_FRAME.match(line) or _RRWEB_FRAME.match(line)
         if match:
             frames.append(
                 StackFrame(
@@ -174,6 +179,23 @@ def resolve_stack(stack: str, maps: dict[str, SourceMap]) -> list[StackFrame]:
         original = source_map.lookup(frame.line, frame.column) if source_map else None
         resolved.append(StackFrame(frame.function, frame.url, frame.line, frame.column, original))
     return resolved
+
+
+def stack_text(heading: str, frames: list[StackFrame], raw: str = "") -> str:
+    """A stack as people read it: ``heading``, then one ``at`` line per frame (resolved where a
+    map knew it) with the original source line under it; ``raw`` when no frame was read.
+
+    One rendering for every place that shows a stack (the Errors screen, the replay console),
+    so a location reads the same wherever it is met.
+    """
+    if not frames:
+        return raw or heading
+    lines = [heading] if heading else []
+    for frame in frames:
+        lines.append(f"    at {frame.describe()}")
+        if frame.original and frame.original.code:
+            lines.append(f"         {frame.original.code.strip()}")
+    return "\n".join(lines)
 
 
 def archive_source_maps(store: SessionStore) -> dict[str, SourceMap]:

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from app.analysis.apdex import ApdexThresholds
 from app.analysis.errors import FLAG_DEFINITIONS, RankedError, top_errors
-from app.analysis.sourcemaps import SourceMap, archive_source_maps, resolve_stack
+from app.analysis.sourcemaps import SourceMap, archive_source_maps, resolve_stack, stack_text
 from app.state.navigation import Destination, ShowErrors, ShowReplay
 from app.state.open_archive import ArchiveState
 from app.store.findings import Finding, FindingsError, FindingsStore
@@ -382,12 +382,8 @@ class ErrorsScreen(ArchiveScreen):
             f"<b>Browsers:</b> {_counts(found.browsers)}<br>"
             f"<b>Top frame:</b> {escape(g.top_frame or 'none')}</p>"
         )
-        lines = [g.stack.splitlines()[0] if g.stack else g.message]
-        for frame in found.frames:
-            lines.append(f"    at {frame.describe()}")
-            if frame.original and frame.original.code:
-                lines.append(f"         {frame.original.code.strip()}")
-        self.stack.setPlainText("\n".join(lines))
+        heading = g.stack.splitlines()[0] if g.stack else g.message
+        self.stack.setPlainText(stack_text(heading, found.frames))
         self.affected = found.affected
         self._fill_users()
 

@@ -3,23 +3,27 @@
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 
-from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QEvent, QSignalBlocker, QSize, Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QHBoxLayout,
     QLabel,
-    QStyle,
     QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
 from app.state.time_cursor import SPEEDS, TimeCursor
+from app.ui.glyphs import glyph_icon
 from app.ui.timed_lists import format_clock, format_offset
 
 SOURCE = "controls"
 STEP_MS = 5_000
+GLYPH = "glyph"  # the property naming a transport button's glyph
 
 
 class ReplayControls(QWidget):
@@ -34,34 +38,30 @@ class ReplayControls(QWidget):
         self.cursor = cursor
         self._action_times: list[int] = []
         self._error_times: list[int] = []
-        style = self.style()
 
-        def button(icon: QStyle.StandardPixmap, tip: str, slot) -> QToolButton:
+        def button(glyph: str, tip: str, slot: Callable[[], object]) -> QToolButton:
             b = QToolButton()
-            b.setIcon(style.standardIcon(icon))
+            b.setProperty(GLYPH, glyph)
             b.setToolTip(tip)
             b.setAutoRaise(True)
             b.clicked.connect(slot)
             return b
 
-        self.play_button = button(
-            QStyle.StandardPixmap.SP_MediaPlay, "Play / pause (Space)", cursor.toggle_playing
-        )
-        self.back_button = button(
-            QStyle.StandardPixmap.SP_MediaSeekBackward, "Back 5 s (←)", lambda: self.step(-STEP_MS)
-        )
-        self.forward_button = button(
-            QStyle.StandardPixmap.SP_MediaSeekForward, "Forward 5 s (→)", lambda: self.step(STEP_MS)
-        )
+        self.play_button = button("play", "Play / pause (Space)", cursor.toggle_playing)
+        self.back_button = button("back", "Back 5 s (←)", lambda: self.step(-STEP_MS))
+        self.forward_button = button("forward", "Forward 5 s (→)", lambda: self.step(STEP_MS))
         self.prev_action = button(
-            QStyle.StandardPixmap.SP_MediaSkipBackward,
-            "Previous action (Shift+←)",
-            lambda: self.jump(self._action_times, -1),
+            "previous", "Previous action (Shift+←)", lambda: self.jump(self._action_times, -1)
         )
         self.next_action = button(
-            QStyle.StandardPixmap.SP_MediaSkipForward,
-            "Next action (Shift+→)",
-            lambda: self.jump(self._action_times, 1),
+            "next", "Next action (Shift+→)", lambda: self.jump(self._action_times, 1)
+        )
+        self.transport_buttons = (
+            self.prev_action,
+            self.back_button,
+            self.play_button,
+            self.forward_button,
+            self.next_action,
         )
         self.prev_error = QToolButton(text="◀ Error")
         self.prev_error.setToolTip("Previous JavaScript error (Ctrl+←)")
@@ -95,23 +95,32 @@ class ReplayControls(QWidget):
         font.setFamily("monospace")
         self.time_label.setFont(font)
 
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(4, 2, 4, 2)
-        for widget in (
-            self.prev_action,
-            self.back_button,
-            self.play_button,
-            self.forward_button,
-            self.next_action,
-            self.prev_error,
-            self.next_error,
-        ):
-            layout.addWidget(widget)
-        layout.addSpacing(8)
-        layout.addWidget(self.time_label)
-        layout.addStretch(1)
+        # Two groups: the transport and the time, then the options. When the player is too
+        # narrow for both on one line the options wrap under it (instead of widening the window).
+        self.transport = QWidget()
+        row = QHBoxLayout(self.transport)
+        row.setContentsMargins(0, 0, 0, 0)
+        for widget in (*self.transport_buttons, self.prev_error, self.next_error):
+            row.addWidget(widget)
+        row.addSpacing(8)
+        row.addWidget(self.time_label)
+        self.options = QWidget()
+        row = QHBoxLayout(self.options)
+        row.setContentsMargins(0, 0, 0, 0)
         for widget in (self.window, self.assets, self.skip, self.speed):
-            layout.addWidget(widget)
+            row.addWidget(widget)
+        self._first_row = QHBoxLayout()
+        self._first_row.addWidget(self.transport)
+        self._first_row.addStretch(1)
+        self._second_row = QHBoxLayout()
+        self._second_row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 2, 4, 2)
+        layout.setSpacing(2)
+        layout.addLayout(self._first_row)
+        layout.addLayout(self._second_row)
+        self._first_row.addWidget(self.options)
+        self._paint_glyphs()
 
         cursor.time_changed.connect(self._show_time)
         cursor.range_changed.connect(lambda *_: self._show_time(cursor.time(), "range"))
@@ -119,6 +128,60 @@ class ReplayControls(QWidget):
         cursor.speed_changed.connect(self._show_speed)
         cursor.skip_inactive_changed.connect(self._show_skip)
         self._show_time(cursor.time(), "init")
+
+    # ---- layout and look -------------------------------------------------------------------
+    def one_row_width(self) -> int:
+        """The width the transport, the time and the options need side by side."""
+        margins = self.layout().contentsMargins()
+        gap = 16
+        return (
+            self.transport.sizeHint().width()
+            + gap
+            + self.options.sizeHint().width()
+            + margins.left()
+            + margins.right()
+        )
+
+    def wrapped(self) -> bool:
+        """True when the options are on a second line (the controls are too narrow)."""
+        return self._second_row.indexOf(self.options) >= 0
+
+    def minimumSizeHint(self) -> QSize:
+        """As narrow as the wider group: the options can always wrap."""
+        margins = self.layout().contentsMargins()
+        width = max(
+            self.transport.minimumSizeHint().width(), self.options.minimumSizeHint().width()
+        )
+        height = super().minimumSizeHint().height()
+        return QSize(width + margins.left() + margins.right(), height)
+
+    def sizeHint(self) -> QSize:
+        return QSize(self.one_row_width(), super().sizeHint().height())
+
+    def _arrange(self) -> None:
+        wrap = self.width() < self.one_row_width()
+        if wrap != self.wrapped():
+            (self._first_row if wrap else self._second_row).removeWidget(self.options)
+            (self._second_row if wrap else self._first_row).addWidget(self.options)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._arrange()
+        super().resizeEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:
+        """The glyphs are drawn in the palette's text colour: redraw them when it changes
+        (the style's media icons are dark grey whatever the palette, unreadable on dark)."""
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.StyleChange):
+            self._paint_glyphs()
+        super().changeEvent(event)
+
+    def _paint_glyphs(self) -> None:
+        palette = self.palette()
+        for b in self.transport_buttons:
+            glyph = str(b.property(GLYPH))
+            if b is self.play_button and self.cursor.is_playing():
+                glyph = "pause"
+            b.setIcon(glyph_icon(glyph, palette))
 
     def set_marks(self, action_times: list[int], error_times: list[int]) -> None:
         self._action_times = sorted(action_times)
@@ -132,6 +195,7 @@ class ReplayControls(QWidget):
             for index, (window_id, count) in enumerate(windows):
                 self.window.addItem(f"Window {index + 1} ({count:,} events)", window_id)
         self.window.setVisible(len(windows) > 1)
+        self._arrange()
 
     def step(self, delta_ms: int) -> None:
         self.cursor.step(delta_ms, SOURCE)
@@ -159,10 +223,7 @@ class ReplayControls(QWidget):
         )
 
     def _show_playing(self, playing: bool) -> None:
-        icon = (
-            QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay
-        )
-        self.play_button.setIcon(self.style().standardIcon(icon))
+        self.play_button.setIcon(glyph_icon("pause" if playing else "play", self.palette()))
 
     def show_site_assets(self, allowed: bool) -> None:
         with QSignalBlocker(self.assets):

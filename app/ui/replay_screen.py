@@ -8,10 +8,19 @@ widgets talks to another.
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
+from app.analysis.sourcemaps import (
+    SourceMap,
+    archive_source_maps,
+    parse_stack,
+    resolve_stack,
+    stack_text,
+)
 from app.replay.controller import ReplayController
 from app.replay.events import PlayerEvents
 from app.replay.view import ReplayView
@@ -21,7 +30,7 @@ from app.state.tasks import TaskRunner
 from app.state.time_cursor import TimeCursor
 from app.store.findings import FindingsError, FindingsStore
 from app.store.queries import replay as replay_queries
-from app.store.queries.replay import SessionDetail
+from app.store.queries.replay import ConsoleRow, RequestRow, SessionDetail
 from app.store.store import SessionStore
 from app.ui.findings_panel import FindingsPanel
 from app.ui.layout_memory import remember_splitter
@@ -30,6 +39,7 @@ from app.ui.timed_lists import TimedListView, TimedRow, format_clock, format_off
 from app.ui.timeline import TimelineData, TimelineMarker, TimelineWidget
 
 ACTION_TYPES = {"load": "Load", "xhr": "XHR", "custom": "Custom"}
+TOOLTIP_CHARS = 2000
 
 # Keys of the replay screen and what they do (Help › Keyboard Shortcuts lists them).
 REPLAY_SHORTCUTS: dict[str, str] = {
@@ -76,22 +86,45 @@ def action_rows(detail: SessionDetail) -> list[TimedRow]:
 
 
 def console_rows(detail: SessionDetail) -> list[TimedRow]:
+    """One row per message, all of it (the cell elides what does not fit; the details pane
+    and the tooltip show the rest)."""
     return [
         TimedRow(
             c.ts_ms,
-            (
-                format_offset(c.ts_ms - detail.start_ms),
-                c.level,
-                c.message.splitlines()[0][:300] if c.message else "",
-            ),
-            tooltip=(c.message + ("\n" + c.trace if c.trace else ""))[:4000],
+            (format_offset(c.ts_ms - detail.start_ms), c.level, " ".join(c.message.split())),
+            tooltip=c.message[:TOOLTIP_CHARS],
             kind={"error": "error", "warn": "warn"}.get(c.level, ""),
+            record=c,
         )
         for c in detail.console
     ]
 
 
+def _when(ts_ms: int, start_ms: int) -> str:
+    return f"{format_clock(ts_ms)} UTC · {format_offset(ts_ms - start_ms)} into the session"
+
+
+def console_details(row: ConsoleRow, start_ms: int, maps: dict[str, SourceMap]) -> str:
+    """A console message in full with its stack resolved through the archive's source maps
+    (the same resolution and rendering as the Errors screen's)."""
+    parts = [f"{row.level} · {_when(row.ts_ms, start_ms)}", "", row.message]
+    if row.trace:
+        first = row.trace.splitlines()[0]
+        heading = "" if parse_stack(first) else first  # V8 stacks start with the message
+        frames = resolve_stack(row.trace, maps)
+        parts += ["", "Stack trace:", stack_text(heading, frames, row.trace)]
+    return "\n".join(parts)
+
+
+def _origin(url: str | None) -> str:
+    parts = urlsplit(url or "")
+    return f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
+
+
 def network_rows(detail: SessionDetail) -> list[TimedRow]:
+    """One row per request; a request to the site's own pages' origin shows its path (what
+    tells requests apart in a narrow column), any other its full URL."""
+    own = {_origin(a.url) for a in detail.actions} - {""}
     return [
         TimedRow(
             r.ts_ms,
@@ -100,13 +133,20 @@ def network_rows(detail: SessionDetail) -> list[TimedRow]:
                 r.method or "",
                 "" if r.status is None else str(r.status),
                 "" if r.duration_ms is None else f"{r.duration_ms:,} ms",
-                r.url,
+                page_of(r.url) if _origin(r.url) in own else r.url,
             ),
             tooltip=r.url,
             kind="failed" if r.status is not None and (r.status >= 400 or r.status == 0) else "",
+            record=r,
         )
         for r in detail.requests
     ]
+
+
+def request_details(row: RequestRow, start_ms: int) -> str:
+    status = "no status" if row.status is None else f"status {row.status}"
+    took = "" if row.duration_ms is None else f" · {row.duration_ms:,} ms"
+    return f"{row.method or 'GET'} {row.url}\n\n{status}{took} · {_when(row.ts_ms, start_ms)}"
 
 
 def timeline_data(detail: SessionDetail) -> TimelineData:
@@ -144,6 +184,9 @@ class ReplayScreen(QWidget):
         self.cursor = cursor or TimeCursor(self)
         self.findings_problem = ""
         self.store: SessionStore | None = None
+        self.tasks = tasks
+        self._maps: dict[str, SourceMap] = {}  # the archive's source maps, for console stacks
+        self._maps_of: SessionStore | None = None
         self._archive_key = ""
         self.detail: SessionDetail | None = None
         self.view = ReplayView(tasks)
@@ -156,6 +199,7 @@ class ReplayScreen(QWidget):
         self.controls.site_assets_toggled.connect(self._site_assets_toggled)
         self.title = QLabel()
         self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.title.setWordWrap(True)  # a long user id must not widen the window
         font = self.title.font()
         font.setBold(True)
         self.title.setFont(font)
@@ -167,10 +211,21 @@ class ReplayScreen(QWidget):
             up_to_now_toggle=False,
             pre_roll_ms=500,
         )
-        self.console = TimedListView(self.cursor, "console", ["Time", "Level", "Message"])
-        self.network = TimedListView(
-            self.cursor, "network", ["Time", "Method", "Status", "Duration", "URL"]
+        self.console = TimedListView(
+            self.cursor,
+            "console",
+            ["Time", "Level", "Message"],
+            empty_text="No console messages or errors were recorded in this session.",
+            details=lambda row: console_details(row.record, self._start_ms(), self._maps),
         )
+        self.network = TimedListView(
+            self.cursor,
+            "network",
+            ["Time", "Method", "Status", "Duration", "URL"],
+            empty_text="No network requests were recorded in this session.",
+            details=lambda row: request_details(row.record, self._start_ms()),
+        )
+        self.network.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # host … path end
         try:
             findings = findings or FindingsStore()
         except FindingsError as exc:  # the replay still works; the panel says why it cannot
@@ -232,6 +287,7 @@ class ReplayScreen(QWidget):
         if detail is None:
             return False
         self.store, self.detail = store, detail
+        self._load_source_maps(store)
         self.controls.setEnabled(True)
         self.timeline.setEnabled(True)
         self._archive_key = str(store.info().get("content_key", ""))
@@ -249,7 +305,7 @@ class ReplayScreen(QWidget):
         )
         self.actions.set_rows(action_rows(detail), detail.start_ms, (60, 60, 250))
         self.console.set_rows(console_rows(detail), detail.start_ms, (64, 50))
-        self.network.set_rows(network_rows(detail), detail.start_ms, (64, 56, 50, 72))
+        self.network.set_rows(network_rows(detail), detail.start_ms, (56, 58, 48, 70))
         if self.findings_problem:
             self.findings.unavailable(self.findings_problem)
         self.findings.set_session(
@@ -283,6 +339,7 @@ class ReplayScreen(QWidget):
         self.controller.unload()
         self.view.clear_session()
         self.store, self.detail = None, None
+        self._maps, self._maps_of = {}, None
         self.title.setText(
             "No session: the archive it belonged to was closed — double-click a session "
             "in Sessions (or open one from Errors or Findings) to replay it"
@@ -297,6 +354,29 @@ class ReplayScreen(QWidget):
         self.controls.set_marks([], [])
         self.controls.set_windows([])
         self.session_closed.emit()
+
+    def _start_ms(self) -> int:
+        return self.detail.start_ms if self.detail is not None else 0
+
+    def _load_source_maps(self, store: SessionStore) -> None:
+        """Parse the archive's source maps off the GUI thread (once per archive); the console's
+        details show minified frames until they arrive, then resolved ones."""
+        if store is self._maps_of:
+            return
+        self._maps, self._maps_of = {}, store
+
+        def arrived(maps: dict[str, SourceMap]) -> None:
+            if self._maps_of is store:
+                self._maps = maps
+                self.console.refresh_details()
+
+        self.tasks.submit(
+            lambda: archive_source_maps(store),
+            arrived,
+            owner=self,
+            store=store,
+            name="ReplayScreen.source_maps",
+        )
 
     def _redraw_timeline(self) -> None:
         if self.detail is None:

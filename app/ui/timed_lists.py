@@ -4,36 +4,53 @@
 Each list observes the cursor: the row of "now" is highlighted and kept in view, rows in the
 future are greyed, and in "up to now" mode rows after the current time are hidden. Clicking
 a row moves the cursor (with the list's own source name, so the list ignores the echo).
+
+Why every cursor move repaints every row whose played state flipped (not just the old and
+new current rows): a seek jumps over many rows at once, and a view that is only told about
+two of them keeps painting the others in their old shade — and scrolling then blits that
+stale paint around (the "torn" rows users saw).
 """
 
 from __future__ import annotations
 
 import bisect
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QFont
+from PySide6.QtGui import QBrush, QColor, QFont, QFontDatabase
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPlainTextEdit,
+    QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from app.state.time_cursor import TimeCursor
+from app.ui.layout_memory import remember_splitter
 from app.ui.theme import colour
 
 _Index = QModelIndex | QPersistentModelIndex
 USER_SCROLL_GRACE_S = 4.0  # after the user scrolls a list, it stops following the cursor
+PLAYED_ROLE = Qt.ItemDataRole.UserRole + 1
+"""Model role: True when the row's moment has been played (is at or before the cursor)."""
+FUTURE_ALPHA = 120  # coloured rows (errors, loads) not yet played are drawn this faint
+_SHADING_ROLES = [
+    Qt.ItemDataRole.ForegroundRole,
+    Qt.ItemDataRole.BackgroundRole,
+    Qt.ItemDataRole.FontRole,
+    PLAYED_ROLE,
+]
 
 
 def format_offset(ms: int) -> str:
@@ -63,6 +80,7 @@ class TimedRow:
     cells: tuple[str, ...]
     tooltip: str = ""
     kind: str = ""  # "error", "warn", "load", "failed" … for colour
+    record: Any = None  # what the row shows (for the list's details pane)
 
 
 _COLOURS = {"error": "error", "failed": "error", "warn": "warn", "load": "load"}
@@ -104,18 +122,24 @@ class TimedTableModel(QAbstractTableModel):
         self._apply_limit()
 
     def set_now(self, t_ms: int) -> int:
-        """Follow the cursor; returns the current row (-1 before the first)."""
+        """Follow the cursor; returns the current row (-1 before the first).
+
+        Every row whose played state flips (its time lies between the old and the new
+        "now", either direction) and the old and new current rows are announced changed.
+        """
+        played_before = bisect.bisect_right(self._times, self._now)
         self._now = t_ms
         self._apply_limit()
-        current = self._current()
-        if current != self.current_row:
-            old, self.current_row = self.current_row, current
-            for row in (old, current):
-                if 0 <= row < self._visible:
-                    self.dataChanged.emit(
-                        self.index(row, 0), self.index(row, self.columnCount() - 1)
-                    )
-        return current
+        played = bisect.bisect_right(self._times, t_ms)
+        self.current_row = played - 1
+        # Rows [min, max) flipped; the current row is the one before each boundary.
+        first = max(min(played_before, played) - 1, 0)
+        last = min(max(played_before, played), self._visible) - 1
+        if played != played_before and first <= last:
+            self.dataChanged.emit(
+                self.index(first, 0), self.index(last, self.columnCount() - 1), _SHADING_ROLES
+            )
+        return self.current_row
 
     def _current(self) -> int:
         return bisect.bisect_right(self._times, self._now) - 1
@@ -154,10 +178,16 @@ class TimedTableModel(QAbstractTableModel):
             return row.cells[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole:
             return row.tooltip or None
+        if role == PLAYED_ROLE:
+            return row.ts_ms <= self._now
         if role == Qt.ItemDataRole.ForegroundRole:
+            future = row.ts_ms > self._now
             if row.kind in _COLOURS:
-                return QBrush(colour(_COLOURS[row.kind]))
-            if row.ts_ms > self._now:
+                tint = QColor(colour(_COLOURS[row.kind]))
+                if future:
+                    tint.setAlpha(FUTURE_ALPHA)
+                return QBrush(tint)
+            if future:
                 return QBrush(colour("muted"))
         if role == Qt.ItemDataRole.BackgroundRole and index.row() == self.current_row:
             return QBrush(colour("current_row"))
@@ -169,7 +199,11 @@ class TimedTableModel(QAbstractTableModel):
 
 
 class TimedListView(QWidget):
-    """A :class:`TimedTableModel` in a table, following the cursor, click to seek."""
+    """A :class:`TimedTableModel` in a table, following the cursor, click to seek.
+
+    With ``details`` a pane under the table shows the selected row in full (text that can be
+    selected and copied), since a one-line cell can only show a message's start.
+    """
 
     def __init__(
         self,
@@ -180,6 +214,8 @@ class TimedListView(QWidget):
         up_to_now_toggle: bool = True,
         pre_roll_ms: int = 0,
         stretch_column: int = -1,
+        empty_text: str = "Nothing recorded in this session",
+        details: Callable[[TimedRow], str] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -205,8 +241,9 @@ class TimedListView(QWidget):
         self.table.activated.connect(self._on_clicked)
         self.table.verticalScrollBar().sliderPressed.connect(self._user_scrolled)
         self._last_user_scroll = 0.0
-        self.empty_label = QLabel("Nothing recorded")
+        self.empty_label = QLabel(empty_text)
         self.empty_label.setEnabled(False)
+        self.empty_label.setWordWrap(True)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -222,21 +259,58 @@ class TimedListView(QWidget):
         bar.addStretch(1)
         bar.addWidget(self.count_label)
         if up_to_now_toggle:
-            layout.addLayout(bar)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.empty_label)
+            layout.addLayout(bar)  # first, with or without rows: it never moves
+        self._render_details = details
+        self.details: QPlainTextEdit | None = None
+        body: QWidget = self.table
+        if details is not None:
+            self.details = QPlainTextEdit()
+            self.details.setReadOnly(True)
+            self.details.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+            self.details.setPlaceholderText("Select a row to see it in full")
+            self.table.selectionModel().currentRowChanged.connect(self.refresh_details)
+            body = QSplitter(Qt.Orientation.Vertical)
+            body.addWidget(self.table)
+            body.addWidget(self.details)
+            body.setStretchFactor(0, 3)
+            body.setStretchFactor(1, 2)
+            body.setChildrenCollapsible(False)
+            remember_splitter(body, f"replay-{source}")
+        self.body = body
+        layout.addWidget(body, 1)
+        layout.addWidget(self.empty_label, 1)
         cursor.time_changed.connect(self._on_time_changed)
+        self._show_empty(True)
 
     def set_rows(
         self, rows: Sequence[TimedRow], origin_ms: int, widths: Sequence[int] = ()
     ) -> None:
         self.model.set_rows(rows, origin_ms)
         self.model.set_now(self.cursor.time())
-        self.empty_label.setVisible(not rows)
-        self.table.setVisible(bool(rows))
+        self._show_empty(not rows)
         self.count_label.setText(f"{len(rows)}")
         for column, width in enumerate(widths):
             self.table.setColumnWidth(column, width)
+        self.refresh_details()
+
+    def _show_empty(self, empty: bool) -> None:
+        """Without rows the message takes the table's place; the bar above stays put."""
+        self.empty_label.setVisible(empty)
+        self.body.setVisible(not empty)
+        self.up_to_now.setEnabled(not empty)
+
+    def selected_row(self) -> TimedRow | None:
+        index = self.table.selectionModel().currentIndex()
+        if not index.isValid() or index.row() >= self.model.rowCount():
+            return None
+        return self.model.row_at(index.row())
+
+    def refresh_details(self, *_: object) -> None:
+        """Show the selected row in the details pane (again: what it shows may have grown)."""
+        if self.details is None or self._render_details is None:
+            return
+        row = self.selected_row()
+        self.details.setPlainText("" if row is None else self._render_details(row))
 
     def _user_scrolled(self) -> None:
         self._last_user_scroll = time.monotonic()

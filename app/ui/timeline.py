@@ -35,6 +35,8 @@ from PySide6.QtGui import QColor, QFont, QMouseEvent, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from app.state.time_cursor import TimeCursor
+from app.ui.clock_axis import ClockAxis
+from app.ui.theme import is_dark
 from app.ui.timed_lists import format_clock, format_offset
 
 DRAG_INTERVAL_MS = 80
@@ -75,22 +77,27 @@ class TimelineData:
 @dataclass(frozen=True)
 class _KindStyle:
     title: str  # legend and tooltip name (plural for the legend is title + "s")
-    colour: str
+    colours: tuple[str, str]  # on a light background, on a dark one
     symbol: str
     size: int
+
+    def colour(self, palette: QPalette) -> QColor:
+        """Readable (≥ 3:1) on the timeline's background in ``palette``."""
+        light, dark = self.colours
+        return QColor(dark if is_dark(palette) else light)
 
 
 # Top-to-bottom row order; only kinds present in a session get a row, so the common
 # "actions, loads, errors" session uses the height for three legible rows.
 KIND_STYLES: dict[str, _KindStyle] = {
-    "load": _KindStyle("Load", "#1c5fb8", "|", 15),
-    "navigation": _KindStyle("Navigation", "#1c5fb8", "|", 15),
-    "action": _KindStyle("Action", "#495057", "|", 11),
-    "frustration": _KindStyle("Frustration", "#e8590c", "t", 9),
-    "error": _KindStyle("Error", "#c92a2a", "d", 9),
-    "finding": _KindStyle("Finding", "#7048e8", "s", 8),
+    "load": _KindStyle("Load", ("#1c5fb8", "#74c0fc"), "|", 15),
+    "navigation": _KindStyle("Navigation", ("#1c5fb8", "#74c0fc"), "|", 15),
+    "action": _KindStyle("Action", ("#495057", "#ced4da"), "|", 11),
+    "frustration": _KindStyle("Frustration", ("#e8590c", "#ff922b"), "t", 9),
+    "error": _KindStyle("Error", ("#c92a2a", "#ff8787"), "d", 9),
+    "finding": _KindStyle("Finding", ("#7048e8", "#b197fc"), "s", 8),
 }
-_OTHER_STYLE = _KindStyle("Other", "#868e96", "|", 11)
+_OTHER_STYLE = _KindStyle("Other", ("#868e96", "#adb5bd"), "|", 11)
 CURSOR_COLOUR = "#f08c00"
 IDLE_COLOUR = (134, 142, 150, 55)
 DENSITY_COLOUR = (76, 110, 150)
@@ -156,6 +163,7 @@ class TimelineWidget(QWidget):
         self._activity_s = np.empty(0)
         self._pending_drag_ms: int | None = None
         self.marker_items: dict[str, pg.ScatterPlotItem] = {}
+        self._counts: dict[str, int] = {}
         self.idle_items: list[pg.LinearRegionItem] = []
 
         palette = self.palette()
@@ -165,7 +173,7 @@ class TimelineWidget(QWidget):
         small.setPointSizeF(max(self.font().pointSizeF() * 0.85, 7.0))
 
         self.view_box = _TimelineViewBox(self._click_at)
-        self.axis = pg.DateAxisItem(orientation="bottom", utcOffset=0)
+        self.axis = ClockAxis()
         self.plot = pg.PlotWidget(viewBox=self.view_box, axisItems={"bottom": self.axis})
         self.plot.setBackground(background)
         self.plot.viewport().installEventFilter(self)
@@ -268,6 +276,11 @@ class TimelineWidget(QWidget):
             self.time_label.setColor(foreground)
             self.time_label.fill = pg.mkBrush(fill)
             self.time_label.update()
+            for kind, item in self.marker_items.items():
+                tint = kind_style(kind).colour(palette)
+                item.setPen(pg.mkPen(tint, width=2))
+                item.setBrush(pg.mkBrush(tint))
+            self.legend.setText(self._legend_html(self._counts))
         super().changeEvent(event)
 
     # ---- data ------------------------------------------------------------------------------
@@ -300,7 +313,8 @@ class TimelineWidget(QWidget):
             self.idle_items.append(region)
 
         self._activity_s = np.sort(np.asarray(data.activity_ms, dtype=np.float64)) / 1000
-        self.legend.setText(self._legend_html({kind: len(by_kind[kind]) for kind in kinds}))
+        self._counts = {kind: len(by_kind[kind]) for kind in kinds}
+        self.legend.setText(self._legend_html(self._counts))
         first, last = self._x_extent()
         self.view_box.setLimits(
             xMin=first,
@@ -336,7 +350,7 @@ class TimelineWidget(QWidget):
     ) -> pg.ScatterPlotItem:
         """One scatter item per kind, with one pen and brush for all its points (fast)."""
         style = kind_style(kind)
-        colour = QColor(style.colour)
+        colour = style.colour(self.palette())
         data = np.empty(len(markers), dtype=object)
         data[:] = markers
         item = pg.ScatterPlotItem(
@@ -363,7 +377,8 @@ class TimelineWidget(QWidget):
         for kind, count in counts.items():
             style = kind_style(kind)
             name = style.title + ("s" if count != 1 else "")
-            parts.append(f'<span style="color:{style.colour}">■</span> {count:,} {name}')
+            tint = style.colour(self.palette()).name()
+            parts.append(f'<span style="color:{tint}">■</span> {count:,} {name}')
         if self.data.idle:
             idle_ms = sum(b - a for a, b in self.data.idle)
             parts.append(f'<span style="color:#adb5bd">■</span> inactive {format_offset(idle_ms)}')

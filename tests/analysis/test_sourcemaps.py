@@ -14,6 +14,7 @@ from app.analysis.sourcemaps import (
     decode_vlq,
     parse_stack,
     resolve_stack,
+    stack_text,
 )
 from app.resources import resource_path
 from app.store.demo import demo_archive_path
@@ -68,6 +69,26 @@ def test_v8_and_gecko_frames_are_read() -> None:
         ("", 1, 99),
         ("place", 1, 50),
     ]
+
+
+def test_rrweb_console_trace_frames_are_read() -> None:
+    """rrweb's console plugin records V8 frames without the "at" (``fn (url:l:c)``)."""
+    frames = parse_stack(
+        "HTMLButtonElement.<anonymous> (https://shop.example/checkout:82:13)\n"
+        "https://s/app.min.js:1:8605\n"
+        "TypeError: Cannot read properties of null (reading 'groups')"
+    )
+    assert [(f.function, f.url, f.line, f.column) for f in frames] == [
+        ("HTMLButtonElement.<anonymous>", "https://shop.example/checkout", 82, 13),
+        ("", "https://s/app.min.js", 1, 8605),
+    ]
+
+
+def test_a_stack_reads_the_same_wherever_it_is_shown() -> None:
+    """``stack_text``: the heading, one "at" line per frame, the original code under it."""
+    frames = parse_stack("TypeError: boom\n    at f (https://s/a.js:1:2)")
+    assert stack_text("TypeError: boom", frames) == "TypeError: boom\n    at f (https://s/a.js:1:2)"
+    assert stack_text("", [], "no frames here") == "no frames here"
 
 
 def _first_postal_code_stack(archive: zipfile.ZipFile, sessions: list[str]) -> str | None:

@@ -7,13 +7,16 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QEvent, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QPoint, QRect, Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QTableView
 
 from app.state.tasks import TaskRunner
 from app.store.open import open_store
 from app.store.queries import sessions as session_queries
 from app.ui.replay_screen import ReplayScreen
+from app.ui.timed_lists import PLAYED_ROLE
+from tests.contrast import contrast_ratio, ink
 from tests.replay.conftest import LOAD_TIMEOUT_MS, RECORDING
 
 pytestmark = pytest.mark.webengine
@@ -200,3 +203,66 @@ def test_a_damaged_findings_database_leaves_the_replay_working(
     assert "findings.duckdb" in widget.findings.add_button.toolTip()
     widget.shutdown()
     store.close()
+
+
+def _painted_played(table: QTableView) -> list[bool]:
+    """Which rows the screen shows as played, read from the screen itself (not re-rendered):
+    a played row's text is full contrast, a row not yet played is greyed or faint."""
+    viewport = table.viewport()
+    origin = viewport.mapToGlobal(QPoint(0, 0))
+    size = viewport.size()
+    image = viewport.screen().grabWindow(0, origin.x(), origin.y(), size.width(), size.height())
+    image = image.toImage()
+    scale = image.width() / viewport.width()
+    played = []
+    for row in range(table.model().rowCount()):
+        cell = table.visualRect(table.model().index(row, 1))  # "Type": text in every row
+        area = QRect(
+            round(cell.left() * scale) + 1,
+            round(cell.top() * scale) + 1,
+            round(cell.width() * scale) - 2,
+            round(cell.height() * scale) - 2,
+        )
+        background = image.pixelColor(area.topLeft())
+        played.append(contrast_ratio(ink(image, background, area), background) >= 4.5)
+    return played
+
+
+def _played_by_model(screen: ReplayScreen) -> list[bool]:
+    model = screen.actions.model
+    return [model.data(model.index(row, 1), PLAYED_ROLE) for row in range(model.rowCount())]
+
+
+def test_played_shading_follows_the_cursor_through_seeks_both_ways(screen, qtbot) -> None:
+    """Rows between two seek targets used to keep their old shade (only the old and new
+    current rows were repainted): greyed rows behind the replay, black ones ahead of it."""
+    table = screen.actions.table
+    rows = screen.actions.model.rowCount()
+    assert table.viewport().height() > rows * table.rowHeight(0)  # all rows on screen
+    times = [screen.actions.model.row_at(r).ts_ms for r in range(rows)]
+    start, end = screen.cursor.start(), screen.cursor.end()
+    for target in (start, end, times[rows // 2], start, times[3], times[rows - 3], times[1]):
+        screen.cursor.set_time(target, "test")
+        expected = [t <= screen.cursor.time() for t in times]
+        assert _played_by_model(screen) == expected
+        qtbot.waitUntil(lambda e=expected: _painted_played(table) == e, timeout=5_000)
+    # at the end everything is played, at the start only what precedes the first moment
+    assert any(expected) and not all(expected)
+
+
+def test_empty_panels_keep_their_bar_on_top_and_say_so(screen, qtbot) -> None:
+    """Network is empty in this recording: "Up to now" stays where it is on a list with rows
+    (at the top) instead of floating mid-panel, and a message says nothing was recorded."""
+    network, console = screen.network, screen.console
+    assert network.model.total_rows() == 0 and console.model.total_rows() == 2
+    tops = {}
+    for panel in (console, network):  # ends on the empty one
+        screen.tabs.setCurrentWidget(panel)
+        qtbot.waitUntil(panel.up_to_now.isVisible, timeout=2_000)
+        tops[panel.source] = panel.up_to_now.mapTo(panel, QPoint(0, 0)).y()
+    assert tops["network"] == tops["console"] <= 4
+    assert network.empty_label.isVisible() and not network.table.isVisible()
+    assert "No network requests" in network.empty_label.text()
+    below = network.empty_label.mapTo(network, QPoint(0, 0)).y()
+    assert below > tops["network"]
+    assert not network.up_to_now.isEnabled()  # nothing to narrow down

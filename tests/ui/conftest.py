@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,6 +13,7 @@ import pytest
 from app.archive.model import SessionMeta
 from app.archive.writer import ArchiveWriter
 from app.ui.main_window import MainWindow
+from app.ui.theme import Appearance, apply_appearance
 
 T0 = 1_700_000_000_000  # 2023-11-14 22:13:20 UTC
 
@@ -166,3 +167,11 @@ def window(qtbot: Any, monkeypatch: pytest.MonkeyPatch) -> MainWindow:
     win.show()
     qtbot.waitExposed(win)
     return win
+
+
+@pytest.fixture
+def dark_appearance(qapp: Any) -> Iterator[None]:
+    """The application in dark appearance (View › Appearance › Dark) for one test."""
+    apply_appearance(Appearance.DARK, remember=False)
+    yield
+    apply_appearance(Appearance.SYSTEM, remember=False)

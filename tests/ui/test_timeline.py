@@ -6,18 +6,21 @@ the markers is part of what is tested."""
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pyqtgraph as pg
 import pytest
-from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QWheelEvent
+from PySide6.QtCore import QPoint, QPointF, QRect, Qt
+from PySide6.QtGui import QImage, QPainter, QWheelEvent
 from PySide6.QtWidgets import QApplication
 
 from app.replay import controller
 from app.state.time_cursor import TimeCursor
+from app.ui.theme import Appearance, apply_appearance
 from app.ui.timeline import (
     DENSITY_TOP,
     DRAG_INTERVAL_MS,
@@ -26,6 +29,7 @@ from app.ui.timeline import (
     TimelineMarker,
     TimelineWidget,
 )
+from tests.contrast import contrast_ratio, ink
 
 T0 = 1_700_000_000_000  # 2023-11-14 22:13:20 UTC
 END = T0 + 240_000
@@ -349,3 +353,96 @@ def test_a_widget_made_before_any_session_is_harmless(qtbot: Any, qapp: QApplica
     widget.show()
     qtbot.waitExposed(widget)
     assert widget.height() <= 140
+
+
+def axis_labels(widget: TimelineWidget) -> list[str]:
+    """The tick labels the axis draws now (its own draw specs, at its current size)."""
+    image = QImage(10, 10, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    try:
+        specs = widget.axis.generateDrawSpecs(painter)
+    finally:
+        painter.end()
+    assert specs is not None
+    return [text for _rect, _flags, text in specs[2]]
+
+
+CLOCK = re.compile(r"^\d{2}:\d{2}:\d{2}$")
+
+
+@pytest.mark.parametrize("seconds", [3, 10, 47, 240, 3 * 3600])
+def test_axis_labels_are_clock_times_at_any_session_length(
+    qtbot: Any, cursor: TimeCursor, seconds: int
+) -> None:
+    """A 10-second session read "46.000, 47.000" (pyqtgraph's date axis under a minute)."""
+    start = T0 + 46_000
+    cursor.set_range(start, start + seconds * 1000)
+    widget = TimelineWidget(cursor)
+    qtbot.addWidget(widget)
+    widget.resize(700, widget.height())
+    end = start + seconds * 1000
+    widget.set_data(TimelineData(start, end, [TimelineMarker(start, "load", "/")]))
+    widget.show()
+    qtbot.waitExposed(widget)
+    labels = axis_labels(widget)
+    assert len(labels) >= 2, labels
+    assert all(CLOCK.match(label) for label in labels), labels
+    assert len(set(labels)) == len(labels)  # (the 3-hour one runs past midnight UTC)
+    first = datetime.fromtimestamp(start / 1000, tz=UTC).strftime("%H:%M:%S")
+    assert labels[0][:2] == first[:2]  # the session's own hour, in UTC
+
+
+def test_zoomed_below_a_second_the_labels_are_still_clock_times(
+    timeline: TimelineWidget,
+) -> None:
+    middle = (T0 + 30_000) / 1000
+    timeline.view_box.setXRange(middle, middle + 1.5, padding=0)
+    labels = axis_labels(timeline)
+    assert len(labels) >= 2
+    assert all(re.match(r"^\d{2}:\d{2}:\d{2}(\.\d)?$", label) for label in labels), labels
+    assert "22:13:50" in labels[0]
+
+
+def marker_contrasts(widget: TimelineWidget) -> dict[str, float]:
+    """For each marker kind: contrast of its first marker's pixels against the background."""
+    image = widget.plot.grab().toImage()
+    background = widget.plot.backgroundBrush().color()
+    found = {}
+    for kind, item in widget.marker_items.items():
+        point = item.points()[0].pos()
+        centre = at(widget, point.x(), point.y())
+        box = QRect(centre.x() - 3, centre.y() - 3, 7, 7)
+        found[kind] = contrast_ratio(ink(image, background, box), background)
+    return found
+
+
+def test_markers_are_readable_in_dark_appearance(
+    qtbot: Any, timeline: TimelineWidget, dark_appearance: None
+) -> None:
+    """Action markers were dark grey (#495057) on the dark strip: 2:1."""
+    markers = [
+        *timeline.data.markers,
+        TimelineMarker(T0 + 90_000, "frustration", "rage click"),
+        TimelineMarker(T0 + 100_000, "finding", "major: stuck"),
+    ]
+    timeline.set_data(TimelineData(T0, END, markers))
+    qtbot.waitUntil(lambda: timeline.plot.backgroundBrush().color().lightness() < 80, timeout=5_000)
+    contrasts = marker_contrasts(timeline)
+    assert set(contrasts) == {"load", "action", "frustration", "error", "finding"}
+    assert min(contrasts.values()) >= 3.0, contrasts
+    # and the legend's colour key uses the same readable colours
+    assert "#495057" not in timeline.legend.text()
+
+
+def test_markers_drawn_before_a_switch_to_dark_are_recoloured(
+    qtbot: Any, timeline: TimelineWidget
+) -> None:
+    assert min(marker_contrasts(timeline).values()) >= 3.0  # light
+    apply_appearance(Appearance.DARK, remember=False)
+    try:
+        qtbot.waitUntil(
+            lambda: timeline.plot.backgroundBrush().color().lightness() < 80, timeout=5_000
+        )
+        assert min(marker_contrasts(timeline).values()) >= 3.0
+    finally:
+        apply_appearance(Appearance.SYSTEM, remember=False)
