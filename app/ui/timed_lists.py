@@ -41,6 +41,7 @@ from app.ui.layout_memory import remember_splitter
 from app.ui.theme import colour
 
 _Index = QModelIndex | QPersistentModelIndex
+_ENSURE_VISIBLE = QAbstractItemView.ScrollHint.EnsureVisible
 USER_SCROLL_GRACE_S = 4.0  # after the user scrolls a list, it stops following the cursor
 PLAYED_ROLE = Qt.ItemDataRole.UserRole + 1
 """Model role: True when the row's moment has been played (is at or before the cursor)."""
@@ -198,6 +199,21 @@ class TimedTableModel(QAbstractTableModel):
         return None
 
 
+class _RowsTable(QTableView):
+    """A table that scrolls to a row without scrolling sideways.
+
+    Why: a click on a cell made it current and Qt scrolled to show that cell whole — in a
+    narrow panel the table jumped sideways and hid the Time column.
+    """
+
+    def scrollTo(
+        self, index: _Index, hint: QAbstractItemView.ScrollHint = _ENSURE_VISIBLE
+    ) -> None:
+        sideways = self.horizontalScrollBar().value()
+        super().scrollTo(index, hint)
+        self.horizontalScrollBar().setValue(sideways)
+
+
 class TimedListView(QWidget):
     """A :class:`TimedTableModel` in a table, following the cursor, click to seek.
 
@@ -223,7 +239,7 @@ class TimedListView(QWidget):
         self.pre_roll_ms = pre_roll_ms
         self.source = source
         self.model = TimedTableModel(headers, self)
-        self.table = QTableView()
+        self.table = _RowsTable()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -306,17 +322,25 @@ class TimedListView(QWidget):
         return self.model.row_at(index.row())
 
     def refresh_details(self, *_: object) -> None:
-        """Show the selected row in the details pane (again: what it shows may have grown)."""
+        """Show the selected row in the details pane (again: what it shows may have grown);
+        with none selected, the row at the cursor — the pane follows the replay."""
         if self.details is None or self._render_details is None:
             return
         row = self.selected_row()
+        if row is None and 0 <= self.model.current_row < self.model.rowCount():
+            row = self.model.row_at(self.model.current_row)
         self.details.setPlainText("" if row is None else self._render_details(row))
 
     def _user_scrolled(self) -> None:
         self._last_user_scroll = time.monotonic()
 
     def _on_time_changed(self, t_ms: int, source: str) -> None:
+        before = self.model.current_row
         current = self.model.set_now(t_ms)
+        if current != before and source != self.source:
+            # the replay moved on: the details follow it rather than a row chosen earlier
+            self.table.selectionModel().clear()
+            self.refresh_details()
         following = time.monotonic() - self._last_user_scroll > USER_SCROLL_GRACE_S
         if 0 <= current < self.model.rowCount() and following and source != self.source:
             self.table.scrollTo(
