@@ -2,11 +2,13 @@
 
 What is masked: every value a user typed (Input events, and the ``value`` of inputs,
 textareas and selects in snapshots and added nodes, and a textarea's text), and the text of
-elements the recording marked as sensitive (``rr-mask`` class, ``data-record-mask`` or
-``data-private`` attribute). Masked text keeps its length as ``*`` so layouts stay as they
-were. The recorder may have let some fields through unmasked (``data-record-unmask``, like
-the demo's postal code); an export masks them anyway. The values of a page address's query
-string (``?email=…``) are masked too, in the events and in a report's text.
+elements the recording marked as sensitive (the ``mask_text`` rule of
+``resources/recorder/masking.json``: ``rr-mask`` class, ``data-record-mask`` or
+``data-private`` attribute — the recorder masks the same). Masked text keeps its length as
+``*`` so layouts stay as they were. The recorder may have let some fields through unmasked
+(``data-record-unmask``, like the demo's postal code); an export masks them anyway. The
+values of a page address's query string (``?email=…``) are masked too, in the events and in
+a report's text.
 
 A report also replaces user ids with pseudonyms (:class:`UserIds`) unless the user chose to
 keep them, and its header says exactly what was masked (:meth:`ReportMasking.statement`):
@@ -24,10 +26,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from app.derive.masking_rules import BLOCK, MASK_TEXT
 from app.rrweb.protocol import EventType, IncrementalSource, NodeType
 
-SENSITIVE_CLASS = "rr-mask"
-SENSITIVE_ATTRIBUTES = ("data-record-mask", "data-private")
 VALUE_TAGS = {"input", "textarea", "select", "option"}
 HIDDEN = "•••"
 PSEUDONYM_DIGITS = 6
@@ -73,7 +74,7 @@ class ReportMasking:
                 "Personal data NOT masked: typed values, marked text, user ids and page "
                 "addresses appear as recorded."
             )
-        marked = ", ".join([f"class {SENSITIVE_CLASS}", *SENSITIVE_ATTRIBUTES])
+        marked = MASK_TEXT.describe()
         users = (
             "user ids, shown as recorded (kept by choice)"
             if self.keep_user_ids
@@ -89,8 +90,8 @@ class ReportMasking:
             masked.append(users)
         closing = "" if self.user_ids else f" Not masked: {users}."
         return (
-            "Personal data masked: " + "; ".join(masked) + ". Elements marked rr-block were "
-            "never recorded." + closing
+            "Personal data masked: " + "; ".join(masked) + f". Elements marked "
+            f"{BLOCK.describe()} (or the recorder's blockSelector) were never recorded." + closing
         )
 
 
@@ -123,9 +124,8 @@ class UserIds:
 
 
 def _sensitive(node: dict[str, Any]) -> bool:
-    attrs = node.get("attributes") or {}
-    classes = str(attrs.get("class", "")).split()
-    return SENSITIVE_CLASS in classes or any(name in attrs for name in SENSITIVE_ATTRIBUTES)
+    attrs = node.get("attributes")
+    return isinstance(attrs, dict) and MASK_TEXT.matches(attrs)
 
 
 def _mask_tree(root: dict[str, Any], inside_sensitive: bool = False) -> None:
