@@ -99,7 +99,13 @@ def _parser() -> argparse.ArgumentParser:
         help="the table for CSV (default: sessions)",
     )
     export.add_argument("--query", help="CSV of a read-only SQL query instead of a table")
-    export.add_argument("--no-mask", action="store_true", help="keep typed values and marked text")
+    export.add_argument(
+        "--no-mask", action="store_true", help="keep typed values, marked text and user ids"
+    )
+    export.add_argument(
+        "--keep-user-ids", action="store_true",
+        help="reports: keep user ids as recorded (masked as pseudonyms by default)",
+    )  # fmt: skip
     export.add_argument("--progress", action="store_true",
                         help="print 'progress FRACTION MESSAGE' lines to stderr")  # fmt: skip
     export.add_argument("--db", type=Path, help="store path (default: the user cache)")
@@ -215,8 +221,9 @@ def _export(
                 print(f"progress {fraction:.3f} {message}", file=sys.stderr, flush=True)
 
         out = export_runner(
-            store, findings, args.format, args.out, mask=mask, title=title, progress=report
-        )
+            store, findings, args.format, args.out,
+            mask=mask, keep_user_ids=args.keep_user_ids, title=title, progress=report,
+        )  # fmt: skip
         print(f"Wrote {out}: {len(findings)} finding(s)")
         return 0
     except (ValueError, FindingsError) as exc:

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+from app.export.masking import ReportMasking
 from app.export.report import ErrorContext, FindingReport
 from app.resources import resource_path, vendor_path
 
@@ -137,8 +138,8 @@ def _finding_html(report: FindingReport, index: int) -> str:
     return "".join(parts)
 
 
-def report_html(reports: Sequence[FindingReport], title: str, masked: bool) -> str:
-    """One self-contained HTML document for ``reports``."""
+def report_html(reports: Sequence[FindingReport], title: str, masking: ReportMasking) -> str:
+    """One self-contained HTML document for ``reports``; its header says what was masked."""
     rrweb_js = (
         vendor_path("rrweb.umd.min.js")
         .read_text(encoding="utf-8")
@@ -154,13 +155,13 @@ def report_html(reports: Sequence[FindingReport], title: str, masked: bool) -> s
         for i, r in enumerate(reports, 1)
     )
     body = "".join(_finding_html(r, i) for i, r in enumerate(reports, 1))
-    masking = "Personal data masked." if masked else "Personal data NOT masked."
     return (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
         f"<meta http-equiv='Content-Security-Policy' content=\"{CSP}\">"
         f"<title>{_e(title)}</title><style>{style}{rrweb_css}</style></head><body><main>"
         f"<h1>{_e(title)}</h1><p class='meta'>{len(reports)} finding(s) · exported "
-        f"{datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')} by Replay Investigator · {masking}</p>"
+        f"{datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')} by Replay Investigator</p>"
+        f"<p class='meta masking'>{_e(masking.statement())}</p>"
         f"<div class='card'><h2>Summary</h2><ol>{summary}</ol></div>{body}</main>"
         f"<script>{rrweb_js}</script><script>{defuse_js}</script><script>{clip_js}</script>"
         "</body></html>"
@@ -176,7 +177,7 @@ def report_markdown(
     reports: Sequence[FindingReport],
     title: str,
     frames_dir: Path,
-    masked: bool,
+    masking: ReportMasking,
     frames_link: str | None = None,
 ) -> str:
     """Markdown for an issue tracker; frames are written as PNG files into ``frames_dir``
@@ -187,7 +188,9 @@ def report_markdown(
     lines = [
         f"# {title}",
         "",
-        f"{len(reports)} finding(s). " + ("Personal data masked." if masked else ""),
+        f"{len(reports)} finding(s).",
+        "",
+        f"*{masking.statement()}*",
         "",
     ]
     for index, r in enumerate(reports, 1):

@@ -1,15 +1,18 @@
-"""Mask personal data in rrweb events before they leave the app (on by default for exports).
+"""Mask personal data in rrweb events and reports before they leave the app (on by default).
 
 What is masked: every value a user typed (Input events, and the ``value`` of inputs,
 textareas and selects in snapshots and added nodes, and a textarea's text), and the text of
-elements the recording marked as sensitive (``rr-mask`` class, ``data-record-mask`` or
-``data-private`` attribute). Masked text keeps its length as ``*`` so layouts stay as they
-were. The recorder may have let some fields through unmasked (``data-record-unmask``, like
-the demo's postal code); an export masks them anyway.
+elements the recording marked as sensitive (the ``mask_text`` rule of
+``resources/recorder/masking.json``: ``rr-mask`` class, ``data-record-mask`` or
+``data-private`` attribute — the recorder masks the same). Masked text keeps its length as
+``*`` so layouts stay as they were. The recorder may have let some fields through unmasked
+(``data-record-unmask``, like the demo's postal code); an export masks them anyway. The
+values of a page address's query string (``?email=…``) are masked too, in the events and in
+a report's text.
 
-User ids are masked in a report's text too (:func:`mask_user_id`) when they are direct
-identifiers — an e-mail address or a phone number — because a report that says "Personal
-data masked." is shared on that promise.
+A report also replaces user ids with pseudonyms (:class:`UserIds`) unless the user chose to
+keep them, and its header says exactly what was masked (:meth:`ReportMasking.statement`):
+a report that says "Personal data masked." is shared on that promise.
 """
 
 from __future__ import annotations
@@ -17,59 +20,112 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-import re
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
+from app.derive.masking_rules import BLOCK, MASK_TEXT
 from app.rrweb.protocol import EventType, IncrementalSource, NodeType
 
-SENSITIVE_CLASS = "rr-mask"
-SENSITIVE_ATTRIBUTES = ("data-record-mask", "data-private")
 VALUE_TAGS = {"input", "textarea", "select", "option"}
 HIDDEN = "•••"
-_EMAIL = re.compile(r"([^\s@<>()\[\],;:\"]+)@([^\s@<>()\[\],;:\"]+)")
-_PHONE = re.compile(r"^\+?[\d\s().\-/]+$")
-_PHONE_DIGITS = 7
-_PSEUDONYM_KEY = secrets.token_bytes(16)
-"""Keys the tag that tells masked users apart: one per process, so the same user has the
-same tag throughout one export (which runs in one process) but tags cannot be matched
-across exports, nor guessed by hashing a list of addresses."""
+PSEUDONYM_DIGITS = 6
 
 
 def stars(text: Any) -> Any:
     return "*" * len(text) if isinstance(text, str) else text
 
 
-def mask_user_id(user_id: str) -> str:
-    """``user_id`` with any e-mail address or phone number in it masked, and a short tag.
+def mask_query(url: str) -> str:
+    """``url`` with the value of every query parameter hidden (names kept, to read the
+    page's state: ``/checkout?email=•••&step=•••``); a fragment route (``#/cart``) stays."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if not parts.query:
+        return url
+    names = [part.split("=", 1)[0] if "=" in part else "" for part in parts.query.split("&")]
+    query = "&".join(f"{name}={HIDDEN}" if name else HIDDEN for name in names)
+    return urlunsplit(parts._replace(query=query))
 
-    ``ashley.parker@example.co.uk`` becomes ``a•••@e•••.uk [1f0c3a]``, ``+44 20 7946 0958``
-    ``••••••••••58 [9b2e71]``: enough shape to read (an address, a phone), a tag that is the
-    same for the same user within the report (so "the same user twice" stays visible) and
-    different for users whose masks look alike. Opaque ids (``u123``, UUIDs) are already
-    pseudonyms, and the investigator needs them to find the session again: they are kept.
+
+@dataclass(frozen=True)
+class ReportMasking:
+    """What a report masks, as the user chose it in the export dialog (or on the command line).
+
+    ``personal_data`` masks typed values, text the recording marked, the values of query
+    strings and — unless ``keep_user_ids`` — user ids, which become pseudonyms.
     """
 
-    def email(match: re.Match[str]) -> str:
-        local, domain = match.group(1), match.group(2)
-        top = domain.rsplit(".", 1)[-1] if "." in domain else ""
-        return f"{local[:1]}{HIDDEN}@{domain[:1]}{HIDDEN}" + (f".{top}" if top else "")
+    personal_data: bool = True
+    keep_user_ids: bool = False
 
-    masked = _EMAIL.sub(email, user_id)
-    digits = [c for c in user_id if c.isdigit()]
-    if masked == user_id and _PHONE.match(user_id) and len(digits) >= _PHONE_DIGITS:
-        masked = "•" * (len(digits) - 2) + "".join(digits[-2:])
-    if masked == user_id:
-        return user_id
-    tag = hashlib.blake2b(user_id.encode(), key=_PSEUDONYM_KEY, digest_size=3).hexdigest()
-    return f"{masked} [{tag}]"
+    @property
+    def user_ids(self) -> bool:
+        return self.personal_data and not self.keep_user_ids
+
+    def statement(self) -> str:
+        """The report's header line: exactly what was masked, and what was not."""
+        if not self.personal_data:
+            return (
+                "Personal data NOT masked: typed values, marked text, user ids and page "
+                "addresses appear as recorded."
+            )
+        marked = MASK_TEXT.describe()
+        users = (
+            "user ids, shown as recorded (kept by choice)"
+            if self.keep_user_ids
+            else "user ids replaced by pseudonyms such as “user 3f2a…” (the same user has "
+            "the same pseudonym throughout this report, and only in this report)"
+        )
+        masked = [
+            "values typed into fields",
+            f"text the recording marked private ({marked}, the recorder's maskTextSelector)",
+            "the values of page addresses' query strings",
+        ]
+        if self.user_ids:
+            masked.append(users)
+        closing = "" if self.user_ids else f" Not masked: {users}."
+        return (
+            "Personal data masked: " + "; ".join(masked) + f". Elements marked "
+            f"{BLOCK.describe()} (or the recorder's blockSelector) were never recorded." + closing
+        )
+
+
+class UserIds:
+    """How one report names users: pseudonyms when user ids are masked, else as recorded.
+
+    A pseudonym is keyed by a secret made for this report alone: the same user reads the
+    same in every finding, table and list of the report, but pseudonyms cannot be matched
+    across reports, nor guessed by hashing a list of addresses. Two users never share one
+    (a clash takes a longer tag).
+    """
+
+    def __init__(self, masking: ReportMasking) -> None:
+        self.masking = masking
+        self._key = secrets.token_bytes(16)
+        self._names: dict[str, str] = {}
+
+    def __call__(self, user_id: str) -> str:
+        if not self.masking.user_ids or not user_id:
+            return user_id
+        name = self._names.get(user_id)
+        if name is None:
+            taken = set(self._names.values())
+            digest = hashlib.blake2b(user_id.encode(), key=self._key, digest_size=16).hexdigest()
+            length = PSEUDONYM_DIGITS
+            while (name := f"user {digest[:length]}") in taken:
+                length += 2
+            self._names[user_id] = name
+        return name
 
 
 def _sensitive(node: dict[str, Any]) -> bool:
-    attrs = node.get("attributes") or {}
-    classes = str(attrs.get("class", "")).split()
-    return SENSITIVE_CLASS in classes or any(name in attrs for name in SENSITIVE_ATTRIBUTES)
+    attrs = node.get("attributes")
+    return isinstance(attrs, dict) and MASK_TEXT.matches(attrs)
 
 
 def _mask_tree(root: dict[str, Any], inside_sensitive: bool = False) -> None:
@@ -89,8 +145,11 @@ def _mask_tree(root: dict[str, Any], inside_sensitive: bool = False) -> None:
             stack.append((child, child_hidden))
 
 
-def mask_events(events: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """A masked copy of ``events`` (the originals are not changed)."""
+def mask_events(
+    events: Iterable[dict[str, Any]], user_ids: Callable[[str], str] | None = None
+) -> list[dict[str, Any]]:
+    """A masked copy of ``events`` (the originals are not changed); ``user_ids`` renames the
+    user of the recorder's ``identify`` events (a report's pseudonyms)."""
     out = []
     sensitive_ids: set[int] = set()
     for original in events:
@@ -98,7 +157,13 @@ def mask_events(events: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
         data = event.get("data")
         if isinstance(data, dict):
             kind, source = event.get("type"), data.get("source")
-            if kind == EventType.FULL_SNAPSHOT and isinstance(data.get("node"), dict):
+            if kind == EventType.META and isinstance(data.get("href"), str):
+                data["href"] = mask_query(data["href"])
+            elif kind == EventType.CUSTOM and user_ids and data.get("tag") == "identify":
+                payload = data.get("payload")
+                if isinstance(payload, dict) and isinstance(payload.get("user_id"), str):
+                    payload["user_id"] = user_ids(payload["user_id"])
+            elif kind == EventType.FULL_SNAPSHOT and isinstance(data.get("node"), dict):
                 sensitive_ids = _collect_sensitive(data["node"])
                 _mask_tree(data["node"])
             elif kind == EventType.INCREMENTAL_SNAPSHOT and source == IncrementalSource.INPUT:

@@ -4,10 +4,11 @@ For each finding: the session (user, browser, OS, country, release, page at the 
 steps to reproduce (the user actions leading to the moment), the JavaScript error near it
 with its stack resolved through the archive's source maps, the users and sessions that error
 affected, and the rrweb events of a short clip around the moment (from the last full
-snapshot before it). Masking (on by default) applies to the clip and to frames rendered from
-it; the report's text never contains typed values (action names are built without them),
-and with masking its user ids that are e-mail addresses or phone numbers are masked
-(:func:`app.export.masking.mask_user_id`).
+snapshot before it). Masking (on by default, :class:`app.export.masking.ReportMasking`)
+applies to the clip and to frames rendered from it; the report's text never contains typed
+values (action names are built without them), and with masking its user ids are pseudonyms
+(one :class:`app.export.masking.UserIds` per report) unless the user kept them, and the
+page's query string values are hidden.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.analysis.sourcemaps import StackFrame, archive_source_maps, resolve_stack
-from app.export.masking import mask_events, mask_user_id
+from app.export.masking import ReportMasking, UserIds, mask_events, mask_query
 from app.rrweb.protocol import EventType
 from app.store.filters import SessionFilter
 from app.store.findings import Finding
@@ -58,7 +59,9 @@ class FindingReport:
     frames: list[tuple[int, bytes]] = field(default_factory=list)  # (ts ms, PNG) filled by Qt
 
 
-def clip_events(store: SessionStore, finding: Finding, mask: bool) -> list[dict[str, Any]]:
+def clip_events(
+    store: SessionStore, finding: Finding, mask: bool, user_ids: UserIds | None = None
+) -> list[dict[str, Any]]:
     """The events from the last full snapshot before the clip's start to its end."""
     events = json.loads(replay_queries.events_json(store.cursor(), finding.session_id))
     start, end = finding.ts_ms - CLIP_BEFORE_MS, finding.ts_ms + CLIP_AFTER_MS
@@ -69,10 +72,21 @@ def clip_events(store: SessionStore, finding: Finding, mask: bool) -> list[dict[
         if event.get("type") == EventType.META:  # a Meta starts the page the clip needs
             first = index
     clip = [e for e in events[first:] if e["timestamp"] <= end]
-    return mask_events(clip) if mask else clip
+    return mask_events(clip, user_ids) if mask else clip
 
 
-def build_report(store: SessionStore, finding: Finding, *, mask: bool = True) -> FindingReport:
+def build_report(
+    store: SessionStore,
+    finding: Finding,
+    *,
+    masking: ReportMasking | None = None,
+    user_ids: UserIds | None = None,
+) -> FindingReport:
+    """What the report says about ``finding``; ``user_ids`` names the users (pass the same
+    one for every finding of a report, so a user reads the same throughout)."""
+    masking = masking or ReportMasking()
+    user = user_ids or UserIds(masking)
+    mask = masking.personal_data
     detail = replay_queries.detail(store.cursor(), finding.session_id)
     if detail is None:
         raise ValueError(f"session {finding.session_id} is not in this archive")
@@ -85,12 +99,10 @@ def build_report(store: SessionStore, finding: Finding, *, mask: bool = True) ->
         None,
     )
 
-    def user(user_id: str) -> str:
-        return mask_user_id(user_id) if mask else user_id
-
     before = [a for a in detail.actions if a.ts_ms <= finding.ts_ms]
     steps = [(a.ts_ms, a.type, a.name) for a in before[-STEPS:]]
     page = (before[-1].url or "") if before else ""
+    page = mask_query(page) if mask else page
     near = [e for e in detail.errors if abs(e.ts_ms - finding.ts_ms) <= ERROR_WINDOW_MS]
     error = None
     if near:
@@ -127,5 +139,5 @@ def build_report(store: SessionStore, finding: Finding, *, mask: bool = True) ->
         session_start_ms=detail.start_ms,
         steps=steps,
         error=error,
-        clip=clip_events(store, finding, mask),
+        clip=clip_events(store, finding, mask, user),
     )

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from app.export.documents import markdown_frames_dir, report_html, report_markdown
-from app.export.masking import mask_events_json
+from app.export.masking import ReportMasking, UserIds, mask_events_json
 from app.export.report import FindingReport, build_report
 from app.files import atomic_output
 from app.replay.frames import render_frames
@@ -36,11 +36,14 @@ def build_reports(
     store: SessionStore,
     findings: Sequence[Finding],
     *,
-    mask: bool = True,
+    masking: ReportMasking | None = None,
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> list[FindingReport]:
-    """Reports for ``findings`` with their frames."""
+    """Reports for ``findings`` with their frames (one user, one pseudonym, in all of them)."""
+    masking = masking or ReportMasking()
+    mask = masking.personal_data
+    user_ids = UserIds(masking)
     reports = []
     for index, finding in enumerate(findings):
         if cancelled and cancelled():
@@ -49,7 +52,7 @@ def build_reports(
             progress(
                 index / max(1, len(findings)), f"Rendering finding {index + 1} of {len(findings)}"
             )
-        report = build_report(store, finding, mask=mask)
+        report = build_report(store, finding, masking=masking, user_ids=user_ids)
         detail = replay_queries.detail(store.cursor(), finding.session_id)
         assert detail is not None
         moments = [
@@ -78,14 +81,19 @@ def export_findings(
     out: Path,
     *,
     mask: bool = True,
+    keep_user_ids: bool = False,
     title: str = "Replay Investigator findings",
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> Path:
-    """Write ``findings`` as ``html``, ``md`` (with PNG files beside it) or ``pdf``."""
+    """Write ``findings`` as ``html``, ``md`` (with PNG files beside it) or ``pdf``; ``mask``
+    masks personal data, user ids too unless ``keep_user_ids``."""
     if not findings:
         raise ValueError("there is no finding to export")
-    reports = build_reports(store, findings, mask=mask, progress=progress, cancelled=cancelled)
+    masking = ReportMasking(personal_data=mask, keep_user_ids=keep_user_ids)
+    reports = build_reports(
+        store, findings, masking=masking, progress=progress, cancelled=cancelled
+    )
     if fmt not in ("md", "html", "pdf"):
         raise ValueError(f"unknown report format {fmt!r}")
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -94,10 +102,10 @@ def export_findings(
     if fmt == "md":
         frames_dir = markdown_frames_dir(out)
         with atomic_output(frames_dir) as frames_part, atomic_output(out) as part:
-            text = report_markdown(reports, title, frames_part, mask, frames_dir.name)
+            text = report_markdown(reports, title, frames_part, masking, frames_dir.name)
             part.write_text(text, encoding="utf-8")
         return out
-    document = report_html(reports, title, mask)
+    document = report_html(reports, title, masking)
     with atomic_output(out) as part:
         if fmt == "html":
             part.write_text(document, encoding="utf-8")

@@ -110,6 +110,7 @@ def render_frames(
     ``tasks`` prepares the events (a runner of its own, ended here, when not given: the
     command line has no window to share one with).
     """
+    from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
     from app.replay.view import ReplayView
@@ -118,6 +119,9 @@ def render_frames(
     app = QApplication.instance()
     runner = TaskRunner() if tasks is None else tasks
     view = ReplayView(runner)
+    # Shown (the engine paints only a shown view) but never put on the screen: on a desktop
+    # an export's renderer otherwise covered the window and its progress dialog for seconds.
+    view.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
     view.resize(*size)
     view.set_events_provider(events_provider or store_events(store), store)
     try:

@@ -126,7 +126,7 @@ class DomMirror:
         stack = [node.node_id]
         while stack and size < limit:
             current = self.nodes.get(stack.pop())
-            if current is None or current.tag in _INVISIBLE:
+            if current is None or current.tag in INVISIBLE_TAGS:
                 continue
             if current.tag is None:
                 if current.text.strip():
@@ -152,4 +152,4 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
-_INVISIBLE = {"script", "noscript", "style", "template", "head", "title", "meta", "link"}
+INVISIBLE_TAGS = {"script", "noscript", "style", "template", "head", "title", "meta", "link"}

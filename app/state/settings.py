@@ -8,6 +8,7 @@ keeps them and a changed one does not.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QSettings
@@ -71,3 +72,37 @@ def saved_goals(archive_key: str) -> list[dict[str, Any]]:
 
 def save_goals(archive_key: str, goals: list[dict[str, Any]]) -> None:
     app_settings().setValue(f"goals/{archive_key}", json.dumps(goals))
+
+
+@dataclass(frozen=True)
+class ExportChoices:
+    """What the Export Findings dialog offers next time: the user's last choices."""
+
+    format: str = "html"
+    path: str = ""  # the last report written ("" until there is one)
+    mask: bool = True
+    keep_user_ids: bool = False
+
+
+def saved_export_choices() -> ExportChoices:
+    """The choices of the last findings export (damaged entries fall back to the defaults)."""
+    settings, default = app_settings(), ExportChoices()
+
+    def flag(key: str, fallback: bool) -> bool:
+        value = settings.value(key, fallback)
+        return value.lower() == "true" if isinstance(value, str) else bool(value)
+
+    return ExportChoices(
+        format=str(settings.value("export/format", default.format) or default.format),
+        path=str(settings.value("export/path", "") or ""),
+        mask=flag("export/mask", default.mask),
+        keep_user_ids=flag("export/keep_user_ids", default.keep_user_ids),
+    )
+
+
+def save_export_choices(choices: ExportChoices) -> None:
+    settings = app_settings()
+    settings.setValue("export/format", choices.format)
+    settings.setValue("export/path", choices.path)
+    settings.setValue("export/mask", choices.mask)
+    settings.setValue("export/keep_user_ids", choices.keep_user_ids)

@@ -69,6 +69,19 @@ class Finding:
     updated_ms: int = 0
 
 
+TITLE_LENGTH = 120
+
+
+def error_title(message: str) -> str:
+    """The title offered for a finding about a JavaScript error: its message, whole.
+
+    Why not shortened: "Uncaught" and "(in promise)" tell a developer the error escaped every
+    handler and came from a rejected promise; cutting only the first word left titles such
+    as "(in promise) TypeError…".
+    """
+    return " ".join(message.split())[:TITLE_LENGTH]
+
+
 class FindingsError(RuntimeError):
     """The findings database cannot be used; the message names the file and the problem."""
 

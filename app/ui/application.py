@@ -171,8 +171,12 @@ def launch(options: argparse.Namespace | Sequence[str], app: QApplication) -> Ma
     return window
 
 
-def open_demo(window: MainWindow) -> None:
-    """Open the bundled demo archive; without it, the empty window says why."""
+def open_demo(window: MainWindow, *, remember: bool = True) -> None:
+    """Open the bundled demo archive; without it, the empty window says why.
+
+    It is listed under File › Open Recent like any file the user opened (after opening
+    another archive, the recent list is how a user finds the demo again); the self-test
+    passes ``remember=False`` so a check of the build leaves the user's list alone."""
     if window.store is not None or window.is_ingesting:
         return  # a file arrived (open event, second launch) before the demo's turn
     try:
@@ -182,7 +186,7 @@ def open_demo(window: MainWindow) -> None:
     except Exception as exc:  # the demo is a convenience; its absence must not stop the app
         window.set_status(f"The demo archive is not available ({exc})")
         return
-    window.open_file(path, remember=False)
+    window.open_file(path, remember=remember)
 
 
 class SelfTest(QObject):
@@ -202,7 +206,7 @@ class SelfTest(QObject):
         window.store_opened.connect(self._archive_opened)
         window.open_failed.connect(lambda message: self._fail(f"cannot open the demo: {message}"))
         QTimer.singleShot(120_000, lambda: self._fail("timed out after 120 s"))
-        QTimer.singleShot(0, lambda: open_demo(window))
+        QTimer.singleShot(0, lambda: open_demo(window, remember=False))
 
     @staticmethod
     def _now() -> float:

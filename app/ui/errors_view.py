@@ -38,7 +38,7 @@ from app.analysis.errors import FLAG_DEFINITIONS, RankedError, top_errors
 from app.analysis.sourcemaps import SourceMap, archive_source_maps, resolve_stack, stack_text
 from app.state.navigation import Destination, ShowErrors, ShowReplay
 from app.state.open_archive import ArchiveState
-from app.store.findings import Finding, FindingsError, FindingsStore
+from app.store.findings import Finding, FindingsError, FindingsStore, error_title
 from app.store.queries import errors as error_queries
 from app.store.queries import overview as overview_queries
 from app.store.queries.errors import AffectedSession, ErrorGroup
@@ -456,7 +456,7 @@ class ErrorsScreen(ArchiveScreen):
             archive_name=state.source_name,
             session_id=session_id,
             ts_ms=int(at),
-            title=ranked.group.message.removeprefix("Uncaught ")[:120],
+            title=error_title(ranked.group.message),
             note=f"{len(self.affected)} sessions affected; top frame {ranked.group.top_frame}",
         )
         dialog = FindingDialog(finding, when(int(at)), self)

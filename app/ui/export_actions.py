@@ -14,20 +14,14 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QFileDialog,
-    QInputDialog,
-    QMessageBox,
-    QProgressDialog,
-    QWidget,
-)
+from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QProgressDialog, QWidget
 
 from app.export.session_recording import write_rrweb
 from app.state.open_archive import OpenArchive
 from app.state.tasks import TaskRunner
 from app.store.store import SessionStore
-from app.ui.export_job import FORMATS, ExportJob, run_with_progress
+from app.ui.export_dialog import ExportFindingsDialog
+from app.ui.export_job import ExportJob, run_with_progress
 from app.ui.table_export import export_table
 
 CurrentTable = Callable[[], QAbstractItemView | None]
@@ -56,6 +50,7 @@ class ExportActions(QObject):
         self.parent_widget = parent
         self.job: ExportJob | None = None
         self.dialog: QProgressDialog | None = None
+        self.export_dialog: ExportFindingsDialog | None = None
 
         self.findings_action = QAction("&Export Findings…", self)
         self.findings_action.setShortcut(QKeySequence("Ctrl+E"))
@@ -84,35 +79,44 @@ class ExportActions(QObject):
 
     # ---- findings ------------------------------------------------------------------------
     def choose_findings(self, finding_ids: list[str] | None = None) -> None:
-        """Ask for a format and a file, then export findings (default: all of the archive's)."""
+        """The Export Findings dialog (format, file, masking — the last choices filled in);
+        its Export runs the export (of all the archive's findings unless ``finding_ids``)."""
         if self.archive.current is None:
             return
-        parent = self.parent_widget
-        labels = list(FORMATS.values())
-        label, ok = QInputDialog.getItem(parent, "Export findings", "Format:", labels, 0, False)
-        if not ok:
-            return
-        fmt = next(k for k, v in FORMATS.items() if v == label)
-        path, _ = QFileDialog.getSaveFileName(
-            parent, "Export findings", str(Path.home() / f"findings.{fmt}"), label
-        )
-        if path:
-            mask = (
-                QMessageBox.question(
-                    parent, "Export findings", "Mask personal data (typed values, marked text)?"
-                )
-                != QMessageBox.StandardButton.No
-            )
-            self.export_findings(fmt, Path(path), list(finding_ids or []), mask)
+        ids = list(finding_ids or [])
+        what = f"The {len(ids)} checked finding(s)" if ids else "All findings of this archive"
+        dialog = ExportFindingsDialog(f"{what}, as one report.", self.parent_widget)
+        self.export_dialog = dialog
+
+        def chosen() -> None:
+            choice = dialog.chosen
+            if choice is not None:
+                self.export_findings(
+                    choice.format, Path(choice.path), ids, choice.mask,
+                    keep_user_ids=choice.keep_user_ids,
+                )  # fmt: skip
+
+        dialog.accepted.connect(chosen)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()  # window-modal, without a nested event loop
 
     def export_findings(
-        self, fmt: str, out: Path, finding_ids: list[str], mask: bool = True
+        self,
+        fmt: str,
+        out: Path,
+        finding_ids: list[str],
+        mask: bool = True,
+        *,
+        keep_user_ids: bool = False,
     ) -> ExportJob | None:
         """Export findings (all of the archive's when ``finding_ids`` is empty) in a child
         process, behind a progress dialog with Cancel."""
         if self.archive.current is None:
             return None
-        job = ExportJob(self.archive.current.path, fmt, out, finding_ids, mask, self)
+        job = ExportJob(
+            self.archive.current.path, fmt, out, finding_ids, mask, self,
+            keep_user_ids=keep_user_ids,
+        )  # fmt: skip
         job.finished.connect(self._findings_done)
         self.job = job
         self.dialog = run_with_progress(job, self.parent_widget)

@@ -20,8 +20,6 @@ from app.export.documents import markdown_frames_dir
 from app.files import discard_partial
 from app.resources import app_command
 
-FORMATS = {"html": "HTML report (*.html)", "md": "Markdown (*.md)", "pdf": "PDF (*.pdf)"}
-
 
 class ExportJob(QObject):
     """One export running in a child process."""
@@ -39,6 +37,7 @@ class ExportJob(QObject):
         mask: bool,
         parent: QObject | None = None,
         *,
+        keep_user_ids: bool = False,
         launcher: Sequence[str] | None = None,
     ) -> None:
         """``launcher`` is the command that starts the app, the export's arguments appended
@@ -61,6 +60,8 @@ class ExportJob(QObject):
             args += ["--finding", finding_id]
         if not mask:
             args.append("--no-mask")
+        elif keep_user_ids:
+            args.append("--keep-user-ids")
         self.process.setProgram(program)
         self.process.setArguments(args)
         self.process.readyReadStandardError.connect(self._read_progress)

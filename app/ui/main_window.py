@@ -281,7 +281,7 @@ class MainWindow(DesktopFiles, QMainWindow):
 
     def open_file(self, path: str | Path, *, remember: bool = True) -> None:
         """Start reading ``path`` (a running open is abandoned); ``remember=False`` keeps it
-        out of the recent list (the demo archive)."""
+        out of the recent list (the self-test, benchmarks)."""
         self._remember = remember
         self.archive.open(path)
 

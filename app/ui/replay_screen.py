@@ -28,7 +28,7 @@ from app.state.open_archive import OpenArchive
 from app.state.settings import app_settings, site_assets_key
 from app.state.tasks import TaskRunner
 from app.state.time_cursor import TimeCursor
-from app.store.findings import FindingsError, FindingsStore
+from app.store.findings import TITLE_LENGTH, FindingsError, FindingsStore, error_title
 from app.store.queries import replay as replay_queries
 from app.store.queries.replay import ConsoleRow, RequestRow, SessionDetail
 from app.store.store import SessionStore
@@ -394,9 +394,9 @@ class ReplayScreen(QWidget):
             return ""
         errors = [e for e in self.detail.errors if t_ms - 15_000 <= e.ts_ms <= t_ms]
         if errors:
-            return errors[-1].message.removeprefix("Uncaught ")[:120]
+            return error_title(errors[-1].message)
         actions = [a for a in self.detail.actions if a.ts_ms <= t_ms]
-        return f"After {actions[-1].name}"[:120] if actions else ""
+        return f"After {actions[-1].name}"[:TITLE_LENGTH] if actions else ""
 
     def _site_assets_toggled(self, allowed: bool) -> None:
         """Remembered per archive: a user who trusts one export's site need not trust all."""

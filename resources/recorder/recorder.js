@@ -15,6 +15,10 @@
  *   keeps a page that wraps "the original fetch" (which is ours) from recursing.
  * - Input values are masked by default; fields marked `data-record-unmask` are recorded
  *   as typed, password fields never.
+ * - What is masked is written down once, in masking.json beside this file (MASKING below is
+ *   the same, checked by tests/recorder): the rrweb stream is recorded with those rules, and
+ *   action names are made from the page *as recorded* — masked text as stars, a blocked
+ *   element as the box rrweb keeps of it — never from the live text, which is in clear.
  */
 (function (global) {
   'use strict';
@@ -37,14 +41,24 @@
   var USER_CONTENT_TAGS = {input: 1, textarea: 1, select: 1};
   var BUTTON_INPUT_TYPES = {submit: 1, button: 1, reset: 1};
   var TEXT_INPUT_TYPES = {text: 1, search: 1, email: 1, tel: 1, url: 1, password: 1, number: 1, '': 1};
+  var INVISIBLE_TAGS = {script: 1, noscript: 1, style: 1, template: 1, head: 1, title: 1, meta: 1, link: 1};
+  var MAX_TEXT = 200;
+  // The same rules as masking.json (without its explanations); tests/recorder checks it.
+  var MASKING = {
+    mask_text: {classes: ['rr-mask'], attributes: ['data-record-mask', 'data-private'], option: 'maskTextSelector'},
+    block: {classes: ['rr-block'], attributes: ['data-record-block'], option: 'blockSelector'},
+    ignore: {classes: ['rr-ignore']},
+    inputs: {mask_all: true, unmask_attributes: ['data-record-unmask'], always_masked_types: ['password']},
+    mask_character: '*'
+  };
 
   var DEFAULTS = {
     sink: null,                 // function(batch) or a URL the batches are POSTed to as JSON
     checkoutEveryNms: 5 * 60 * 1000,
-    maskAllInputs: true,
-    unmaskSelector: '[data-record-unmask]',
-    maskTextSelector: null,
-    blockSelector: '[data-record-block]',
+    maskAllInputs: MASKING.inputs.mask_all,
+    unmaskSelector: ruleSelector({attributes: MASKING.inputs.unmask_attributes}),
+    maskTextSelector: null,     // added to MASKING.mask_text's classes and attributes
+    blockSelector: null,        // added to MASKING.block's classes and attributes
     flushIntervalMs: 5000,
     maxBatchEvents: 500,
     mousemoveSampleMs: 50,
@@ -101,6 +115,8 @@
 
   function actionTarget(node) {
     var el = node && node.nodeType === 1 ? node : node && node.parentElement;
+    var box = blockedBox(el);
+    if (box) return box;  // nothing inside it is recorded: the action is about the box
     var current = el;
     for (var steps = 0; current && steps <= 6; steps++) {
       if (isInteractive(current)) return current;
@@ -111,6 +127,67 @@
 
   function masked(text) { return !!text && /^[*\s]+$/.test(text); }
 
+  // ---------------------------------------------------------------- masking (masking.json)
+
+  function ruleSelector(rule, option) {
+    var parts = (rule.classes || []).map(function (c) { return '.' + c; })
+      .concat((rule.attributes || []).map(function (a) { return '[' + a + ']'; }));
+    if (option) parts.push(option);
+    return parts.join(',');
+  }
+
+  function maskingSelectors(options) {
+    options = options || DEFAULTS;
+    return {
+      maskText: ruleSelector(MASKING.mask_text, options[MASKING.mask_text.option]),
+      block: ruleSelector(MASKING.block, options[MASKING.block.option])
+    };
+  }
+
+  function currentSelectors() { return state ? state.selectors : maskingSelectors(DEFAULTS); }
+
+  function matchesSelector(el, selectorText) {
+    try { return !!(el && el.matches && el.matches(selectorText)); } catch (e) { return false; }
+  }
+
+  /* The outermost blocked element around `el` (rrweb records that one as an empty box), or null. */
+  function blockedBox(el) {
+    var found = null;
+    for (var current = el; current && current.nodeType === 1; current = current.parentElement) {
+      if (matchesSelector(current, currentSelectors().block)) found = current;
+    }
+    return found;
+  }
+
+  function textMasked(el) {
+    try { return !!(el && el.closest && el.closest(currentSelectors().maskText)); } catch (e) { return false; }
+  }
+
+  /* The text of `el` as the recording holds it: masked text as stars (as rrweb writes it),
+     text nodes joined by a space as the importer joins them (app/rrweb/mirror.py). */
+  function recordedText(el) {
+    var parts = [];
+    var size = 0;
+    var stack = [el];
+    while (stack.length && size < MAX_TEXT) {
+      var node = stack.pop();
+      if (node.nodeType === 3) {
+        var text = node.data || '';
+        if (!text.trim()) continue;
+        if (textMasked(node.parentElement)) text = text.replace(/\S/g, MASKING.mask_character);
+        parts.push(text);
+        size += text.length;
+      } else if (node.nodeType === 1 && !INVISIBLE_TAGS[node.tagName.toLowerCase()]) {
+        for (var i = node.childNodes.length - 1; i >= 0; i--) stack.push(node.childNodes[i]);
+      }
+    }
+    return parts.join(' ').replace(/\s+/g, ' ').trim();
+  }
+
+  function ignoredField(el) {
+    return (MASKING.ignore.classes || []).some(function (c) { return el.classList && el.classList.contains(c); });
+  }
+
   function selector(el) {
     var tag = el.tagName.toLowerCase();
     var out = tag + (el.id ? '#' + el.id : '');
@@ -120,13 +197,22 @@
     return out + classes.map(function (c) { return '.' + c; }).join('');
   }
 
+  /* What rrweb keeps of a blocked element: its tag and classes. */
+  function boxSelector(el) {
+    var classes = (el.getAttribute('class') || '').split(/\s+/).filter(Boolean).slice(0, 3);
+    return el.tagName.toLowerCase() + classes.map(function (c) { return '.' + c; }).join('');
+  }
+
+  function targetSelector(el) { return blockedBox(el) === el ? boxSelector(el) : selector(el); }
+
   function elementName(el) {
+    if (blockedBox(el) === el) return boxSelector(el);
     var tag = el.tagName.toLowerCase();
     if (tag === 'input' && BUTTON_INPUT_TYPES[(el.getAttribute('type') || '').toLowerCase()]) {
       var value = (el.getAttribute('value') || '').trim();
       if (value && !masked(value)) return clip(value);
     } else if (!USER_CONTENT_TAGS[tag] && !el.isContentEditable) {
-      var text = (el.textContent || '').replace(/\s+/g, ' ').trim();
+      var text = recordedText(el);
       if (text && !masked(text)) return clip(text);
     }
     for (var i = 0; i < NAME_ATTRIBUTES.length; i++) {
@@ -364,7 +450,7 @@
     endQuietActions(true);
     var verb = event.type === 'dblclick' ? 'double click' : 'click';
     openAction('custom', event.type === 'dblclick' ? 'dblclick' : 'click',
-               verb + " on '" + elementName(target) + "'", selector(target), now());
+               verb + " on '" + elementName(target) + "'", targetSelector(target), now());
   }
 
   function dropFoldedClicks() {
@@ -397,7 +483,7 @@
   function onInput(event) {
     if (!state || !event.isTrusted) return;
     var el = event.target;
-    if (!el || el.nodeType !== 1) return;
+    if (!el || el.nodeType !== 1 || ignoredField(el) || blockedBox(el)) return;
     if (!isTextField(el)) {
       var kind = (el.getAttribute('type') || '').toLowerCase();
       if (event.type !== 'change' || kind === 'checkbox' || kind === 'radio') return;
@@ -692,7 +778,7 @@
     state = {
       options: opts, session: session, pageId: session.pages, events: [], rum: [], openActions: [],
       closedActions: [], lastAction: null, loadAction: null, inputAction: null, inputLast: 0, inputTimer: null,
-      flushTimer: null, observers: [], reachedGoals: {}, currentUrl: pageUrl(),
+      flushTimer: null, observers: [], reachedGoals: {}, currentUrl: pageUrl(), selectors: maskingSelectors(opts),
       vitals: {lcp: null, lcpFinal: false, cls: 0, clsCurrent: 0, clsWindow: [], clsLast: 0, interactions: {}, reported: false}
     };
     saveSession();
@@ -701,7 +787,7 @@
 
     var maskInputFn = function (text, element) {
       var type = element && element.getAttribute && (element.getAttribute('type') || '').toLowerCase();
-      if (type !== 'password' && element && opts.unmaskSelector && element.matches && element.matches(opts.unmaskSelector)) {
+      if (MASKING.inputs.always_masked_types.indexOf(type) < 0 && element && opts.unmaskSelector && element.matches && element.matches(opts.unmaskSelector)) {
         return text;
       }
       return '*'.repeat(text.length);
@@ -720,9 +806,12 @@
       checkoutEveryNms: opts.checkoutEveryNms,
       maskAllInputs: opts.maskAllInputs,
       maskInputOptions: {password: true},
+      maskTextClass: MASKING.mask_text.classes[0],
+      blockClass: MASKING.block.classes[0],
+      ignoreClass: MASKING.ignore.classes[0],
       maskInputFn: maskInputFn,
-      maskTextSelector: opts.maskTextSelector || undefined,
-      blockSelector: opts.blockSelector || undefined,
+      maskTextSelector: state.selectors.maskText,
+      blockSelector: state.selectors.block,
       sampling: {mousemove: opts.mousemoveSampleMs, scroll: 150},
       inlineStylesheet: true
     });
@@ -804,6 +893,7 @@
     reportError: reportError,
     takeFullSnapshot: function () { if (state) global.rrweb.record.takeFullSnapshot(true); },
     sessionId: function () { return state ? state.session.id : null; },
-    elementName: function (el) { return elementName(actionTarget(el)); }
+    elementName: function (el) { return elementName(actionTarget(el)); },
+    masking: MASKING
   };
 })(window);

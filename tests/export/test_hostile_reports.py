@@ -23,6 +23,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from app.export.documents import report_html
+from app.export.masking import ReportMasking
 from app.export.report import build_report
 from app.replay.engine import prepare_web_engine
 from app.store.findings import Finding
@@ -99,7 +100,7 @@ def hostile_report(tmp: Path, urls: dict[str, Any]) -> tuple[str, SessionStore]:
     key = store.info()["content_key"]
     # +1: rrweb shows a paused clip with the events *before* the moment.
     reports = [build_report(store, Finding(key, name, T0 + hp.END + 1, name)) for name in urls]
-    return report_html(reports, "Hostile pages", masked=True), store
+    return report_html(reports, "Hostile pages", ReportMasking()), store
 
 
 @pytest.fixture(scope="module")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ from typing import Any
 import pytest
 
 from app.demo.plan import ASHLEY_ID, RELEASE_AFTER
+from app.export.masking import ReportMasking
 from app.main import main
 from app.replay.engine import prepare_web_engine
 from app.store.demo import demo_archive_path
@@ -137,7 +139,7 @@ def test_markdown_with_png_frames_and_a_pdf_with_the_findings_text(
     assert main(["export", DEMO, "--format", "md", "--out", str(md)]) == 0
     text = md.read_text(encoding="utf-8")
     assert "Checkout freezes after the postal code" in text and "btn_sell-421198" in text
-    assert ASHLEY_ID not in text and "Personal data masked." in text
+    assert ASHLEY_ID not in text and "Personal data masked:" in text
     pngs = sorted((tmp_path / "finding-frames").glob("*.png"))
     assert len(pngs) == 3 and all(p.read_bytes()[:4] == b"\x89PNG" for p in pngs)
     assert all(f"finding-frames/{p.name}" in text for p in pngs)
@@ -147,8 +149,11 @@ def test_markdown_with_png_frames_and_a_pdf_with_the_findings_text(
     if shutil.which("pdftotext") is None:
         pytest.skip("poppler-utils is not installed")
     words = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
-    assert "Checkout freezes after the postal code" in " ".join(words.split())
-    assert POSTAL not in words
+    flat = " ".join(words.split())
+    assert "Checkout freezes after the postal code" in flat
+    assert POSTAL not in words and ASHLEY_ID not in words and "ashley" not in words.lower()
+    assert "user ids replaced by pseudonyms" in flat
+    assert re.search(r"\buser [0-9a-f]{6}\b", flat)  # Ashley, and the users of her error
     subprocess.run(["pdftoppm", "-png", "-r", "40", str(pdf), str(tmp_path / "page")], check=True)
     assert list(tmp_path.glob("page-*.png"))
 
@@ -194,7 +199,7 @@ def test_frames_are_rendered_from_masked_events(
     monkeypatch.setattr(exporting, "render_frames", fake_render)
     store, _ = open_store(demo_archive_path())
     with store:
-        exporting.build_reports(store, [ashley_finding], mask=True)
-        exporting.build_reports(store, [ashley_finding], mask=False)
+        exporting.build_reports(store, [ashley_finding], masking=ReportMasking())
+        exporting.build_reports(store, [ashley_finding], masking=ReportMasking(personal_data=False))
     masked, plain = seen
     assert POSTAL.encode() not in masked and POSTAL.encode() in plain

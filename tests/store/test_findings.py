@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from app.store.findings import Finding, FindingsStore, data_dir
+from app.store.findings import TITLE_LENGTH, Finding, FindingsStore, data_dir, error_title
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -90,3 +90,10 @@ def test_a_damaged_findings_file_is_reported_with_its_name(tmp_path: Path) -> No
     broken.write_bytes(b"this is not a database" * 100)
     with pytest.raises(FindingsError, match=r"findings\.duckdb"):
         FindingsStore(broken)
+
+
+def test_an_errors_suggested_title_keeps_uncaught_and_in_promise() -> None:
+    message = "Uncaught (in promise) TypeError: Cannot read properties of undefined"
+    assert error_title(message) == message
+    assert error_title("Uncaught  Error:\n  boom") == "Uncaught Error: boom"
+    assert len(error_title("Uncaught " + "x" * 500)) == TITLE_LENGTH

@@ -61,6 +61,19 @@ def test_a_file_on_the_command_line_opens(qtbot: Any, launched: Any, archives: A
     assert window.windowTitle().startswith("cli.webreplay")
 
 
+def test_the_demo_opened_at_a_launch_without_a_file_is_listed_in_open_recent(
+    qtbot: Any, launched: Any
+) -> None:
+    from app.store.demo import demo_archive_path
+
+    demo = demo_archive_path()
+    window = launched("--new-instance")
+    qtbot.waitUntil(lambda: demo in window.opened, timeout=TIMEOUT_MS)
+    window.recent.menu.aboutToShow.emit()  # File › Open Recent is about to open
+    listed = [a.data() for a in window.recent.menu.actions() if a.data()]
+    assert listed == [str(demo.resolve())]
+
+
 def test_the_systems_open_event_opens_the_file(
     qtbot: Any, launched: Any, archives: Any, qapp: QApplication
 ) -> None:

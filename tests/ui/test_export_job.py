@@ -40,6 +40,90 @@ def test_export_runs_beside_the_window_with_progress(
     assert window.status_text.startswith("Exported")
 
 
+def test_an_export_puts_no_window_of_its_own_on_the_screen(
+    qtbot: Any, window: Any, tmp_path: Path
+) -> None:
+    """Only the main window and the progress dialog are on screen while the frames render:
+    the renderer's web view (in the child process) never maps a window of its own."""
+    import os
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from tests.x11_windows import mapped_windows
+
+    finding = _open_with_a_finding(qtbot, window)
+    before = {w.window for w in mapped_windows()}
+    strangers: list[Any] = []  # windows another process mapped
+    extra_widgets: set[str] = set()  # our own visible top-level widgets besides the two
+
+    def look() -> None:
+        strangers.extend(
+            w for w in mapped_windows() if w.window not in before and w.pid != os.getpid()
+        )
+        expected = {window, window.exports.dialog}
+        extra_widgets.update(
+            f"{type(w).__name__} {w.windowTitle()!r}"
+            for w in QApplication.topLevelWidgets()
+            if w.isVisible() and w not in expected
+        )
+
+    sampler = QTimer()
+    sampler.timeout.connect(look)
+    sampler.start(20)
+    out = tmp_path / "report.html"
+    job = window.exports.export_findings("html", out, [finding.id])
+    with qtbot.waitSignal(job.finished, timeout=120_000) as done:
+        pass
+    sampler.stop()
+    assert done.args[0] is True, done.args
+    assert "data:image/png;base64," in out.read_text(encoding="utf-8")  # frames were rendered
+    assert strangers == []
+    assert extra_widgets == set()
+
+
+def test_one_dialog_holds_format_file_and_masking_and_remembers_them(
+    qtbot: Any, window: Any, tmp_path: Path
+) -> None:
+    from app.ui.export_dialog import ExportFindingsDialog
+
+    _open_with_a_finding(qtbot, window)
+    out = tmp_path / "report.md"
+
+    def export_with(dialog: ExportFindingsDialog) -> str:
+        """Click Export, as a user would; the export runs at once (no further question)."""
+        qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+        job = window.exports.job
+        assert job is not None
+        with qtbot.waitSignal(job.finished, timeout=120_000) as done:
+            pass
+        assert done.args == [True, str(out)]
+        return out.read_text(encoding="utf-8")
+
+    window.exports.findings_action.trigger()  # File › Export Findings…
+    first = window.exports.export_dialog
+    assert first is not None and first.isVisible()
+    assert first.windowTitle() == "Export Findings"
+    assert first.width() >= first.fontMetrics().horizontalAdvance("Export Findings") * 3
+    assert first.mask.isChecked() and not first.keep_user_ids.isChecked()  # the defaults
+    first.format.setCurrentIndex(first.format.findData("pdf"))
+    first.path.setText(str(tmp_path / "report.pdf"))
+    first.format.setCurrentIndex(first.format.findData("md"))  # the file follows the format
+    assert first.path.text() == str(out)
+    first.keep_user_ids.setChecked(True)
+    text = export_with(first)
+    assert "Not masked: user ids, shown as recorded (kept by choice)." in text
+
+    window.exports.findings_action.trigger()  # the next time: the same choices, filled in
+    again = window.exports.export_dialog
+    assert again is not None and again is not first and again.isVisible()
+    assert again.format.currentData() == "md" and again.path.text() == str(out)
+    assert again.mask.isChecked() and again.keep_user_ids.isChecked()
+    assert again.replaces.isVisibleTo(again)  # it says the file will be replaced
+    again.keep_user_ids.setChecked(False)
+    assert "user ids replaced by pseudonyms" in export_with(again)
+
+
 def test_cancel_stops_the_export_and_leaves_no_file(
     qtbot: Any, window: Any, tmp_path: Path
 ) -> None:

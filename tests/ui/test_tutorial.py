@@ -106,3 +106,21 @@ def test_a_finding_from_an_errors_details(qtbot: Any, window: MainWindow, monkey
     saved = FindingsStore().for_archive(key, session_id)
     assert [(f.ts_ms, f.severity) for f in saved] == [(first_error_ms, "major")]
     assert "reading 'groups'" in saved[0].title
+    assert saved[0].title.startswith("Uncaught (in promise) TypeError")  # not "(in promise) …"
+
+
+def test_a_finding_in_the_replay_at_the_error_is_titled_with_the_whole_message(
+    qtbot: Any, window: MainWindow
+) -> None:
+    with qtbot.waitSignal(window.store_opened, timeout=60_000):
+        window.open_file(demo_archive_path())
+    window.show_error_group(window.errors_screen.ranked[0].group.key, users=True)
+    assert window.errors_screen.select_user(ASHLEY_ID)
+    session_id, first_error_ms = window.errors_screen.sessions.item(0, 0).data(256)
+    assert window.replay_session(session_id, first_error_ms + 1_000)
+    screen = window.replay_screen
+    assert screen is not None
+    qtbot.waitUntil(lambda: screen.detail is not None, timeout=30_000)
+    finding = screen.findings.add_at_cursor(ask=False)
+    assert finding is not None
+    assert finding.title.startswith("Uncaught (in promise) TypeError: Cannot read properties")
