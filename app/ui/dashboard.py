@@ -32,7 +32,7 @@ from app.store.queries import apdex as apdex_queries
 from app.store.queries import goals as goal_queries
 from app.store.queries import overview as overview_queries
 from app.store.queries.apdex import ApdexTally
-from app.store.queries.overview import Bucket, Overview
+from app.store.queries.overview import USER_ACTIONS, Bucket, Overview
 from app.store.store import SessionStore
 from app.ui.archive_screen import ArchiveScreen, ScreenModels
 from app.ui.charts import (
@@ -46,13 +46,23 @@ from app.ui.charts import (
     TYPE_NAMES,
     Card,
     RangeViewBox,
+    ReleaseAxis,
+    bar_width,
     bucket_width,
-    format_width,
+    curve,
+    rate_scale,
     shown_span,
+    time_label,
+    time_plot,
+    title_legend,
+    x_range,
+    y_range,
 )
 from app.ui.theme import restyle_plots, style_plot
 
 SOURCE = "dashboard"
+APDEX_TOP = 1.04
+"""The Apdex chart's top: above 1.0, so a perfect bucket's point and line are drawn whole."""
 
 
 @dataclass(frozen=True)
@@ -82,6 +92,8 @@ class Dashboard(ArchiveScreen):
     """Cards, time charts and the filter bar over the open archive."""
 
     refreshed = Signal()
+    define_goals_requested = Signal()
+    """The conversion card's "Define a goal…" link (the window opens its goals dialog)."""
 
     def __init__(self, models: ScreenModels, parent: QWidget | None = None) -> None:
         super().__init__(models, parent)
@@ -99,6 +111,10 @@ class Dashboard(ArchiveScreen):
             "conversion": Card("Conversion rate"),
             "problems": Card("Open problems"),
         }
+        self.cards["actions"].setToolTip(USER_ACTIONS)
+        self.cards["conversion"].detail.linkActivated.connect(
+            lambda _link: self.define_goals_requested.emit()
+        )
         cards = QHBoxLayout()
         cards.setSpacing(10)
         for card in self.cards.values():
@@ -107,8 +123,10 @@ class Dashboard(ArchiveScreen):
         self.charts = {
             "apdex": self._chart("Apdex", "Apdex (0–1)"),
             "errors": self._chart("JavaScript errors", "errors / min"),
-            "actions": self._chart("User actions by type", "actions / min"),
-            "conversion": self._chart("Conversion rate", "%"),
+            "actions": self._chart(
+                f"User actions by type{title_legend(TYPE_COLOURS, TYPE_NAMES)}", "actions / min"
+            ),
+            "conversion": self._chart("Conversion rate", "% converting"),
         }
         grid = QGridLayout()
         grid.setSpacing(10)
@@ -134,15 +152,10 @@ class Dashboard(ArchiveScreen):
     def _chart(self, title: str, unit: str) -> Chart:
         box = RangeViewBox()
         box.setMouseEnabled(x=True, y=False)
-        plot = pg.PlotWidget(viewBox=box, axisItems={"bottom": pg.DateAxisItem(utcOffset=0)})
+        plot = time_plot(unit, box, releases=True)
         plot.setTitle(title, size="11pt")
-        plot.showGrid(x=True, y=True, alpha=0.15)
         plot.setMinimumHeight(200)
-        for axis in ("left", "bottom"):
-            plot.getAxis(axis).enableAutoSIPrefix(False)
-        plot.setLabel("left", unit)
-        plot.setLabel("bottom", "time (UTC)")
-        style_plot(plot, self.palette())
+        style_plot(plot, self.palette())  # again: the title too
         region = pg.LinearRegionItem(
             movable=False, brush=pg.mkBrush(103, 65, 217, 40), pen=pg.mkPen("#6741d9")
         )
@@ -251,7 +264,7 @@ class Dashboard(ArchiveScreen):
         # The charts share their time axis, so any change repaints all four at once (a few
         # hundred ms of axis painting on a slow machine): they are held, filled one per
         # turn, then let paint one per turn.
-        whole = fig.archive
+        whole = x_range(fig.archive, [b.start_ms for b in fig.buckets], fig.width)
         fills: list[Callable[[], object]] = [
             lambda: self._draw_apdex(fig.buckets, fig.width),
             lambda: self._draw_errors(fig.buckets, fig.width),
@@ -259,7 +272,7 @@ class Dashboard(ArchiveScreen):
             lambda: self._draw_conversion(fig.daily, fig.daily_width),
             lambda: (
                 self._show_range(f),
-                self.charts["apdex"].plot.setXRange(whole[0] / 1000, whole[1] / 1000, padding=0.01),
+                self.charts["apdex"].plot.setXRange(*whole, padding=0.01),
             ),
         ]
 
@@ -305,17 +318,24 @@ class Dashboard(ArchiveScreen):
         self.cards["apdex"].show_value(
             f"{_fmt_score(score)} {band}", per_type, BAND_COLOURS.get(band)
         )
-        self.cards["sessions"].show_value(f"{shown.sessions:,}", f"{shown.users:,} users")
-        counts = {k: t.total for k, t in tallies.items()}
-        rated = sum(counts.values())
+        users = f"{shown.users:,} user" + ("" if shown.users == 1 else "s")
+        self.cards["sessions"].show_value(f"{shown.sessions:,}", users)
+        # the one count of user actions (the Sessions table and the replay count the same)
+        rated = sum(t.total for t in tallies.values())
         self.cards["actions"].show_value(
-            f"{rated:,}",
-            " · ".join(f"{TYPE_NAMES[k]} {n:,}" for k, n in counts.items())
-            + f" · {shown.actions - rated:,} clicks and inputs",
+            f"{shown.actions:,}",
+            " · ".join(f"{TYPE_NAMES[k]} {n:,}" for k, n in shown.actions_by_type.items()),
+        )
+        self.cards["actions"].setToolTip(
+            f"{USER_ACTIONS}\n\nApdex rates {rated:,} of them: page loads, XHR actions and the "
+            "custom actions a recorder reported (a click or edit that started no request has "
+            "no duration worth rating)."
         )
         per_minute = shown.errors / max(span_ms / 60_000, 1)
         self.cards["errors"].show_value(
-            f"{shown.errors:,}", f"{per_minute:.3f} per minute on average", ERROR_COLOUR
+            f"{shown.errors:,}",
+            f"{per_minute:.3f} per minute on average",
+            ERROR_COLOUR if shown.errors else None,  # red is for errors, not for their absence
         )
         if self.goals:
             goal = self.goals[0]
@@ -328,9 +348,13 @@ class Dashboard(ArchiveScreen):
             self.cards["conversion"].show_value(
                 f"{rate:.1%}", f"“{goal.get('name', goal.get('id'))}” · completions: {per_goal}"
             )
-        else:
+        elif shown.converted_sessions:  # goals reached in the recording, none defined
             rate = shown.converted_sessions / shown.sessions if shown.sessions else 0.0
             self.cards["conversion"].show_value(f"{rate:.1%}", "sessions that reached any goal")
+        else:  # a rate of 0 % would claim that nobody converted
+            self.cards["conversion"].show_value(
+                "—", 'no goal defined · <a href="goals">Define a goal…</a>'
+            )
 
     def _fill_problems(self, problems: list[Problem]) -> None:
         still_open = [p for p in problems if p.is_open]
@@ -357,14 +381,23 @@ class Dashboard(ArchiveScreen):
         chart.items.append(item)
 
     def _release_lines(self, chart: Chart) -> None:
-        for at, version in self.releases:
+        """A dashed line at each release; its name is on the axis above the chart
+        (:class:`ReleaseAxis`), where it covers no point or bar."""
+        axis = chart.plot.getAxis("top")
+        assert isinstance(axis, ReleaseAxis)
+        axis.set_releases(self.releases)
+        chart.plot.showAxis("top", bool(self.releases))
+        for at, _version in self.releases:
             line = pg.InfiniteLine(
                 pos=at / 1000,
                 angle=90,
                 pen=pg.mkPen(RELEASE_COLOUR, width=1.5, style=Qt.PenStyle.DashLine),
-                label=f"release {version}",
-                labelOpts={"position": 0.92, "color": RELEASE_COLOUR, "fill": (255, 255, 255, 200)},
             )
+            self._add(chart, line)
+
+    def _curve(self, chart: Chart, xs: np.ndarray, ys: np.ndarray, colour: str, size: int) -> None:
+        line = curve(xs, ys, colour, size)
+        if line is not None:
             self._add(chart, line)
 
     def _draw_apdex(self, buckets: Sequence[Bucket], width: int) -> None:
@@ -381,63 +414,65 @@ class Dashboard(ArchiveScreen):
             self._add(chart, shade)
         xs = np.array([(b.start_ms + width / 2) / 1000 for b in buckets])
         ys = np.array([apdex_score(b.apdex) if b.apdex.total else np.nan for b in buckets])
-        curve = pg.PlotDataItem(
-            xs, ys, pen=pg.mkPen("#1c7ed6", width=2), connect="finite",
-            symbol="o", symbolSize=4, symbolBrush="#1c7ed6", symbolPen=None,
-        )  # fmt: skip
-        self._add(chart, curve)
+        self._curve(chart, xs, ys, "#1c7ed6", 5)
         lowest = float(np.nanmin(ys)) if np.isfinite(ys).any() else 0.0
-        chart.plot.setYRange(max(0.0, min(0.8, lowest - 0.05)), 1.01, padding=0)
+        # room above 1.0 for a point's marker and the line's width: a perfect score is drawn whole
+        chart.plot.setYRange(max(0.0, min(0.8, lowest - 0.05)), APDEX_TOP, padding=0)
+        chart.plot.setLabel("bottom", time_label(width))
         self._release_lines(chart)
+
+    @staticmethod
+    def _bars(
+        chart: Chart, buckets: Sequence[Bucket], width: int, what: str
+    ) -> tuple[np.ndarray, float]:
+        """The bars' centres and what divides a count into the rate shown; the left axis
+        names the rate, the bottom one the bucket width."""
+        scale, unit = rate_scale(width, what)
+        chart.plot.setLabel("left", unit)
+        chart.plot.setLabel("bottom", time_label(width))
+        return np.array([(b.start_ms + width / 2) / 1000 for b in buckets]), scale
 
     def _draw_errors(self, buckets: Sequence[Bucket], width: int) -> None:
         chart = self.charts["errors"]
         self._reset(chart)
-        minutes = width / 60_000
-        xs = [(b.start_ms + width / 2) / 1000 for b in buckets]
-        heights = [b.errors / minutes for b in buckets]
+        xs, scale = self._bars(chart, buckets, width, "errors")
+        heights = np.array([b.errors / scale for b in buckets])
         bars = pg.BarGraphItem(
-            x=xs, height=heights, width=width / 1000 * 0.9, brush=ERROR_COLOUR, pen=None
+            x=xs, height=heights, width=bar_width(width), brush=ERROR_COLOUR, pen=None
         )
         self._add(chart, bars)
-        chart.plot.setLabel("left", f"errors / min ({format_width(width)} buckets)")
+        y_range(chart.plot, float(heights.max(initial=0)))
         self._release_lines(chart)
 
     def _draw_actions(self, buckets: Sequence[Bucket], width: int) -> None:
         chart = self.charts["actions"]
         self._reset(chart)
-        minutes = width / 60_000
-        xs = np.array([(b.start_ms + width / 2) / 1000 for b in buckets])
+        xs, scale = self._bars(chart, buckets, width, "actions")
         base = np.zeros(len(buckets))
-        legend = chart.plot.plotItem.legend or chart.plot.addLegend(offset=(-10, 5))
-        legend.clear()  # named items add themselves to it
         for kind in ("load", "xhr", "custom"):
-            heights = np.array([b.actions[kind] / minutes for b in buckets])
+            heights = np.array([b.actions[kind] / scale for b in buckets])
             bars = pg.BarGraphItem(
-                x=xs, y0=base.copy(), height=heights, width=width / 1000 * 0.9,
+                x=xs, y0=base.copy(), height=heights, width=bar_width(width),
                 brush=TYPE_COLOURS[kind], pen=None,
-                name=TYPE_NAMES[kind],
             )  # fmt: skip
             self._add(chart, bars)
             base = base + heights
-        chart.plot.setLabel("left", f"actions / min ({format_width(width)} buckets)")
+        y_range(chart.plot, float(base.max(initial=0)))
         self._release_lines(chart)
 
     def _draw_conversion(self, buckets: Sequence[tuple[int, int, int]], width: int) -> None:
         """The first goal's conversion rate per bucket of session starts."""
         chart = self.charts["conversion"]
         self._reset(chart)
+        chart.plot.setTitle(
+            "Conversion rate" if self.goals else "Conversion rate — no goal defined", size="11pt"
+        )
         xs = np.array([(start + width / 2) / 1000 for start, _n, _done in buckets])
         ys = np.array([100 * done / n if n else np.nan for _start, n, done in buckets])
-        curve = pg.PlotDataItem(
-            xs, ys, pen=pg.mkPen(CONVERSION_COLOUR, width=2), connect="finite",
-            symbol="o", symbolSize=6, symbolBrush=CONVERSION_COLOUR, symbolPen=None,
-        )  # fmt: skip
-        self._add(chart, curve)
-        chart.plot.setLabel("left", f"% of sessions converting ({format_width(width)} buckets)")
-        chart.plot.setYRange(
-            0, max(50.0, float(np.nanmax(ys)) * 1.1 if np.isfinite(ys).any() else 50)
-        )
+        self._curve(chart, xs, ys, CONVERSION_COLOUR, 6)
+        chart.plot.setLabel("bottom", time_label(width))
+        highest = float(np.nanmax(ys)) if np.isfinite(ys).any() else 0.0
+        y_range(chart.plot, highest, least=50.0)
         self._release_lines(chart)
 
     # ---------------------------------------------------------------- range selection

@@ -117,6 +117,7 @@ class MainWindow(DesktopFiles, QMainWindow):
         self.problems_screen.users_requested.connect(
             lambda key: self.show_error_group(key, users=True)
         )
+        self.dashboard.define_goals_requested.connect(lambda: self.edit_goals())
         self.errors_screen.replay_requested.connect(self.replay_session)
         self.sessions.replay_requested.connect(self.replay_session)
         self.findings_screen.open_requested.connect(self.replay_session)

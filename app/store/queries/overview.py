@@ -2,15 +2,29 @@
 
 Every function answers in one statement, so the dashboard stays fast on large archives.
 Definitions (what "new" or a problem mean) live in ``app.analysis``; this module only counts.
+What a user action is — the one definition every count of them follows — is
+:data:`USER_ACTIONS`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from app.store.filters import SessionFilter
 from app.store.queries import Cursor
 from app.store.queries.apdex import ApdexTally, Thresholds, classified_actions
+
+USER_ACTIONS = (
+    "A user action is a page load, a click or double click, an edit of a field (typing into "
+    "one field, however many keys, is one action), or an action the recording's own "
+    "monitoring reported (XHR, custom). Scrolls, mouse moves and changes of the page's "
+    "content are not actions."
+)
+"""What every count of user actions counts: the rows of the ``actions`` table (derived for bare
+recordings by :mod:`app.derive.rum`, which writes down the exact rules). The dashboard's card
+and chart, the Sessions table and the replay's action list all count these rows; Apdex rates
+a subset of them (see :mod:`app.store.queries.apdex`). Shown as the tooltip where they are
+counted."""
 
 
 @dataclass(frozen=True)
@@ -22,6 +36,8 @@ class Overview:
     converted_sessions: int
     first_ms: int | None
     last_ms: int | None
+    actions_by_type: dict[str, int] = field(default_factory=dict)
+    """:data:`USER_ACTIONS` of the selection per type (``load``, ``xhr``, ``custom``)."""
 
 
 @dataclass(frozen=True)
@@ -30,6 +46,7 @@ class Bucket:
 
     start_ms: int
     actions: dict[str, int]
+    """:data:`USER_ACTIONS` per type; ``apdex`` tallies the rated ones."""
     errors: int
     apdex: ApdexTally
     sessions: int
@@ -51,27 +68,35 @@ def summary(con: Cursor, f: SessionFilter) -> Overview:
     ewhere, eparams = f.records_where("e")
     gwhere, gparams = f.records_where("g")
     row = con.execute(
-        f"""WITH sel AS (SELECT * FROM sessions s WHERE {swhere})
+        f"""WITH sel AS (SELECT * FROM sessions s WHERE {swhere}),
+                 ac AS (SELECT a.type FROM actions a JOIN sel USING (session_id) WHERE {awhere})
             SELECT (SELECT count(*) FROM sel), (SELECT count(DISTINCT user_id) FROM sel),
-                   (SELECT count(*) FROM actions a JOIN sel USING (session_id) WHERE {awhere}),
+                   (SELECT count(*) FROM ac),
                    (SELECT count(*) FROM errors e JOIN sel USING (session_id) WHERE {ewhere}),
                    (SELECT count(DISTINCT g.session_id) FROM goals g JOIN sel USING (session_id)
                     WHERE {gwhere}),
                    (SELECT epoch_ms(min(started_at)) FROM sel),
-                   (SELECT epoch_ms(max(ended_at)) FROM sel)""",
+                   (SELECT epoch_ms(max(ended_at)) FROM sel),
+                   (SELECT count(*) FILTER (WHERE type = 'load') FROM ac),
+                   (SELECT count(*) FILTER (WHERE type = 'xhr') FROM ac),
+                   (SELECT count(*) FILTER (WHERE type = 'custom') FROM ac)""",
         sparams + aparams + eparams + gparams,
     ).fetchone()
     assert row is not None
-    return Overview(*(int(v) if v is not None else None for v in row))  # type: ignore[arg-type]
+    values = [int(v) if v is not None else None for v in row]
+    by_type = dict(zip(("load", "xhr", "custom"), values[7:], strict=True))
+    return Overview(*values[:7], actions_by_type=by_type)  # type: ignore[arg-type]
 
 
 def timeseries(
     con: Cursor, f: SessionFilter, bucket_ms: int, thresholds: Thresholds
 ) -> list[Bucket]:
-    """Per bucket: actions by type, Apdex tally, errors, sessions started, conversions."""
+    """Per bucket: :data:`USER_ACTIONS` by type, the Apdex tally of the rated ones, errors,
+    sessions started, conversions."""
     bucket_ms = max(1, int(bucket_ms))
     sub, params = classified_actions(f, thresholds)
     swhere, sparams = f.sessions_where("s")
+    awhere, aparams = f.records_where("a")
     ewhere, eparams = f.records_where("e")
     gwhere, gparams = f.records_where("g")
 
@@ -79,33 +104,37 @@ def timeseries(
         return f"(epoch_ms({column}) // {bucket_ms}) * {bucket_ms}"
 
     rows = con.execute(
-        f"""WITH ac AS (SELECT {b("ts")} AS bucket, type, rating FROM ({sub})),
+        f"""WITH ac AS (SELECT {b("ts")} AS bucket, rating FROM ({sub})),
                  sel AS (SELECT session_id, started_at FROM sessions s WHERE {swhere}),
+                 al AS (SELECT {b("a.ts")} AS bucket, a.type FROM actions a
+                        JOIN sel USING (session_id) WHERE {awhere}),
                  er AS (SELECT {b("e.ts")} AS bucket FROM errors e JOIN sel USING (session_id)
                         WHERE {ewhere}),
                  go AS (SELECT {b("first")} AS bucket FROM (SELECT g.session_id, min(g.ts) AS first
                         FROM goals g JOIN sel USING (session_id) WHERE {gwhere}
                         GROUP BY g.session_id)),
                  se AS (SELECT {b("started_at")} AS bucket FROM sel),
-                 a AS (SELECT bucket, count(*) FILTER (WHERE type = 'load') AS load,
-                              count(*) FILTER (WHERE type = 'xhr') AS xhr,
-                              count(*) FILTER (WHERE type = 'custom') AS custom,
-                              count(*) FILTER (WHERE rating = 's') AS s,
+                 ty AS (SELECT bucket, count(*) FILTER (WHERE type = 'load') AS load,
+                               count(*) FILTER (WHERE type = 'xhr') AS xhr,
+                               count(*) FILTER (WHERE type = 'custom') AS custom
+                        FROM al GROUP BY bucket),
+                 a AS (SELECT bucket, count(*) FILTER (WHERE rating = 's') AS s,
                               count(*) FILTER (WHERE rating = 't') AS t,
                               count(*) FILTER (WHERE rating = 'f') AS fr
                        FROM ac GROUP BY bucket),
                  e AS (SELECT bucket, count(*) AS n FROM er GROUP BY bucket),
                  g AS (SELECT bucket, count(*) AS n FROM go GROUP BY bucket),
                  n AS (SELECT bucket, count(*) AS n FROM se GROUP BY bucket),
-                 keys AS (SELECT bucket FROM a UNION SELECT bucket FROM e
-                          UNION SELECT bucket FROM g UNION SELECT bucket FROM n)
-            SELECT keys.bucket, coalesce(a.load, 0), coalesce(a.xhr, 0), coalesce(a.custom, 0),
+                 keys AS (SELECT bucket FROM ty UNION SELECT bucket FROM a
+                          UNION SELECT bucket FROM e UNION SELECT bucket FROM g
+                          UNION SELECT bucket FROM n)
+            SELECT keys.bucket, coalesce(ty.load, 0), coalesce(ty.xhr, 0), coalesce(ty.custom, 0),
                    coalesce(e.n, 0), coalesce(a.s, 0), coalesce(a.t, 0), coalesce(a.fr, 0),
                    coalesce(n.n, 0), coalesce(g.n, 0)
-            FROM keys LEFT JOIN a USING (bucket) LEFT JOIN e USING (bucket)
-                 LEFT JOIN g USING (bucket) LEFT JOIN n USING (bucket)
+            FROM keys LEFT JOIN ty USING (bucket) LEFT JOIN a USING (bucket)
+                 LEFT JOIN e USING (bucket) LEFT JOIN g USING (bucket) LEFT JOIN n USING (bucket)
             ORDER BY keys.bucket""",
-        params + sparams + eparams + gparams,
+        params + sparams + aparams + eparams + gparams,
     ).fetchall()
     return [
         Bucket(
