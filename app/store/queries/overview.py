@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from app.store.filters import SessionFilter
 from app.store.queries import Cursor
-from app.store.queries.apdex import ApdexTally, Thresholds, classified_actions
+from app.store.queries.apdex import ACTION_TYPES, ApdexTally, Thresholds, classified_actions
 
 USER_ACTIONS = (
     "A user action is a page load, a click or double click, an edit of a field (typing into "
@@ -68,24 +68,23 @@ def summary(con: Cursor, f: SessionFilter) -> Overview:
     ewhere, eparams = f.records_where("e")
     gwhere, gparams = f.records_where("g")
     row = con.execute(
-        f"""WITH sel AS (SELECT * FROM sessions s WHERE {swhere}),
-                 ac AS (SELECT a.type FROM actions a JOIN sel USING (session_id) WHERE {awhere})
+        f"""WITH sel AS (SELECT * FROM sessions s WHERE {swhere})
             SELECT (SELECT count(*) FROM sel), (SELECT count(DISTINCT user_id) FROM sel),
-                   (SELECT count(*) FROM ac),
+                   (SELECT [count(*) FILTER (WHERE a.type = 'load'),
+                            count(*) FILTER (WHERE a.type = 'xhr'),
+                            count(*) FILTER (WHERE a.type = 'custom'), count(*)]
+                    FROM actions a JOIN sel USING (session_id) WHERE {awhere}),
                    (SELECT count(*) FROM errors e JOIN sel USING (session_id) WHERE {ewhere}),
                    (SELECT count(DISTINCT g.session_id) FROM goals g JOIN sel USING (session_id)
                     WHERE {gwhere}),
                    (SELECT epoch_ms(min(started_at)) FROM sel),
-                   (SELECT epoch_ms(max(ended_at)) FROM sel),
-                   (SELECT count(*) FILTER (WHERE type = 'load') FROM ac),
-                   (SELECT count(*) FILTER (WHERE type = 'xhr') FROM ac),
-                   (SELECT count(*) FILTER (WHERE type = 'custom') FROM ac)""",
+                   (SELECT epoch_ms(max(ended_at)) FROM sel)""",
         sparams + aparams + eparams + gparams,
     ).fetchone()
     assert row is not None
-    values = [int(v) if v is not None else None for v in row]
-    by_type = dict(zip(("load", "xhr", "custom"), values[7:], strict=True))
-    return Overview(*values[:7], actions_by_type=by_type)  # type: ignore[arg-type]
+    *by_type, actions = (int(n) for n in row[2])  # load, xhr, custom; all of them
+    values = [int(v) if v is not None else None for v in (*row[:2], actions, *row[3:])]
+    return Overview(*values, actions_by_type=dict(zip(ACTION_TYPES, by_type, strict=True)))  # type: ignore[arg-type]
 
 
 def timeseries(
@@ -94,9 +93,8 @@ def timeseries(
     """Per bucket: :data:`USER_ACTIONS` by type, the Apdex tally of the rated ones, errors,
     sessions started, conversions."""
     bucket_ms = max(1, int(bucket_ms))
-    sub, params = classified_actions(f, thresholds)
+    sub, params = classified_actions(f, thresholds, every=True)
     swhere, sparams = f.sessions_where("s")
-    awhere, aparams = f.records_where("a")
     ewhere, eparams = f.records_where("e")
     gwhere, gparams = f.records_where("g")
 
@@ -104,37 +102,33 @@ def timeseries(
         return f"(epoch_ms({column}) // {bucket_ms}) * {bucket_ms}"
 
     rows = con.execute(
-        f"""WITH ac AS (SELECT {b("ts")} AS bucket, rating FROM ({sub})),
+        f"""WITH ac AS (SELECT {b("ts")} AS bucket, type, rating FROM ({sub})),
                  sel AS (SELECT session_id, started_at FROM sessions s WHERE {swhere}),
-                 al AS (SELECT {b("a.ts")} AS bucket, a.type FROM actions a
-                        JOIN sel USING (session_id) WHERE {awhere}),
                  er AS (SELECT {b("e.ts")} AS bucket FROM errors e JOIN sel USING (session_id)
                         WHERE {ewhere}),
                  go AS (SELECT {b("first")} AS bucket FROM (SELECT g.session_id, min(g.ts) AS first
                         FROM goals g JOIN sel USING (session_id) WHERE {gwhere}
                         GROUP BY g.session_id)),
                  se AS (SELECT {b("started_at")} AS bucket FROM sel),
-                 ty AS (SELECT bucket, count(*) FILTER (WHERE type = 'load') AS load,
-                               count(*) FILTER (WHERE type = 'xhr') AS xhr,
-                               count(*) FILTER (WHERE type = 'custom') AS custom
-                        FROM al GROUP BY bucket),
-                 a AS (SELECT bucket, count(*) FILTER (WHERE rating = 's') AS s,
+                 a AS (SELECT bucket, count(*) FILTER (WHERE type = 'load') AS load,
+                              count(*) FILTER (WHERE type = 'xhr') AS xhr,
+                              count(*) FILTER (WHERE type = 'custom') AS custom,
+                              count(*) FILTER (WHERE rating = 's') AS s,
                               count(*) FILTER (WHERE rating = 't') AS t,
                               count(*) FILTER (WHERE rating = 'f') AS fr
                        FROM ac GROUP BY bucket),
                  e AS (SELECT bucket, count(*) AS n FROM er GROUP BY bucket),
                  g AS (SELECT bucket, count(*) AS n FROM go GROUP BY bucket),
                  n AS (SELECT bucket, count(*) AS n FROM se GROUP BY bucket),
-                 keys AS (SELECT bucket FROM ty UNION SELECT bucket FROM a
-                          UNION SELECT bucket FROM e UNION SELECT bucket FROM g
-                          UNION SELECT bucket FROM n)
-            SELECT keys.bucket, coalesce(ty.load, 0), coalesce(ty.xhr, 0), coalesce(ty.custom, 0),
+                 keys AS (SELECT bucket FROM a UNION SELECT bucket FROM e
+                          UNION SELECT bucket FROM g UNION SELECT bucket FROM n)
+            SELECT keys.bucket, coalesce(a.load, 0), coalesce(a.xhr, 0), coalesce(a.custom, 0),
                    coalesce(e.n, 0), coalesce(a.s, 0), coalesce(a.t, 0), coalesce(a.fr, 0),
                    coalesce(n.n, 0), coalesce(g.n, 0)
-            FROM keys LEFT JOIN ty USING (bucket) LEFT JOIN a USING (bucket)
-                 LEFT JOIN e USING (bucket) LEFT JOIN g USING (bucket) LEFT JOIN n USING (bucket)
+            FROM keys LEFT JOIN a USING (bucket) LEFT JOIN e USING (bucket)
+                 LEFT JOIN g USING (bucket) LEFT JOIN n USING (bucket)
             ORDER BY keys.bucket""",
-        params + sparams + aparams + eparams + gparams,
+        params + sparams + eparams + gparams,
     ).fetchall()
     return [
         Bucket(
