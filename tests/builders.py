@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -229,5 +230,64 @@ def write_archive(
                 ),
                 events,
                 basic_rum(begin),
+            )
+    return path
+
+
+def scroll(ts: int, node_id: int = 1, y: int = 300) -> dict[str, Any]:
+    return {"type": 3, "timestamp": ts, "data": {"source": 3, "id": node_id, "x": 0, "y": y}}
+
+
+def bare_session_events(start: int = T0) -> list[dict[str, Any]]:
+    """A bare rrweb session of about 10 s: a load, a click, typing into two fields (one
+    field twice in a row), a scroll, a navigation to a second page and a click there —
+    6 user actions (2 loads, 2 clicks, 2 field edits; the scroll is none)."""
+    return [
+        meta(start),
+        full(start + 5),
+        click(start + 1000, 11),
+        typed(start + 2000, 12, "*"),
+        typed(start + 2300, 12, "**"),
+        scroll(start + 3000),
+        typed(start + 4000, 13, "***"),
+        meta(start + 6000, "https://shop.example/thanks"),
+        full(start + 6100),
+        click(start + 9000, 10),
+        mutation(start + 10_000),
+    ]
+
+
+def write_recording(path: Path, events: list[dict[str, Any]]) -> Path:
+    """A plain rrweb recording: a JSON array of events."""
+    path.write_text(json.dumps(events), encoding="utf-8")
+    return path
+
+
+ERROR_WORDS = ("alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel",
+               "india", "juliett", "kilo", "lima", "mike", "november")  # fmt: skip
+
+
+def write_error_groups_archive(path: Path, groups: int = 12, start: int = T0) -> Path:
+    """An archive whose errors fall into ``groups`` groups (messages differ in words, not
+    numbers: numbers are ignored when errors are grouped). Session ``s<k>`` has the errors of
+    groups below ``k``: the last session has every group, so all are in the Top 10's analysis
+    window (the archive's second half), and group ``g`` occurs ``groups - g`` times."""
+    with ArchiveWriter(path) as writer:
+        for index in range(groups + 1):
+            begin = start + index * 60_000
+            rum = [
+                {
+                    "kind": "error",
+                    "ts": begin + 100 + g,
+                    "message": f"TypeError: {ERROR_WORDS[g]} is undefined",
+                    "stack": f"at {ERROR_WORDS[g]} (https://shop.example/app.js:1:{g + 1})",
+                    "url": "https://shop.example/checkout",
+                }
+                for g in range(index)
+            ]
+            writer.add_session(
+                SessionMeta(session_id=f"s{index}", user_id=f"u{index}", browser="Chrome 131"),
+                basic_events(begin)[:3],
+                rum,
             )
     return path

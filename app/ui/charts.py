@@ -7,14 +7,17 @@ neither screen may import the other.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QEnterEvent, QFont, QKeyEvent, QMouseEvent, QPalette
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout
 
 from app.store.filters import SessionFilter
+from app.ui.theme import style_plot
 
 TYPE_NAMES = {"load": "Load", "xhr": "XHR", "custom": "Custom"}
 TYPE_COLOURS = {"load": "#3b6fb6", "xhr": "#2a9d8f", "custom": "#9aa5b1"}
@@ -30,30 +33,75 @@ ERROR_COLOUR = "#c92a2a"
 CONVERSION_COLOUR = "#6741d9"
 RELEASE_COLOUR = "#e8590c"
 NICE_BUCKETS_MS = [
-    m * 60_000 for m in (1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440)
+    *(s * 1000 for s in (1, 2, 5, 10, 15, 30)),
+    *(m * 60_000 for m in (1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440)),
 ]  # fmt: skip
 TARGET_BUCKETS = 120
+MINUTE_BUCKETS_FROM_MS = 10 * 60_000
+"""Spans at least this long are bucketed by whole minutes (rates per minute read naturally);
+shorter ones by seconds, so a 10-second recording still draws several bars, not one block."""
 APDEX_SHADES = (
-    (0.94, 1.02, "Excellent"), (0.85, 0.94, "Good"), (0.7, 0.85, "Fair"), (0.5, 0.7, "Poor"),
+    (0.94, 1.05, "Excellent"), (0.85, 0.94, "Good"), (0.7, 0.85, "Fair"), (0.5, 0.7, "Poor"),
     (0.0, 0.5, "Unacceptable"),
 )  # fmt: skip
 CONVERSION_BUCKETS = 7
 
 
 def bucket_width(span_ms: int, target: int = TARGET_BUCKETS) -> int:
-    """A round bucket width giving about ``target`` buckets across ``span_ms``."""
-    wanted = max(1, span_ms // max(1, target))
+    """A round bucket width giving about ``target`` buckets across ``span_ms`` (at least a
+    minute for spans of :data:`MINUTE_BUCKETS_FROM_MS` or more, else at least a second)."""
+    floor = 60_000 if span_ms >= MINUTE_BUCKETS_FROM_MS else 1_000
+    wanted = max(floor, span_ms // max(1, target))
     return next((w for w in NICE_BUCKETS_MS if w >= wanted), NICE_BUCKETS_MS[-1])
 
 
-def per_minute_label(width_ms: int) -> str:
-    minutes = width_ms // 60_000
-    return "per minute" if minutes <= 1 else f"per minute (averaged over {format_width(width_ms)})"
-
-
 def format_width(width_ms: int) -> str:
+    if width_ms < 60_000:
+        return f"{width_ms // 1000} s"
     minutes = width_ms // 60_000
     return f"{minutes} min" if minutes < 60 else f"{minutes // 60} h"
+
+
+def rate_scale(width_ms: int, what: str) -> tuple[float, str]:
+    """How to turn a bucket's count into the rate a chart shows, and its (short) axis title.
+
+    Buckets of a minute or more show a rate per minute (comparable across zoom levels);
+    second buckets of a very short archive show their count ("3 / 5 s" reads better than
+    "36 / min" for a 10-second recording). The bucket width goes under the time axis
+    (:func:`time_label`): a longer rotated title is clipped on a short chart.
+    """
+    if width_ms < 60_000:
+        return 1.0, f"{what} / {format_width(width_ms)}"
+    return width_ms / 60_000, f"{what} / min"
+
+
+def time_label(width_ms: int) -> str:
+    return f"time (UTC), {format_width(width_ms)} buckets"
+
+
+BAR_FILL = 0.8
+"""The share of its bucket a bar covers: the rest is the gap that keeps neighbours apart."""
+
+
+def bar_width(width_ms: int) -> float:
+    """A bar's width in seconds (the charts' x unit) for buckets of ``width_ms``."""
+    return width_ms / 1000 * BAR_FILL
+
+
+def x_range(span: tuple[int, int], starts: Sequence[int], width: int) -> tuple[float, float]:
+    """The x range (s) of a time chart: the span shown, widened to show the first and the
+    last bucket's bar whole."""
+    first = min(span[0], *starts[:1])
+    last = max(span[1], *(start + width for start in starts[-1:]))
+    return first / 1000, last / 1000
+
+
+def y_range(plot: pg.PlotWidget, highest: float, least: float = 0.0) -> None:
+    """Counts start at 0 — never negative values, which pyqtgraph's auto-range showed for a
+    chart of zeros (a chart of nothing shows 0 … 1) — and the tallest bar keeps some room
+    above it; at least 0 … ``least`` is shown (a scale that does not jump with little data)."""
+    top = highest * 1.1 if highest > 0 else 1.0  # NaN compares False: nothing to show
+    plot.setYRange(0, max(top, least), padding=0)
 
 
 def shown_span(archive: tuple[int, int] | None, f: SessionFilter) -> tuple[int, int] | None:
@@ -154,3 +202,80 @@ class RangeViewBox(pg.ViewBox):
             self.clicked.emit(self.mapSceneToView(ev.scenePos()).x())
         else:
             super().mouseClickEvent(ev)
+
+
+def title_legend(colours: dict[str, str], names: dict[str, str]) -> str:
+    """A legend to write after a chart's title (rich text): one inside the chart covered
+    its bars."""
+    return "".join(
+        f'&nbsp;&nbsp; <span style="color: {colours[key]}">■</span>&nbsp;{name}'
+        for key, name in names.items()
+    )
+
+
+def curve(xs: Any, ys: Any, colour: str, size: int) -> pg.PlotDataItem | None:
+    """A line through the finite points (gaps where a bucket has none), or ``None`` when no
+    point is finite: pyqtgraph would take the range of an all-NaN array (a RuntimeWarning)."""
+    if not np.isfinite(ys).any():
+        return None
+    return pg.PlotDataItem(
+        xs, ys, pen=pg.mkPen(colour, width=2), connect="finite",
+        symbol="o", symbolSize=size, symbolBrush=colour, symbolPen=None,
+    )  # fmt: skip
+
+
+def time_plot(unit: str, view_box: pg.ViewBox | None = None, *, releases: bool = False):
+    """A chart over UTC time as every screen draws one: grid, plain numbers, palette colours,
+    and no auto-range "A" button (the screens set their ranges; the button only appeared
+    after a drag, and clicking it threw the chosen range away). ``releases`` adds a
+    :class:`ReleaseAxis` on top."""
+    axes: dict[str, pg.AxisItem] = {"bottom": pg.DateAxisItem(utcOffset=0)}
+    if releases:
+        axes["top"] = ReleaseAxis()
+    plot = pg.PlotWidget(viewBox=view_box, axisItems=axes)
+    plot.hideButtons()
+    plot.showGrid(x=True, y=True, alpha=0.15)
+    for axis in ("left", "bottom"):
+        plot.getAxis(axis).enableAutoSIPrefix(False)
+    plot.setLabel("left", unit)
+    plot.setLabel("bottom", "time (UTC)")
+    if releases:
+        plot.showAxis("top")
+    style_plot(plot)
+    return plot
+
+
+class ReleaseAxis(pg.AxisItem):
+    """An axis above a chart naming the releases at their times.
+
+    Why an axis: labels drawn inside the chart covered its points and bars; here they have a
+    row of their own. A label is moved sideways to stay within the axis instead of being
+    dropped when its release lies near an edge (the first release often starts the archive).
+    """
+
+    def __init__(self) -> None:
+        super().__init__("top", textPen=RELEASE_COLOUR)  # its line: style_plot's axis colour
+        # keep every label (moved inside below), never hide one for crossing an edge
+        self.setStyle(hideOverlappingLabels=200)
+        self.set_releases([])
+
+    def setGrid(self, grid: Any) -> None:
+        """No grid lines of its own (the releases have their dashed lines): with a grid, an
+        axis's bounds are the chart's, and a label crossing them is dropped, not moved."""
+        super().setGrid(False)
+
+    def set_releases(self, releases: list[tuple[int, str]]) -> None:
+        """(epoch ms, version) of each release."""
+        self.setTicks([[(at / 1000, f"release {version}") for at, version in releases], []])
+
+    def generateDrawSpecs(self, p: Any) -> Any:
+        specs = super().generateDrawSpecs(p)
+        if specs is None:
+            return None
+        axis, ticks, texts = specs
+        inside = self.mapRectFromParent(self.geometry())
+        moved = []
+        for rect, flags, text in texts:
+            shift = max(0.0, inside.left() - rect.left()) - max(0.0, rect.right() - inside.right())
+            moved.append((rect.translated(shift, 0), flags, text))
+        return axis, ticks, moved

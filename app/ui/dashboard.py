@@ -21,9 +21,9 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
 
-from app.analysis.apdex import ApdexThresholds, apdex_band, apdex_score, overall
+from app.analysis.apdex import ApdexThresholds, apdex_score
 from app.analysis.problems import Problem, detect_problems
 from app.archive.model import ms_from_iso
 from app.state.navigation import Destination
@@ -45,16 +45,26 @@ from app.ui.charts import (
     RELEASE_COLOUR,
     TYPE_COLOURS,
     TYPE_NAMES,
-    Card,
     RangeViewBox,
+    ReleaseAxis,
+    bar_width,
     bucket_width,
-    format_width,
+    curve,
+    rate_scale,
     shown_span,
+    time_label,
+    time_plot,
+    title_legend,
+    x_range,
+    y_range,
 )
+from app.ui.dashboard_cards import DashboardCards
 from app.ui.dashboard_links import bucket_at, card_destination, chart_destination
 from app.ui.theme import restyle_plots, style_plot
 
 SOURCE = "dashboard"
+APDEX_TOP = 1.04
+"""The Apdex chart's top: above 1.0, so a perfect bucket's point and line are drawn whole."""
 
 
 @dataclass(frozen=True)
@@ -84,6 +94,8 @@ class Dashboard(ArchiveScreen):
     """Cards, time charts and the filter bar over the open archive."""
 
     refreshed = Signal()
+    define_goals_requested = Signal()
+    """The conversion card's "Define a goal…" link (the window opens its goals dialog)."""
 
     def __init__(self, models: ScreenModels, parent: QWidget | None = None) -> None:
         super().__init__(models, parent)
@@ -93,26 +105,18 @@ class Dashboard(ArchiveScreen):
         self.releases: list[tuple[int, str]] = []
         self.last_buckets: list[Bucket] = []
 
-        self.cards = {
-            "apdex": Card("Apdex", "the sessions, most frustrating first"),
-            "sessions": Card("Sessions", "the sessions and their users"),
-            "actions": Card("User actions", "the sessions, most actions first"),
-            "errors": Card("JavaScript errors", "the errors, most frequent first"),
-            "conversion": Card("Conversion rate", "the problems, conversion drops among them"),
-            "problems": Card("Open problems", "the top problem and its impacted sessions"),
-        }
-        self.top_problem: str | None = None
-        cards = QHBoxLayout()
-        cards.setSpacing(10)
-        for name, card in self.cards.items():
-            cards.addWidget(card, 1)
-            card.clicked.connect(lambda name=name: self.navigate(self.card_destination(name)))
+        self.card_row = DashboardCards()
+        self.cards = self.card_row.cards
+        self.card_row.clicked.connect(lambda name: self.navigate(self.card_destination(name)))
+        self.card_row.define_goals_requested.connect(self.define_goals_requested)
 
         self.charts = {
             "apdex": self._chart("Apdex", "Apdex (0–1)"),
             "errors": self._chart("JavaScript errors", "errors / min"),
-            "actions": self._chart("User actions by type", "actions / min"),
-            "conversion": self._chart("Conversion rate", "%"),
+            "actions": self._chart(
+                f"User actions by type{title_legend(TYPE_COLOURS, TYPE_NAMES)}", "actions / min"
+            ),
+            "conversion": self._chart("Conversion rate", "% converting"),
         }
         grid = QGridLayout()
         grid.setSpacing(10)
@@ -126,7 +130,7 @@ class Dashboard(ArchiveScreen):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.setSpacing(10)
-        layout.addLayout(cards)
+        layout.addWidget(self.card_row)
         layout.addLayout(grid, 1)
 
     # ---------------------------------------------------------------- building
@@ -140,15 +144,10 @@ class Dashboard(ArchiveScreen):
     def _chart(self, title: str, unit: str) -> Chart:
         box = RangeViewBox()
         box.setMouseEnabled(x=True, y=False)
-        plot = pg.PlotWidget(viewBox=box, axisItems={"bottom": pg.DateAxisItem(utcOffset=0)})
+        plot = time_plot(unit, box, releases=True)
         plot.setTitle(title, size="11pt")
-        plot.showGrid(x=True, y=True, alpha=0.15)
         plot.setMinimumHeight(200)
-        for axis in ("left", "bottom"):
-            plot.getAxis(axis).enableAutoSIPrefix(False)
-        plot.setLabel("left", unit)
-        plot.setLabel("bottom", "time (UTC)")
-        style_plot(plot, self.palette())
+        style_plot(plot, self.palette())  # again: the title too
         region = pg.LinearRegionItem(
             movable=False, brush=pg.mkBrush(103, 65, 217, 40), pen=pg.mkPen("#6741d9")
         )
@@ -159,6 +158,10 @@ class Dashboard(ArchiveScreen):
         return Chart(plot, box, region, [])
 
     # ---------------------------------------------------------------- links
+
+    @property
+    def top_problem(self) -> str | None:
+        return self.card_row.top_problem
 
     def card_destination(self, card: str) -> Destination:
         return card_destination(card, self.top_problem)
@@ -201,8 +204,7 @@ class Dashboard(ArchiveScreen):
 
     def archive_closed(self) -> None:
         self._refresh_number += 1  # the running refresh's later steps are dropped
-        for card in self.cards.values():
-            card.show_value("—", "")
+        self.card_row.clear()
         self.hold_charts()  # emptied without painting: the next archive usually follows at once
         for chart in self.charts.values():
             self._reset(chart)
@@ -271,13 +273,13 @@ class Dashboard(ArchiveScreen):
         no part keeps the window from answering for long."""
         self.last_buckets, self._bucket_ms = fig.buckets, fig.width
         self.last_daily, self._daily_ms = fig.daily, fig.daily_width
-        self._fill_cards(fig.shown, fig.tallies, fig.span, fig.completions)
+        self.card_row.fill(fig.shown, fig.tallies, fig.span, fig.completions, self.goals)
         charts = [chart.plot for chart in self.charts.values()]
 
         # The charts share their time axis, so any change repaints all four at once (a few
         # hundred ms of axis painting on a slow machine): they are held, filled one per
         # turn, then let paint one per turn.
-        whole = fig.archive
+        whole = x_range(fig.archive, [b.start_ms for b in fig.buckets], fig.width)
         fills: list[Callable[[], object]] = [
             lambda: self._draw_apdex(fig.buckets, fig.width),
             lambda: self._draw_errors(fig.buckets, fig.width),
@@ -285,7 +287,7 @@ class Dashboard(ArchiveScreen):
             lambda: self._draw_conversion(fig.daily, fig.daily_width),
             lambda: (
                 self._show_range(f),
-                self.charts["apdex"].plot.setXRange(whole[0] / 1000, whole[1] / 1000, padding=0.01),
+                self.charts["apdex"].plot.setXRange(*whole, padding=0.01),
             ),
         ]
 
@@ -308,7 +310,7 @@ class Dashboard(ArchiveScreen):
 
         def show_problems(found: list[Problem]) -> None:
             if number == self._refresh_number:
-                self._fill_problems(found)
+                self.card_row.fill_problems(found)
                 self.refreshed.emit()
 
         self.in_turns(
@@ -318,60 +320,6 @@ class Dashboard(ArchiveScreen):
             # the costliest query set, off the GUI thread, once the charts are shown
             current(lambda: self.query(lambda s: detect_problems(s, f, thresholds), show_problems)),
         )
-
-    def _fill_cards(
-        self, shown: Any, tallies: dict[str, Any], span_ms: int, completions: dict[str, int]
-    ) -> None:
-        score = apdex_score(overall(tallies))
-        band = apdex_band(score)
-        per_type = " · ".join(
-            f"{TYPE_NAMES[kind]} {_fmt_score(apdex_score(tally))}"
-            for kind, tally in tallies.items()
-        )
-        self.cards["apdex"].show_value(
-            f"{_fmt_score(score)} {band}", per_type, BAND_COLOURS.get(band)
-        )
-        self.cards["sessions"].show_value(f"{shown.sessions:,}", f"{shown.users:,} users")
-        counts = {k: t.total for k, t in tallies.items()}
-        rated = sum(counts.values())
-        self.cards["actions"].show_value(
-            f"{rated:,}",
-            " · ".join(f"{TYPE_NAMES[k]} {n:,}" for k, n in counts.items())
-            + f" · {shown.actions - rated:,} clicks and inputs",
-        )
-        per_minute = shown.errors / max(span_ms / 60_000, 1)
-        self.cards["errors"].show_value(
-            f"{shown.errors:,}", f"{per_minute:.3f} per minute on average", ERROR_COLOUR
-        )
-        if self.goals:
-            goal = self.goals[0]
-            done = completions.get(str(goal.get("id")), 0)
-            rate = done / shown.sessions if shown.sessions else 0.0
-            per_goal = " · ".join(
-                f"{g.get('name') or g.get('id')} {completions.get(str(g.get('id')), 0):,}"
-                for g in self.goals
-            )
-            self.cards["conversion"].show_value(
-                f"{rate:.1%}", f"“{goal.get('name', goal.get('id'))}” · completions: {per_goal}"
-            )
-        else:
-            rate = shown.converted_sessions / shown.sessions if shown.sessions else 0.0
-            self.cards["conversion"].show_value(f"{rate:.1%}", "sessions that reached any goal")
-
-    def _fill_problems(self, problems: list[Problem]) -> None:
-        still_open = [p for p in problems if p.is_open]
-        self.top_problem = None
-        if not problems:
-            self.cards["problems"].show_value("0", "nothing detected in the selection", "#2b8a3e")
-            return
-        top = problems[0]
-        self.top_problem = top.title
-        self.cards["problems"].show_value(
-            f"{len(still_open)}",
-            f"{top.users_affected} users affected by “{top.title.split(': ', 1)[-1]}”",
-            ERROR_COLOUR if still_open else "#2b8a3e",
-        )
-        self.cards["problems"].setToolTip("\n".join(p.title for p in problems))
 
     # ---------------------------------------------------------------- charts
 
@@ -385,14 +333,23 @@ class Dashboard(ArchiveScreen):
         chart.items.append(item)
 
     def _release_lines(self, chart: Chart) -> None:
-        for at, version in self.releases:
+        """A dashed line at each release; its name is on the axis above the chart
+        (:class:`ReleaseAxis`), where it covers no point or bar."""
+        axis = chart.plot.getAxis("top")
+        assert isinstance(axis, ReleaseAxis)
+        axis.set_releases(self.releases)
+        chart.plot.showAxis("top", bool(self.releases))
+        for at, _version in self.releases:
             line = pg.InfiniteLine(
                 pos=at / 1000,
                 angle=90,
                 pen=pg.mkPen(RELEASE_COLOUR, width=1.5, style=Qt.PenStyle.DashLine),
-                label=f"release {version}",
-                labelOpts={"position": 0.92, "color": RELEASE_COLOUR, "fill": (255, 255, 255, 200)},
             )
+            self._add(chart, line)
+
+    def _curve(self, chart: Chart, xs: np.ndarray, ys: np.ndarray, colour: str, size: int) -> None:
+        line = curve(xs, ys, colour, size)
+        if line is not None:
             self._add(chart, line)
 
     def _draw_apdex(self, buckets: Sequence[Bucket], width: int) -> None:
@@ -409,63 +366,65 @@ class Dashboard(ArchiveScreen):
             self._add(chart, shade)
         xs = np.array([(b.start_ms + width / 2) / 1000 for b in buckets])
         ys = np.array([apdex_score(b.apdex) if b.apdex.total else np.nan for b in buckets])
-        curve = pg.PlotDataItem(
-            xs, ys, pen=pg.mkPen("#1c7ed6", width=2), connect="finite",
-            symbol="o", symbolSize=4, symbolBrush="#1c7ed6", symbolPen=None,
-        )  # fmt: skip
-        self._add(chart, curve)
+        self._curve(chart, xs, ys, "#1c7ed6", 5)
         lowest = float(np.nanmin(ys)) if np.isfinite(ys).any() else 0.0
-        chart.plot.setYRange(max(0.0, min(0.8, lowest - 0.05)), 1.01, padding=0)
+        # room above 1.0 for a point's marker and the line's width: a perfect score is drawn whole
+        chart.plot.setYRange(max(0.0, min(0.8, lowest - 0.05)), APDEX_TOP, padding=0)
+        chart.plot.setLabel("bottom", time_label(width))
         self._release_lines(chart)
+
+    @staticmethod
+    def _bars(
+        chart: Chart, buckets: Sequence[Bucket], width: int, what: str
+    ) -> tuple[np.ndarray, float]:
+        """The bars' centres and what divides a count into the rate shown; the left axis
+        names the rate, the bottom one the bucket width."""
+        scale, unit = rate_scale(width, what)
+        chart.plot.setLabel("left", unit)
+        chart.plot.setLabel("bottom", time_label(width))
+        return np.array([(b.start_ms + width / 2) / 1000 for b in buckets]), scale
 
     def _draw_errors(self, buckets: Sequence[Bucket], width: int) -> None:
         chart = self.charts["errors"]
         self._reset(chart)
-        minutes = width / 60_000
-        xs = [(b.start_ms + width / 2) / 1000 for b in buckets]
-        heights = [b.errors / minutes for b in buckets]
+        xs, scale = self._bars(chart, buckets, width, "errors")
+        heights = np.array([b.errors / scale for b in buckets])
         bars = pg.BarGraphItem(
-            x=xs, height=heights, width=width / 1000 * 0.9, brush=ERROR_COLOUR, pen=None
+            x=xs, height=heights, width=bar_width(width), brush=ERROR_COLOUR, pen=None
         )
         self._add(chart, bars)
-        chart.plot.setLabel("left", f"errors / min ({format_width(width)} buckets)")
+        y_range(chart.plot, float(heights.max(initial=0)))
         self._release_lines(chart)
 
     def _draw_actions(self, buckets: Sequence[Bucket], width: int) -> None:
         chart = self.charts["actions"]
         self._reset(chart)
-        minutes = width / 60_000
-        xs = np.array([(b.start_ms + width / 2) / 1000 for b in buckets])
+        xs, scale = self._bars(chart, buckets, width, "actions")
         base = np.zeros(len(buckets))
-        legend = chart.plot.plotItem.legend or chart.plot.addLegend(offset=(-10, 5))
-        legend.clear()  # named items add themselves to it
         for kind in ("load", "xhr", "custom"):
-            heights = np.array([b.actions[kind] / minutes for b in buckets])
+            heights = np.array([b.actions[kind] / scale for b in buckets])
             bars = pg.BarGraphItem(
-                x=xs, y0=base.copy(), height=heights, width=width / 1000 * 0.9,
+                x=xs, y0=base.copy(), height=heights, width=bar_width(width),
                 brush=TYPE_COLOURS[kind], pen=None,
-                name=TYPE_NAMES[kind],
             )  # fmt: skip
             self._add(chart, bars)
             base = base + heights
-        chart.plot.setLabel("left", f"actions / min ({format_width(width)} buckets)")
+        y_range(chart.plot, float(base.max(initial=0)))
         self._release_lines(chart)
 
     def _draw_conversion(self, buckets: Sequence[tuple[int, int, int]], width: int) -> None:
         """The first goal's conversion rate per bucket of session starts."""
         chart = self.charts["conversion"]
         self._reset(chart)
+        chart.plot.setTitle(
+            "Conversion rate" if self.goals else "Conversion rate — no goal defined", size="11pt"
+        )
         xs = np.array([(start + width / 2) / 1000 for start, _n, _done in buckets])
         ys = np.array([100 * done / n if n else np.nan for _start, n, done in buckets])
-        curve = pg.PlotDataItem(
-            xs, ys, pen=pg.mkPen(CONVERSION_COLOUR, width=2), connect="finite",
-            symbol="o", symbolSize=6, symbolBrush=CONVERSION_COLOUR, symbolPen=None,
-        )  # fmt: skip
-        self._add(chart, curve)
-        chart.plot.setLabel("left", f"% of sessions converting ({format_width(width)} buckets)")
-        chart.plot.setYRange(
-            0, max(50.0, float(np.nanmax(ys)) * 1.1 if np.isfinite(ys).any() else 50)
-        )
+        self._curve(chart, xs, ys, CONVERSION_COLOUR, 6)
+        chart.plot.setLabel("bottom", time_label(width))
+        highest = float(np.nanmax(ys)) if np.isfinite(ys).any() else 0.0
+        y_range(chart.plot, highest, least=50.0)
         self._release_lines(chart)
 
     # ---------------------------------------------------------------- range selection
@@ -484,7 +443,3 @@ class Dashboard(ArchiveScreen):
                 chart.region.show()
             else:
                 chart.region.hide()
-
-
-def _fmt_score(score: float | None) -> str:
-    return "—" if score is None else f"{score:.2f}"

@@ -20,12 +20,14 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTableWidgetItem,
     QTabWidget,
@@ -44,17 +46,17 @@ from app.store.queries import overview as overview_queries
 from app.store.queries.errors import AffectedSession, ErrorGroup
 from app.store.queries.overview import Bucket
 from app.store.store import SessionStore
+from app.ui import charts
 from app.ui.archive_screen import ArchiveScreen, ScreenModels
-from app.ui.charts import ERROR_COLOUR, TYPE_COLOURS, bucket_width, shown_span
 from app.ui.findings_panel import FindingDialog
 from app.ui.layout_memory import remember_splitter
 from app.ui.rich_text import escape
-from app.ui.tables import read_only_table
-from app.ui.theme import restyle_plots, style_plot
+from app.ui.tables import read_only_table, read_whole
+from app.ui.theme import colour, restyle_plots
 
-"""The replay opens this long before the error: the user's last steps are on screen."""
 TOP_COLUMNS = ["JavaScript error", "Occurrences", "Users", "Sessions", "First seen", "Last seen",
                "Flags"]  # fmt: skip
+TOP_ROWS = 10
 
 
 def when(ms: int) -> str:
@@ -86,8 +88,9 @@ class ErrorsScreen(ArchiveScreen):
         self.affected: list[AffectedSession] = []
         self._maps: dict[str, SourceMap] = {}
 
-        self.actions_plot = self._plot("actions/min")
-        self.errors_plot = self._plot("errors/min")
+        self.actions_plot = self._plot("actions / min")
+        self.errors_plot = self._plot("errors / min")
+        self.errors_plot.setMinimumHeight(120)  # with its time axis
         self.errors_plot.setXLink(self.actions_plot)
         self.actions_plot.getAxis("bottom").setStyle(showValues=False)
         self.actions_plot.setLabel("bottom", "")
@@ -100,6 +103,7 @@ class ErrorsScreen(ArchiveScreen):
         )
         self.top.itemSelectionChanged.connect(self._selected)
         self.top.doubleClicked.connect(lambda _index: self.lower.setCurrentIndex(1))  # its users
+        self._fit_top = read_whole(self.top, 3, TOP_ROWS)
 
         self.details = QLabel()
         self.details.setWordWrap(True)
@@ -152,22 +156,28 @@ class ErrorsScreen(ArchiveScreen):
         self.lower.addTab(details_page, "Error details")
         self.lower.addTab(users_page, "Impacted users")
 
-        charts = QWidget()
-        cl = QVBoxLayout(charts)
+        chart_pane = QWidget()
+        cl = QVBoxLayout(chart_pane)
         cl.setContentsMargins(0, 0, 0, 0)
         cl.setSpacing(0)
         cl.addWidget(self.actions_plot)
         cl.addWidget(self.errors_plot)
         splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(charts)
-        splitter.addWidget(self.top)
-        splitter.addWidget(self.lower)
+        splitter.setChildrenCollapsible(False)
+        for part in (chart_pane, self.top, self.lower):  # the Top 10 is as tall as its rows
+            splitter.addWidget(part)
         splitter.setSizes([260, 260, 420])
         remember_splitter(splitter, "errors")
-        layout = QVBoxLayout(self)
+        page = QWidget()  # scrolls as a whole in a window too short for its parts' minimums
+        layout = QVBoxLayout(page)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addWidget(QLabel("<b>JavaScript errors versus user actions</b> · Top 10 errors"))
         layout.addWidget(splitter, 1)
+        self.page = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
+        self.page.setWidget(page)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.page)
 
     def changeEvent(self, event: QEvent) -> None:
         """Charts are drawn in palette colours: restyle them when light/dark changes."""
@@ -177,16 +187,10 @@ class ErrorsScreen(ArchiveScreen):
 
     @staticmethod
     def _plot(unit: str) -> pg.PlotWidget:
-        plot = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem(utcOffset=0)})
+        plot = charts.time_plot(unit)
         plot.setMouseEnabled(x=True, y=False)
-        plot.showGrid(x=True, y=True, alpha=0.15)
-        for axis in ("left", "bottom"):
-            plot.getAxis(axis).enableAutoSIPrefix(False)
         plot.getAxis("left").setWidth(60)
-        plot.setLabel("left", unit)
-        plot.setLabel("bottom", "time (UTC)")
-        style_plot(plot)
-        plot.setMinimumHeight(110)
+        plot.setMinimumHeight(90)
         return plot
 
     # ---------------------------------------------------------------- data
@@ -243,10 +247,10 @@ class ErrorsScreen(ArchiveScreen):
         f = self.selection.filter
 
         def query(store: SessionStore) -> tuple[tuple[int, int], int, list[Bucket]] | None:
-            span = shown_span(overview_queries.time_span(store.cursor()), f)
+            span = charts.shown_span(overview_queries.time_span(store.cursor()), f)
             if span is None:
                 return None
-            width = bucket_width(max(1, span[1] - span[0]))
+            width = charts.bucket_width(max(1, span[1] - span[0]))
             return (
                 span,
                 width,
@@ -275,6 +279,7 @@ class ErrorsScreen(ArchiveScreen):
         self.ranked = ranked
         self.top.setSortingEnabled(False)
         self.top.setRowCount(len(self.ranked))
+        self._fit_top()
         for row, item in enumerate(self.ranked):
             g = item.group
             cells = [
@@ -291,7 +296,7 @@ class ErrorsScreen(ArchiveScreen):
                 "\n".join(f"{n}: {FLAG_DEFINITIONS[n]}" for n in item.flags) or "no flag"
             )
             if item.flags:
-                cells[-1].setForeground(Qt.GlobalColor.darkRed)
+                cells[-1].setForeground(colour("error", self.palette()))  # light or dark
             for col, cell in enumerate(cells):
                 if col:
                     cell.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -314,20 +319,23 @@ class ErrorsScreen(ArchiveScreen):
         self.finding_button.setEnabled(False)
 
     def _draw(self, span: tuple[int, int], width: int, buckets: list[Bucket]) -> None:
-        first, last = span
-        minutes = width / 60_000
+        scale, unit = charts.rate_scale(width, "actions")
         xs = np.array([(b.start_ms + width / 2) / 1000 for b in buckets])
         self.actions_plot.clear()
         self.errors_plot.clear()
-        actions = np.array([sum(b.actions.values()) / minutes for b in buckets])
-        self.actions_plot.plot(xs, actions, pen=pg.mkPen(TYPE_COLOURS["xhr"], width=2))
-        errors = [b.errors / minutes for b in buckets]
-        self.errors_plot.addItem(
-            pg.BarGraphItem(
-                x=xs, height=errors, width=width / 1000 * 0.9, brush=ERROR_COLOUR, pen=None
-            )
-        )
-        self.errors_plot.setXRange(first / 1000, last / 1000, padding=0.01)
+        actions = np.array([sum(b.actions.values()) / scale for b in buckets])
+        self.actions_plot.plot(xs, actions, pen=pg.mkPen(charts.TYPE_COLOURS["xhr"], width=2))
+        self.actions_plot.setLabel("left", unit)
+        charts.y_range(self.actions_plot, float(actions.max(initial=0)))
+        errors = np.array([b.errors / scale for b in buckets])
+        self.errors_plot.addItem(pg.BarGraphItem(
+            x=xs, height=errors, width=charts.bar_width(width), brush=charts.ERROR_COLOUR, pen=None
+        ))  # fmt: skip
+        self.errors_plot.setLabel("left", charts.rate_scale(width, "errors")[1])
+        self.errors_plot.setLabel("bottom", charts.time_label(width))
+        charts.y_range(self.errors_plot, float(errors.max(initial=0)))
+        whole = charts.x_range(span, [b.start_ms for b in buckets], width)
+        self.errors_plot.setXRange(*whole, padding=0.01)
 
     # ---------------------------------------------------------------- selection
 

@@ -119,6 +119,7 @@ class MainWindow(DesktopFiles, QMainWindow):
             (self.sql_screen, "SQL"),
         ):
             self.tabs.addTab(screen, title)
+        self.dashboard.define_goals_requested.connect(lambda: self.edit_goals())
         self.tabs.currentChanged.connect(self._tab_changed)
 
         self.banner = ArchiveBanner(self.archive)

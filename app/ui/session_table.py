@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.store.queries.overview import USER_ACTIONS
 from app.store.queries.sessions import SessionSummary
 from app.ui.theme import colour
 
@@ -113,7 +114,7 @@ COLUMNS: tuple[Column, ...] = (
         lambda s: str(s.actions),
         lambda s: s.actions,
         numeric=True,
-        tooltip="User actions and page loads",
+        tooltip=USER_ACTIONS,
     ),
     Column(
         "Errors",

@@ -94,6 +94,22 @@ def dark_palette() -> QPalette:
     return p
 
 
+SCROLL_HANDLE_ON_DARK = QColor("#8a8f98")
+
+
+def scroll_bar_palette(dark: bool) -> QPalette:
+    """What scroll bars change of the window's palette: on dark, a lighter handle.
+
+    Why: Fusion paints a scroll bar's handle in the Button colour, which on the dark palette
+    is barely lighter than the groove (about 1.4:1) — the scroll bars could not be seen. An
+    empty palette (light) changes nothing: every role is inherited.
+    """
+    palette = QPalette()
+    if dark:
+        palette.setColor(QPalette.ColorRole.Button, SCROLL_HANDLE_ON_DARK)
+    return palette
+
+
 def light_palette() -> QPalette:
     """The style's own light colours."""
     app = QApplication.instance()
@@ -136,6 +152,7 @@ def apply_appearance(choice: Appearance, *, remember: bool = True) -> None:
             app.setPalette(dark_palette())
         else:  # an empty palette resolves to the platform's own
             app.setPalette(QPalette())
+    app.setPalette(scroll_bar_palette(is_dark(app.palette())), "QScrollBar")
     if remember:
         app_settings().setValue(APPEARANCE_KEY, choice.value)
 
@@ -153,6 +170,7 @@ def style_plot(plot: pg.PlotWidget, palette: QPalette | None = None) -> None:
     axis_pen = colour("chart_axis", palette)
     plot.setBackground(background)
     item = plot.getPlotItem()
+    item.getAxis("top").setPen(axis_pen)  # its labels (releases) keep their own colour
     for name in ("left", "bottom"):
         axis = item.getAxis(name)
         axis.setPen(axis_pen)

@@ -206,9 +206,7 @@ class _RowsTable(QTableView):
     narrow panel the table jumped sideways and hid the Time column.
     """
 
-    def scrollTo(
-        self, index: _Index, hint: QAbstractItemView.ScrollHint = _ENSURE_VISIBLE
-    ) -> None:
+    def scrollTo(self, index: _Index, hint: QAbstractItemView.ScrollHint = _ENSURE_VISIBLE) -> None:
         sideways = self.horizontalScrollBar().value()
         super().scrollTo(index, hint)
         self.horizontalScrollBar().setValue(sideways)

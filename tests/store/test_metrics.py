@@ -102,7 +102,8 @@ def test_filters_narrow_sessions_and_records(store: SessionStore) -> None:
 def test_time_series_buckets_add_up_to_the_totals(store: SessionStore) -> None:
     buckets = overview_queries.timeseries(store.cursor(), SessionFilter(), MINUTE, THRESHOLDS)
     assert buckets[0].start_ms == T0 // MINUTE * MINUTE  # buckets are aligned to their width
-    assert sum(sum(b.actions.values()) for b in buckets) == 6  # rated actions only
+    assert sum(sum(b.actions.values()) for b in buckets) == 7  # every user action, as the totals
+    assert sum(b.apdex.total for b in buckets) == 6  # Apdex rates a subset
     assert sum(b.errors for b in buckets) == 3
     assert sum(b.sessions for b in buckets) == 3
     assert sum(b.conversions for b in buckets) == 1

@@ -20,6 +20,8 @@ from app.store.filters import SessionFilter
 from app.store.queries import Cursor
 
 ACTION_TYPES = ("load", "xhr", "custom")
+RATED = "a.type <> 'custom' OR a.trigger = 'api'"
+"""Which actions Apdex rates (SQL over ``actions a``), as the module docstring explains."""
 Thresholds = Mapping[str, tuple[int, int]]
 
 
@@ -41,8 +43,12 @@ class ApdexTally:
         )
 
 
-def classified_actions(f: SessionFilter, thresholds: Thresholds) -> tuple[str, list[Any]]:
-    """Selected actions with ``rating`` ('s' / 't' / 'f'), as a subquery and its parameters."""
+def classified_actions(
+    f: SessionFilter, thresholds: Thresholds, *, every: bool = False
+) -> tuple[str, list[Any]]:
+    """Selected rated actions with ``rating`` ('s' / 't' / 'f'), as a subquery and its
+    parameters; ``every`` keeps the unrated ones too, with a NULL rating (one pass over the
+    actions for a query that counts both)."""
     swhere, sparams = f.sessions_where("s")
     awhere, aparams = f.records_where("a")
     values = ", ".join("(?, ?, ?)" for _ in ACTION_TYPES)
@@ -52,7 +58,8 @@ def classified_actions(f: SessionFilter, thresholds: Thresholds) -> tuple[str, l
         tparams += [kind, int(tolerated), int(frustrating)]
     sql = f"""
         SELECT a.session_id, a.ts, a.type, a.url, s.user_id,
-               CASE WHEN ea.action_id IS NOT NULL OR a.duration_ms > t.frustrating THEN 'f'
+               CASE WHEN NOT ({RATED}) THEN NULL
+                    WHEN ea.action_id IS NOT NULL OR a.duration_ms > t.frustrating THEN 'f'
                     WHEN coalesce(a.duration_ms, 0) < t.tolerated THEN 's'
                     ELSE 't' END AS rating
         FROM actions a
@@ -61,7 +68,7 @@ def classified_actions(f: SessionFilter, thresholds: Thresholds) -> tuple[str, l
         LEFT JOIN (SELECT DISTINCT session_id, action_id FROM errors
                    WHERE action_id IS NOT NULL) ea
                ON ea.session_id = a.session_id AND ea.action_id = a.action_id
-        WHERE {swhere} AND {awhere} AND (a.type <> 'custom' OR a.trigger = 'api')"""
+        WHERE {swhere} AND {awhere} AND ({"TRUE" if every else RATED})"""
     return sql, tparams + sparams + aparams
 
 

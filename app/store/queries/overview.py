@@ -2,15 +2,29 @@
 
 Every function answers in one statement, so the dashboard stays fast on large archives.
 Definitions (what "new" or a problem mean) live in ``app.analysis``; this module only counts.
+What a user action is — the one definition every count of them follows — is
+:data:`USER_ACTIONS`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from app.store.filters import SessionFilter
 from app.store.queries import Cursor
-from app.store.queries.apdex import ApdexTally, Thresholds, classified_actions
+from app.store.queries.apdex import ACTION_TYPES, ApdexTally, Thresholds, classified_actions
+
+USER_ACTIONS = (
+    "A user action is a page load, a click or double click, an edit of a field (typing into "
+    "one field, however many keys, is one action), or an action the recording's own "
+    "monitoring reported (XHR, custom). Scrolls, mouse moves and changes of the page's "
+    "content are not actions."
+)
+"""What every count of user actions counts: the rows of the ``actions`` table (derived for bare
+recordings by :mod:`app.derive.rum`, which writes down the exact rules). The dashboard's card
+and chart, the Sessions table and the replay's action list all count these rows; Apdex rates
+a subset of them (see :mod:`app.store.queries.apdex`). Shown as the tooltip where they are
+counted."""
 
 
 @dataclass(frozen=True)
@@ -22,6 +36,8 @@ class Overview:
     converted_sessions: int
     first_ms: int | None
     last_ms: int | None
+    actions_by_type: dict[str, int] = field(default_factory=dict)
+    """:data:`USER_ACTIONS` of the selection per type (``load``, ``xhr``, ``custom``)."""
 
 
 @dataclass(frozen=True)
@@ -30,6 +46,7 @@ class Bucket:
 
     start_ms: int
     actions: dict[str, int]
+    """:data:`USER_ACTIONS` per type; ``apdex`` tallies the rated ones."""
     errors: int
     apdex: ApdexTally
     sessions: int
@@ -53,7 +70,10 @@ def summary(con: Cursor, f: SessionFilter) -> Overview:
     row = con.execute(
         f"""WITH sel AS (SELECT * FROM sessions s WHERE {swhere})
             SELECT (SELECT count(*) FROM sel), (SELECT count(DISTINCT user_id) FROM sel),
-                   (SELECT count(*) FROM actions a JOIN sel USING (session_id) WHERE {awhere}),
+                   (SELECT [count(*) FILTER (WHERE a.type = 'load'),
+                            count(*) FILTER (WHERE a.type = 'xhr'),
+                            count(*) FILTER (WHERE a.type = 'custom'), count(*)]
+                    FROM actions a JOIN sel USING (session_id) WHERE {awhere}),
                    (SELECT count(*) FROM errors e JOIN sel USING (session_id) WHERE {ewhere}),
                    (SELECT count(DISTINCT g.session_id) FROM goals g JOIN sel USING (session_id)
                     WHERE {gwhere}),
@@ -62,15 +82,18 @@ def summary(con: Cursor, f: SessionFilter) -> Overview:
         sparams + aparams + eparams + gparams,
     ).fetchone()
     assert row is not None
-    return Overview(*(int(v) if v is not None else None for v in row))  # type: ignore[arg-type]
+    *by_type, actions = (int(n) for n in row[2])  # load, xhr, custom; all of them
+    values = [int(v) if v is not None else None for v in (*row[:2], actions, *row[3:])]
+    return Overview(*values, actions_by_type=dict(zip(ACTION_TYPES, by_type, strict=True)))  # type: ignore[arg-type]
 
 
 def timeseries(
     con: Cursor, f: SessionFilter, bucket_ms: int, thresholds: Thresholds
 ) -> list[Bucket]:
-    """Per bucket: actions by type, Apdex tally, errors, sessions started, conversions."""
+    """Per bucket: :data:`USER_ACTIONS` by type, the Apdex tally of the rated ones, errors,
+    sessions started, conversions."""
     bucket_ms = max(1, int(bucket_ms))
-    sub, params = classified_actions(f, thresholds)
+    sub, params = classified_actions(f, thresholds, every=True)
     swhere, sparams = f.sessions_where("s")
     ewhere, eparams = f.records_where("e")
     gwhere, gparams = f.records_where("g")
