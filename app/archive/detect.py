@@ -141,7 +141,7 @@ def _classify(path: Path, head: bytes, whole: bool, limits: Limits) -> Recording
             return PosthogBlob(path, "blob", limits)
     shape = _shape(head, whole)
     top, data, result = shape.at(""), shape.at("data"), shape.at("result")
-    if "version" in top or data & {"snapshots", "snapshotsByWindowId"}:
+    if ("version" in top and "data" in top) or data & {"snapshots", "snapshotsByWindowId"}:
         return PosthogExport(path, "export", shape.version, limits)
     if result & {"snapshots", "snapshot_data_by_window_id"}:
         layout = "result" if "snapshots" in result else "result-windows"
