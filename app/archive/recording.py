@@ -1,7 +1,9 @@
-"""Single-file recordings (plain rrweb and PostHog exports), read as a stream of events.
+"""Single-file recordings, read as a stream of events: the shared base and plain rrweb.
 
 Why streams: a recording can be larger than memory. Events are parsed one at a time
-(``ijson``'s C backend) and handed to the store; nothing holds the whole list.
+(``ijson``'s C backend) and handed to the store; nothing holds the whole list. The other
+producers' readers (:mod:`~app.archive.posthog`, :mod:`~app.archive.sentry`,
+:mod:`~app.archive.highlight`) build on :class:`RecordingFile`.
 """
 
 from __future__ import annotations
@@ -22,8 +24,11 @@ from app.archive.safety import DEFAULT_LIMITS, MAX_STREAM_DEPTH, Limits, stream_
 from app.archive.streams import InflateLimitExceeded, open_maybe_gzip
 from app.rrweb.protocol import EventType
 
-POSTHOG_VERSIONS = ("2023-04-28", "2022-12-02")
 FULL_SNAPSHOT = EventType.FULL_SNAPSHOT  # a module global: compared once per event
+NO_FULL_SNAPSHOT = (
+    f"has no full snapshot (rrweb event type {FULL_SNAPSHOT:d}): the page cannot be "
+    "rebuilt for the replay; actions, errors and requests were still read"
+)
 _UNSAFE_ID = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -33,13 +38,25 @@ def session_id_from(text: str) -> str:
     return cleaned or "session"
 
 
+SideRecords = Callable[[int], Iterator[dict[str, Any]]]
+"""RUM records a file carries beside its events (Highlight's errors and resources), given
+the session's first event time (their times may be relative to it)."""
+
+
 @dataclass
 class RecordedSession:
-    """One session of a single-file recording: metadata and a one-shot event stream."""
+    """One session of a single-file recording: metadata and a one-shot event stream.
+
+    ``joinable``: the session id was read from the content (a PostHog window or session id,
+    a Highlight session id), so files of a folder that carry the same id are parts of one
+    session; an id made from a file name joins nothing.
+    """
 
     meta: SessionMeta
     events: Iterator[dict[str, Any]]
     person: dict[str, Any] = field(default_factory=dict)
+    joinable: bool = False
+    side_records: SideRecords | None = None
 
 
 class RecordingFile:
@@ -54,12 +71,34 @@ class RecordingFile:
         self.warnings: list[ReadWarning] = []
         self.skipped_sessions: list[str] = []
         self.manifest: dict[str, Any] = {}
+        # A folder joining this file with others checks for a full snapshot across them all.
+        self.defer_snapshot_check = False
+        self.full_snapshots_read = 0
 
     def warn(self, message: str, session_id: str | None = None) -> None:
         self.warnings.append(ReadWarning(self.path.name, message, session_id))
 
     def sessions(self) -> Iterator[RecordedSession]:
         raise NotImplementedError
+
+    def name_session_id(self) -> str:
+        """A session id from the file name, for formats that carry none."""
+        return session_id_from(self.path.name.split(".")[0])
+
+    def _scalar(self, prefix: str) -> Any:
+        """One value at ``prefix`` (a separate streaming pass; the file may be large)."""
+        try:
+            with open_maybe_gzip(self.path, self.limits) as stream:
+                for value in ijson.items(stream, prefix, use_float=True):
+                    return value
+        except (ijson.JSONError, EOFError, OSError, UnicodeDecodeError):
+            return None
+        return None
+
+    def _stream_items(self, prefix: str) -> Iterator[Any]:
+        """Every value at ``prefix`` (``"item"``-terminated), one at a time."""
+        with open_maybe_gzip(self.path, self.limits) as stream:
+            yield from ijson.items(stream, prefix, use_float=True)
 
     def check_depth(self) -> None:
         """Refuse absurdly nested JSON before a streaming parser runs out of memory."""
@@ -117,12 +156,9 @@ class RecordingFile:
             self.warn(f"JSON nested too deeply after {count} events", session_id)
         for reason, n in bad.items():
             self.warn(f"{n} item(s) skipped: {reason}", session_id)
-        if count and not full_snapshots:
-            self.warn(
-                f"has no full snapshot (rrweb event type {FULL_SNAPSHOT:d}): the page cannot be "
-                "rebuilt for the replay; actions, errors and requests were still read",
-                session_id,
-            )
+        self.full_snapshots_read += full_snapshots
+        if count and not full_snapshots and not self.defer_snapshot_check:
+            self.warn(NO_FULL_SNAPSHOT, session_id)
 
 
 def _short(exc: BaseException) -> str:
@@ -139,13 +175,13 @@ class RrwebFile(RecordingFile):
     format = "rrweb"
 
     def sessions(self) -> Iterator[RecordedSession]:
-        sid = session_id_from(self.path.name.split(".")[0])
+        sid = self.name_session_id()
         yield RecordedSession(SessionMeta(session_id=sid), self._checked(self._items(), sid))
 
     def _items(self) -> Iterator[Any]:
         with open_maybe_gzip(self.path, self.limits) as stream:
             if self.layout == "ndjson":
-                yield from _ndjson_items(stream)
+                yield from ndjson_items(stream)
             elif self.layout == "object":
                 yield from ijson.items(stream, "events.item", use_float=True)
             else:
@@ -163,7 +199,8 @@ class _Unparsable:
     reason: str
 
 
-def _ndjson_items(stream: IO[bytes]) -> Iterator[Any]:
+def ndjson_items(stream: IO[bytes]) -> Iterator[Any]:
+    """One JSON value per line; a line that is not JSON ends the stream with its number."""
     for number, line in enumerate(stream, 1):
         line = line.strip()
         if not line:
@@ -180,95 +217,3 @@ def _not_a_number(name: str) -> None:
     """``NaN`` and ``Infinity`` are not JSON: read them as ``null``, as ijson's files do not
     have them either, so no reader hands a non-finite number to the store."""
     return None
-
-
-class PosthogExport(RecordingFile):
-    """A PostHog "export to file" recording, versions ``2023-04-28`` and ``2022-12-02``.
-
-    ``windowId`` may be a string (tab UUID) or a number; it is kept on each event so the
-    replay can tell tabs apart. Compressed ``cv: "2024-10"`` payloads are inflated.
-    """
-
-    format = "posthog"
-
-    def __init__(
-        self,
-        path: str | Path,
-        layout: str,
-        version: str | None,
-        limits: Limits = DEFAULT_LIMITS,
-    ) -> None:
-        super().__init__(path, layout, limits)
-        self.version = version
-
-    def sessions(self) -> Iterator[RecordedSession]:
-        if self.layout == "jsonl":
-            sid = session_id_from(self.path.name.split(".")[0])
-            yield RecordedSession(SessionMeta(session_id=sid), self._checked(self._jsonl(), sid))
-            return
-        version = self.version or self._scalar("version")
-        if version not in POSTHOG_VERSIONS:
-            raise UnreadableFile(
-                self.path,
-                f"PostHog export version {version!r} is not supported "
-                f"(supported: {', '.join(POSTHOG_VERSIONS)})",
-            )
-        raw_id = self._scalar("data.id") if version == "2023-04-28" else None
-        sid = session_id_from(str(raw_id)) if raw_id else session_id_from(self.path.name)
-        person = self._scalar("data.person") or {}
-        meta = SessionMeta(session_id=sid, user_id=_person_user(person))
-        meta.extra = {"posthog_person": person} if person else {}
-        if version == "2023-04-28":
-            events = self._checked(self._v2_items(), sid)
-        else:
-            events = self._checked(self._v1_items(), sid)
-        yield RecordedSession(meta, events, person if isinstance(person, dict) else {})
-
-    def _scalar(self, prefix: str) -> Any:
-        """One value at ``prefix`` (a separate streaming pass; the file may be large)."""
-        try:
-            with open_maybe_gzip(self.path, self.limits) as stream:
-                for value in ijson.items(stream, prefix, use_float=True):
-                    return value
-        except (ijson.JSONError, EOFError, OSError, UnicodeDecodeError):
-            return None
-        return None
-
-    def _v2_items(self) -> Iterator[Any]:
-        with open_maybe_gzip(self.path, self.limits) as stream:
-            yield from ijson.items(stream, "data.snapshots.item", use_float=True)
-
-    def _v1_items(self) -> Iterator[Any]:
-        """``snapshotsByWindowId``: events of each window, tagged with the window id."""
-        with open_maybe_gzip(self.path, self.limits) as stream:
-            for window_id, events in ijson.kvitems(
-                stream, "data.snapshotsByWindowId", use_float=True
-            ):
-                for event in events if isinstance(events, list) else []:
-                    if isinstance(event, dict):
-                        event.setdefault("windowId", window_id)
-                    yield event
-
-    def _jsonl(self) -> Iterator[Any]:
-        """PostHog's blob lines: ``{"window_id": ..., "data": [events]}`` per line."""
-        with open_maybe_gzip(self.path, self.limits) as stream:
-            for line in _ndjson_items(stream):
-                if not isinstance(line, dict):
-                    continue
-                for event in line.get("data") or []:
-                    if isinstance(event, dict):
-                        event.setdefault("windowId", line.get("window_id"))
-                    yield event
-
-
-def _person_user(person: Any) -> str | None:
-    if not isinstance(person, dict):
-        return None
-    ids = person.get("distinct_ids")
-    props = person.get("properties")
-    email = props.get("email") if isinstance(props, dict) else None
-    first_id = ids[0] if isinstance(ids, list) and ids else None
-    for candidate in (email, person.get("name"), first_id):
-        if isinstance(candidate, str | int) and not isinstance(candidate, bool) and candidate:
-            return str(candidate)
-    return str(person["id"]) if person.get("id") is not None else None

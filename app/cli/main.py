@@ -1,4 +1,5 @@
-"""The command line: ``info``, ``ingest`` and ``sql`` over any supported recording file.
+"""The command line: ``info``, ``ingest``, ``sql``, ``frame`` and ``export`` over any supported
+recording file or folder of recordings.
 
 Output goes to stdout; every problem goes to stderr as ``replay-investigator: FILE: problem``
 with a non-zero exit status (2 for a file that cannot be read, 1 for a failed query).
@@ -46,12 +47,14 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    info = commands.add_parser("info", help="list the sessions of a recording file")
+    info = commands.add_parser("info", help="list the sessions of a recording file or folder")
     info.add_argument("file", type=Path)
     info.add_argument("--json", action="store_true", help="print JSON")
     info.add_argument("--db", type=Path, help="store path (default: the user cache)")
 
-    ingest = commands.add_parser("ingest", help="load a recording file into its DuckDB store")
+    ingest = commands.add_parser(
+        "ingest", help="load a recording file or folder into its DuckDB store"
+    )
     ingest.add_argument("file", type=Path)
     ingest.add_argument("--db", type=Path, help="store path (default: the user cache)")
     ingest.add_argument("--force", action="store_true", help="ingest again even if cached")

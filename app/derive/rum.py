@@ -15,7 +15,11 @@ Definitions (written down because the numbers are choices):
   ``RESPONSE_WINDOW_MS``, else 0.
 * **Errors** are ``rrweb/console@1`` entries at level ``error`` (and legacy source 11 logs);
   an error belongs to the last click or input within ``ERROR_ACTION_WINDOW_MS`` before it.
-* **Requests** come from ``rrweb/network@1`` entries.
+* **Requests** come from ``rrweb/network@1`` entries; their size is the first of
+  ``transferSize``, ``encodedBodySize``, ``decodedBodySize`` that is given.
+* Sentry's ``breadcrumb`` and ``performanceSpan`` custom events add errors, navigations,
+  requests and vitals (rules in :mod:`app.derive.sentry`); records a file carries beside
+  its events (Highlight's errors and resources) are added with :meth:`RumDeriver.add`.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
+from app.derive import sentry
 from app.derive.naming import action_target, element_name, selector
 from app.rrweb.mirror import DomMirror
 from app.rrweb.protocol import EventType, IncrementalSource, MouseInteraction
@@ -101,6 +106,7 @@ class RumDeriver:
         self.actions: list[dict[str, Any]] = []
         self.errors: list[dict[str, Any]] = []
         self.requests: list[dict[str, Any]] = []
+        self.vitals: list[dict[str, Any]] = []
         self._mutations: list[int] = []
         self._editing: tuple[Any, int, int] | None = None  # (field id, last ts, action index)
         self._pending_load: dict[str, Any] | None = None
@@ -143,11 +149,41 @@ class RumDeriver:
                 self._log(window, ts, payload)
             elif plugin == "rrweb/network@1":
                 self._network(ts, payload)
-        elif etype == CUSTOM and data.get("tag") == "$pageview":
-            payload = data.get("payload")
-            href = payload.get("href") if isinstance(payload, dict) else None
-            if isinstance(href, str) and href != window.url:
-                self._navigation(window, ts, href)
+        elif etype == CUSTOM:
+            tag = data.get("tag")
+            if tag == "$pageview":
+                payload = data.get("payload")
+                href = payload.get("href") if isinstance(payload, dict) else None
+                if isinstance(href, str) and href != window.url:
+                    self._navigation(window, ts, href)
+            elif tag in sentry.TAGS:
+                self._sentry(window, ts, sentry.read(tag, data.get("payload"), ts, window.url))
+
+    def _sentry(self, window: _Window, ts: int, fact: sentry.Fact) -> None:
+        if isinstance(fact, sentry.Navigation):
+            if fact.url != window.url:
+                self._navigation(window, ts, fact.url)
+            if fact.duration_ms is not None:
+                load = next((a for a in reversed(self.actions) if a["type"] == "load"), None)
+                if load is not None and load["url"] == fact.url:
+                    load["duration_ms"] = min(MAX_ACTION_MS, fact.duration_ms)
+                    if self._pending_load is load:
+                        self._pending_load = None
+        elif isinstance(fact, sentry.ConsoleError):
+            self._log(window, ts, {"level": "error", "payload": [fact.message]})
+        elif isinstance(fact, dict):
+            self.add(fact)
+
+    def add(self, record: dict[str, Any]) -> None:
+        """A ready-made error, request or vital record (from beside the events)."""
+        kind = record.get("kind")
+        if kind == "error":
+            record["action_id"] = self._recent_action(record["ts"])
+            self.errors.append(record)
+        elif kind == "request":
+            self.requests.append(record)
+        elif kind == "vital":
+            self.vitals.append(record)
 
     def feed_all(self, events: Iterable[dict[str, Any]]) -> RumDeriver:
         for event in events:
@@ -249,6 +285,12 @@ class RumDeriver:
                 duration = _number(request["endTime"] - (_number(request.get("startTime")) or 0))
             started = _number(request.get("timestamp"))
             status = _number(request.get("responseStatus", request.get("status")))
+            size = next(
+                (n for n in map(_number, (request.get("transferSize"),
+                                          request.get("encodedBodySize"),
+                                          request.get("decodedBodySize"))) if n is not None),
+                None,
+            )  # fmt: skip
             self.requests.append(
                 {
                     "kind": "request",
@@ -257,6 +299,7 @@ class RumDeriver:
                     "url": url,
                     "status": int(status) if status is not None and abs(status) < 2**31 else None,
                     "duration_ms": round(duration) if duration is not None else None,
+                    "size": int(size) if size is not None and 0 <= size < 2**62 else None,
                     "action_id": None,
                 }
             )
@@ -298,4 +341,4 @@ class RumDeriver:
                     and self._mutations[m] - action["ts"] <= RESPONSE_WINDOW_MS
                 ):
                     action["duration_ms"] = self._mutations[m] - action["ts"]
-        return [*self.actions, *self.errors, *self.requests]
+        return [*self.actions, *self.errors, *self.requests, *self.vitals]

@@ -3,7 +3,9 @@
 Why a content key: reopening the same archive must be instant, and a changed archive must be
 re-ingested even when its name and time stamp did not change. For zip archives the key
 hashes the central directory (it holds every member's CRC-32 and size), which identifies
-the content without reading gigabytes; other files are hashed whole.
+the content without reading gigabytes; other files are hashed whole. A folder's key covers
+the name, size and modification time of every file its investigation reads (hashing the
+content of thousands of recordings would make reopening a folder as slow as ingesting it).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pathlib import Path
 
 import platformdirs
 
+from app.archive.folder import folder_files
 from app.processes import process_alive
 
 CACHE_ENV = "REPLAY_INVESTIGATOR_CACHE"
@@ -32,9 +35,16 @@ def cache_dir() -> Path:
 
 
 def content_key(path: str | Path) -> str:
-    """A hex digest identifying the file's content."""
+    """A hex digest identifying the file's (or the folder's) content."""
     path = Path(path)
     digest = hashlib.sha256()
+    if path.is_dir():
+        digest.update(b"folder;")
+        for file in folder_files(path):
+            stat = file.stat()
+            name = file.relative_to(path).as_posix()
+            digest.update(f"{name}\0{stat.st_size}\0{stat.st_mtime_ns};".encode())
+        return digest.hexdigest()[:32]
     size = path.stat().st_size
     digest.update(f"size={size};".encode())
     with path.open("rb") as stream:
@@ -50,6 +60,14 @@ def content_key(path: str | Path) -> str:
             while block := stream.read(4 * 1024 * 1024):
                 digest.update(block)
     return digest.hexdigest()[:32]
+
+
+def content_size(path: str | Path) -> int:
+    """Bytes of the file, or of every file a folder's investigation reads (at least 1)."""
+    path = Path(path)
+    if path.is_dir():
+        return max(sum(f.stat().st_size for f in folder_files(path)), 1)
+    return max(path.stat().st_size, 1)
 
 
 def _central_directory(path: Path) -> tuple[int, int] | None:

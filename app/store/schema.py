@@ -1,7 +1,8 @@
 """Tables of the store. Bump :data:`SCHEMA_VERSION` whenever a table changes shape: older
 cached databases are then re-ingested instead of being misread."""
 
-SCHEMA_VERSION = 3  # 2: lost RUM records of large archives fixed; 3: frustration_signals
+SCHEMA_VERSION = 4  # 2: lost RUM records of large archives fixed; 3: frustration_signals;
+# 4: requests.size_bytes (response sizes from Sentry spans, Highlight and rrweb network)
 
 DDL = """
 CREATE TABLE archive_info (key VARCHAR, value VARCHAR);
@@ -26,7 +27,7 @@ CREATE TABLE errors (
 );
 CREATE TABLE requests (
     session_id VARCHAR, ts TIMESTAMP, method VARCHAR, url VARCHAR, status INTEGER,
-    duration_ms BIGINT, action_id VARCHAR
+    duration_ms BIGINT, action_id VARCHAR, size_bytes BIGINT
 );
 CREATE TABLE vitals (session_id VARCHAR, ts TIMESTAMP, name VARCHAR, value DOUBLE, url VARCHAR);
 CREATE TABLE goals (session_id VARCHAR, ts TIMESTAMP, goal VARCHAR, url VARCHAR);
@@ -59,6 +60,7 @@ RUM_FIELDS = {
     "col": "INTEGER",
     "method": "VARCHAR",
     "status": "INTEGER",
+    "size": "BIGINT",
     "value": "DOUBLE",
     "goal": "VARCHAR",
 }

@@ -1,7 +1,10 @@
-"""How the desktop hands files to the window: drops, open events, a later launch.
+"""How the desktop hands files to the window: drops, open events, a later launch, and
+File › Open Folder….
 
 A mixin for the main window (listed before ``QMainWindow``, so its event handlers are the
-window's): every way a file arrives ends in ``open_file``, and the window comes forward.
+window's): every way a file or a folder of recordings arrives ends in ``open_file``, and the
+window comes forward. A folder is read like a file (every recording inside it, see
+:mod:`app.archive.folder`), so dropping one needs nothing of its own.
 """
 
 from __future__ import annotations
@@ -10,7 +13,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtGui import QAction, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import QFileDialog
 
 
 class DesktopFiles:
@@ -31,6 +35,25 @@ class DesktopFiles:
             self.set_status(
                 f"Opening {Path(paths[0]).name}; one archive at a time — not opened: {others}"
             )
+
+    def make_open_folder_action(self) -> QAction:
+        """File › Open Folder…: a folder of recordings as one investigation."""
+        action = QAction("Open &Folder…", self)  # type: ignore[call-overload]
+        action.setShortcut(QKeySequence("Ctrl+Shift+O"))
+        action.setStatusTip("Open every recording in a folder and its subfolders")
+        action.triggered.connect(self.choose_folder)
+        return action
+
+    def choose_folder(self) -> None:
+        current = getattr(self, "current_path", None)
+        start = str(current.parent) if current else ""
+        name = QFileDialog.getExistingDirectory(
+            self,  # type: ignore[arg-type]
+            "Open a folder of recordings",
+            start,
+        )
+        if name:
+            self.open_file(name)
 
     def open_path(self, name: str) -> None:
         """One file from the system (a macOS open event)."""

@@ -62,7 +62,7 @@ if TYPE_CHECKING:
     from app.ui.replay_screen import ReplayScreen
 
 FILE_FILTER = "Session recordings (*.webreplay *.json *.ndjson *.jsonl *.gz);;All files (*)"
-EMPTY_TEXT = "Open a session archive (File › Open or drop a file here)"
+EMPTY_TEXT = "Open a session archive or a folder of recordings (File › Open, or drop it here)"
 
 
 class MainWindow(DesktopFiles, QMainWindow):
@@ -148,6 +148,8 @@ class MainWindow(DesktopFiles, QMainWindow):
         file_menu = self.menuBar().addMenu("&File")
         self.open_action = self._action("&Open…", self.choose_file, "Ctrl+O")
         file_menu.addAction(self.open_action)
+        self.open_folder_action = self.make_open_folder_action()
+        file_menu.addAction(self.open_folder_action)
         self.recent = RecentFiles(self.tasks, self)
         self.recent.open_requested.connect(self.open_file)
         file_menu.addMenu(self.recent.menu)

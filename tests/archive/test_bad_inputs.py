@@ -162,7 +162,7 @@ def _folder(tmp: Path) -> Path:
 CASES = [
     Case("empty file", _bytes(b""), "is empty", True),
     Case("missing file", lambda tmp: tmp / "case.webreplay", "does not exist", True),
-    Case("a folder", _folder, "is a folder", True),
+    Case("an empty folder", _folder, "is a folder with no readable session recording", True),
     Case("PNG image", _bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4), "is a PNG image", True),
     Case("binary noise", _bytes(bytes(range(128, 256)) * 50, "case.json"), "not UTF-8", True),
     Case("plain text", _bytes(b"hello world\n", "case.json"), "is not a session recording", True),
@@ -307,9 +307,10 @@ CASES = [
     Case("truncated rrweb JSON", _truncated_array, "cut off after", False, 1),
     Case("truncated gzip recording", _gzip_cut, "truncated or damaged after", False, 1),
     Case(
-        "unsupported PostHog version",
+        "unknown PostHog version without events",
         _bytes(b'{"version": "2099-01-01", "data": {"snapshots": []}}', "case.json"),
-        "PostHog export version '2099-01-01' is not supported",
+        "holds no session that can be read (PostHog export version '2099-01-01' is not one "
+        "this app knows",
         True,
     ),
     Case("corrupt PostHog payload", _corrupt_posthog, "cannot be inflated", False, 1),

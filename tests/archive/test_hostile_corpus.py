@@ -103,7 +103,7 @@ EXPECTED: dict[str, Refused | Ingested] = {
     "gzip-garbage.json.gz": Refused("is a damaged gzip file"),
     "events-not-gzip.webreplay": Ingested(("s0", "s1"), ("session skipped: events.ndjson.gz is damaged",)),  # noqa: E501
     # size: bombs and absurd nesting stop at the limits, with what came before them kept
-    "event-100mb.json.gz": Ingested((), ("reading stopped after 0 events: the file expands more than 200 times (a gzip bomb?)", "contains no rrweb events")),  # noqa: E501
+    "event-100mb.json.gz": Refused("holds no session that can be read (reading stopped after 0 events: the file expands more than 200 times (a gzip bomb?)"),  # noqa: E501
     "gzip-bomb.ndjson.gz": Ingested(("gzip-bomb",), ("reading stopped after 2 events: the file expands more than 200 times (a gzip bomb?)",)),  # noqa: E501
     "nested-100k.json": Refused("nests JSON deeper than 4000 levels; refused"),
     "nested-100k.ndjson.gz": Refused("nests JSON deeper than 4000 levels; refused"),
@@ -124,13 +124,13 @@ EXPECTED: dict[str, Refused | Ingested] = {
     "missing-full-snapshot.json": Ingested(("missing-full-snapshot",), ("has no full snapshot (rrweb event type 2): the page cannot be rebuilt",)),  # noqa: E501
     "unknown-node-mutations.json": Ingested(("unknown-node-mutations",), (), _one_row("SELECT * FROM actions WHERE name = 'click on ''node 9999'''")),  # noqa: E501
     "wrong-payload-types.json": Ingested(("wrong-payload-types",), ("1 item(s) skipped: not a JSON object", "1 item(s) skipped: no rrweb event type"), _one_row("SELECT * FROM actions WHERE name = 'loading of page http://[broken/'")),  # noqa: E501
-    "no-events.json": Ingested((), ("3 item(s) skipped: not a JSON object", "contains no rrweb events")),  # noqa: E501
+    "no-events.json": Refused("holds no session that can be read (3 item(s) skipped: not a JSON object; 1 item(s) skipped: no rrweb event type; contains no rrweb events)"),  # noqa: E501
     # foreign files and other producers
     "png-named-webreplay.webreplay": Refused("is a PNG image, not a session recording"),
     "html-page.json": Refused("is an HTML or XML document, not a session recording"),
     "foreign-json.json": Refused("is JSON but not a session recording (top-level keys: dependencies, name)"),  # noqa: E501
     "json-null.json": Refused("is not a session recording (expected a .webreplay archive"),
-    "posthog-future-version.json": Refused("PostHog export version '2099-01-01' is not supported"),
+    "posthog-future-version.json": Ingested(("ph-1",), ("PostHog export version '2099-01-01' is not one this app knows (2023-04-28, 2022-12-02); its events were read as 2023-04-28 events",)),  # noqa: E501
     "posthog-bad-compressed.json": Ingested(("ph-1",), ("1 item(s) skipped: compressed payload cannot be inflated", "has no full snapshot")),  # noqa: E501
     "posthog-person-wrong-types.json": Ingested(("nested-id",), (), _one("SELECT count(*) FROM sessions WHERE user_id IS NULL", 1)),  # noqa: E501
 }

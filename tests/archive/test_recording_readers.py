@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from app.archive.detect import open_recording
-from app.archive.recording import PosthogExport, RrwebFile
+from app.archive.posthog import PosthogExport
+from app.archive.recording import RrwebFile
 from tests.builders import T0, basic_events
 
 

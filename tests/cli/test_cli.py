@@ -148,3 +148,61 @@ def test_sql_prints_every_row_not_a_page(archive: Path, capsys) -> None:
     assert run_cli(["sql", str(archive), "SELECT range FROM range(1234)", "--format", "csv"]) == 0
     rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
     assert len(rows) == 1 + 1234 and rows[-1] == ["1233"]
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """Recordings kept one file per session, with a stray file among them."""
+    from tests.archive.formats import blob_lines
+    from tests.builders import T0, basic_events
+
+    folder = tmp_path / "incident"
+    (folder / "blobs").mkdir(parents=True)
+    (folder / "a.json").write_text(json.dumps(basic_events()))
+    (folder / "blobs" / "one.jsonl").write_text(blob_lines(basic_events(T0 + 60_000)))
+    (folder / "README.txt").write_text("exported for the checkout incident\n")
+    return folder
+
+
+def test_every_command_takes_a_folder(folder: Path, tmp_path: Path, capsys) -> None:
+    assert run_cli(["info", str(folder), "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["format"] == "folder"
+    assert [(s["events"], s["clicks"]) for s in doc["sessions"]] == [(9, 2), (9, 2)]
+    assert doc["warnings"] == [
+        "incident: README.txt: not read: is not a session recording (expected a .webreplay "
+        "archive, an rrweb recording (JSON or NDJSON), a PostHog export, blob or API response, "
+        "Sentry recording segments or a Highlight payload)"
+    ]
+    assert run_cli(["sql", str(folder), "SELECT count(*) FROM errors", "--format", "csv"]) == 0
+    assert capsys.readouterr().out.split() == ["count_star()", "2"]
+    out = tmp_path / "a.rrweb.json"
+    assert run_cli(["export", str(folder), "--format", "rrweb", "--session", "a", "--out",
+                    str(out)]) == 0  # fmt: skip
+    assert len(json.loads(out.read_text())) == 9
+    assert run_cli(["ingest", str(folder)]) == 0
+    assert "Reused the store of" in capsys.readouterr().out
+
+
+def test_nothing_readable_exits_2_naming_the_file(tmp_path: Path) -> None:
+    empty = tmp_path / "no-events.json"
+    empty.write_text(json.dumps([{"kind": "not an event"}]))
+    junk = tmp_path / "junk"
+    junk.mkdir()
+    (junk / "notes.txt").write_text("nothing\n")
+    for path, problem in (
+        (empty, "no-events.json: holds no session that can be read (1 item(s) skipped: no "
+                "rrweb event type; contains no rrweb events)"),
+        (junk, "junk: is a folder with no readable session recording in it (notes.txt: not "
+               "read: is not a session recording"),
+    ):  # fmt: skip
+        done = subprocess.run(
+            [sys.executable, "-m", "app", "info", str(path)],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=120,
+        )
+        assert done.returncode == 2
+        assert problem in done.stderr, done.stderr
+        assert done.stdout == ""

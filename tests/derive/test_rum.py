@@ -23,6 +23,7 @@ def test_a_click_followed_by_a_request_is_an_xhr_action_timed_to_the_response() 
         "url": "https://shop.example/api/order",
         "status": 500,
         "duration_ms": 320,
+        "size": None,
         "action_id": action["id"],
     }
 

@@ -31,7 +31,8 @@ def split_rum(con: duckdb.DuckDBPyConnection) -> None:
                source, line, col, url, action_id
            FROM rum_stage WHERE kind = 'error' AND ts IS NOT NULL;
            INSERT INTO requests SELECT session_id, epoch_ms(round(ts)::BIGINT),
-               upper(method), url, status, round(duration_ms)::BIGINT, action_id
+               upper(method), url, status, round(duration_ms)::BIGINT, action_id,
+               CASE WHEN size >= 0 THEN size END
            FROM rum_stage WHERE kind = 'request' AND ts IS NOT NULL;
            INSERT INTO vitals SELECT session_id, epoch_ms(round(ts)::BIGINT), name, value, url
            FROM rum_stage WHERE kind = 'vital' AND ts IS NOT NULL;

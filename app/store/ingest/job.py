@@ -26,12 +26,14 @@ import duckdb
 
 from app import __version__
 from app.archive.detect import Source, open_recording
+from app.archive.folder import FolderSource
 from app.archive.native import ArchiveReader
-from app.archive.problems import ReadWarning
+from app.archive.problems import ReadWarning, UnreadableFile
 from app.archive.safety import DEFAULT_LIMITS, Limits
 from app.store import schema
 from app.store.cache import (
     content_key,
+    content_size,
     partial_store_path,
     seal_store,
     store_is_intact,
@@ -110,11 +112,14 @@ class IngestJob:
     # ---- entry ---------------------------------------------------------------------------
     def run(self) -> IngestResult:
         started = time.perf_counter()
+        if self.path.is_dir() and not self.force:  # recognising every file takes a while
+            target = self.db_path or store_path_for(self.path)
+            if is_current_store(target):
+                return IngestResult(target, FolderSource.format, 0, [], 0.0, reused=True)
         source = open_recording(self.path, self.limits)
         target = self.db_path or store_path_for(self.path)
         if not self.force and is_current_store(target):
-            if isinstance(source, ArchiveReader):
-                source.close()
+            _close(source)
             return IngestResult(target, source.format, 0, [], 0.0, reused=True)
         target.parent.mkdir(parents=True, exist_ok=True)
         sweep_leftovers(target.parent)
@@ -125,12 +130,13 @@ class IngestJob:
             except TransactionAborted:
                 # Rare: input that even a lenient read refuses. Build again one session per
                 # statement, so that only the sessions DuckDB refuses are skipped.
-                if isinstance(source, ArchiveReader):
-                    source.close()
+                _close(source)
                 source = open_recording(self.path, self.limits)
                 self._batch_sessions = 1
                 count, warnings = self._build(partial, source, in_one_transaction=False)
             self._check_cancel()
+            if count == 0:
+                raise UnreadableFile(self.path, _nothing_readable(self.path, warnings))
             unseal_store(target)
             os.replace(partial, target)
             seal_store(target)
@@ -139,8 +145,7 @@ class IngestJob:
             raise IngestCancelled(f"ingest of {self.path.name} was cancelled") from None
         finally:
             _remove_database(partial)
-            if isinstance(source, ArchiveReader):
-                source.close()
+            _close(source)
         self.progress(1.0, "Done")
         return IngestResult(
             target,
@@ -205,24 +210,39 @@ class IngestJob:
     def _load(self, loader: Loader, source: Source, tmp: Path) -> int:
         """Stage the source's sessions and load them batch by batch; sessions loaded."""
         if isinstance(source, ArchiveReader):
-            loaded = stage_archive(
-                source,
-                tmp,
-                loader.load,
-                batch_sessions=self._batch_sessions,
-                check_cancel=self._check_cancel,
-                progress=self.progress,
-            )
-            loader.load_source_maps(source)
-            return loaded
-        return stage_recording(
+            return self._load_archive(loader, source, tmp)
+        loaded = 0
+        if isinstance(source, FolderSource):
+            for archive in source.archives:
+                loaded += self._load_archive(loader, archive, tmp, source.unique_id)
+                source.skipped_sessions.extend(archive.skipped_sessions)
+        return loaded + stage_recording(
             source,
             tmp,
             loader.load,
-            size=max(self.path.stat().st_size, 1),
+            size=content_size(self.path),
             check_cancel=self._check_cancel,
             progress=self.progress,
         )
+
+    def _load_archive(
+        self,
+        loader: Loader,
+        archive: ArchiveReader,
+        tmp: Path,
+        rename: Callable[[str], str] | None = None,
+    ) -> int:
+        loaded = stage_archive(
+            archive,
+            tmp,
+            loader.load,
+            batch_sessions=self._batch_sessions,
+            check_cancel=self._check_cancel,
+            progress=self.progress,
+            rename=rename,
+        )
+        loader.load_source_maps(archive)
+        return loaded
 
     def _finish(
         self, con: duckdb.DuckDBPyConnection, source: Any, warnings: list[ReadWarning]
@@ -238,7 +258,7 @@ class IngestJob:
             "content_key": content_key(self.path),
             "format": source.format,
             "source_name": self.path.name,
-            "source_size": str(self.path.stat().st_size),
+            "source_size": str(content_size(self.path)),
             "ingested_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "app_version": __version__,
             "manifest": json.dumps(source.manifest or {}),
@@ -248,8 +268,31 @@ class IngestJob:
         if warnings:
             con.executemany(
                 "INSERT INTO ingest_warnings VALUES (?, ?)",
-                [(w.session_id, w.message) for w in warnings],
+                [(w.session_id, _message(w, self.path)) for w in warnings],
             )
+
+
+def _message(warning: ReadWarning, path: Path) -> str:
+    """A warning as stored: a folder's name the file inside it that it is about."""
+    same = warning.file == path.name
+    return warning.message if same else f"{warning.file}: {warning.message}"
+
+
+def _close(source: Source) -> None:
+    if isinstance(source, ArchiveReader | FolderSource):
+        source.close()
+
+
+def _nothing_readable(path: Path, warnings: list[ReadWarning]) -> str:
+    """Why no session came out of ``path``, for the refusal (exit status 2)."""
+    reasons = [str(w) if path.is_dir() else w.message for w in warnings]
+    what = (
+        "is a folder with no readable session recording in it"
+        if path.is_dir()
+        else "holds no session that can be read"
+    )
+    shown = "; ".join(reasons[:4]) + (f"; and {len(reasons) - 4} more" if len(reasons) > 4 else "")
+    return what + (f" ({shown})" if shown else "")
 
 
 def _remove_database(path: Path) -> None:

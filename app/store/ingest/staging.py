@@ -75,12 +75,14 @@ def stage_archive(
     batch_sessions: int,
     check_cancel: Callable[[], None],
     progress: Callable[[float, str], None],
+    rename: Callable[[str], str] | None = None,
 ) -> int:
     """Inflate sessions batch by batch; ``load`` loads one batch while the next inflates.
 
     A batch is one events file and one RUM file holding many sessions one after the
     other. Two sets of files alternate, so they are rewritten rather than created anew
     (file creation and truncation are slow on some disks). Returns the sessions loaded.
+    ``rename`` gives a session another id (archives in a folder must not share ids).
     """
     entries = reader.sessions
     total = max(len(entries), 1)
@@ -91,7 +93,7 @@ def stage_archive(
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-load") as loader:
             for index, entry in enumerate(entries):
                 check_cancel()
-                _stage_entry(reader, entry, batch)
+                _stage_entry(reader, entry, batch, rename)
                 if batch.size >= BATCH_BYTES or len(batch.sessions) >= batch_sessions:
                     batch.close()
                     loaded += pending.result() if pending else 0
@@ -106,11 +108,18 @@ def stage_archive(
     return loaded + load(batch, reader)
 
 
-def _stage_entry(reader: ArchiveReader, entry: SessionEntry, batch: Batch) -> None:
+def _stage_entry(
+    reader: ArchiveReader,
+    entry: SessionEntry,
+    batch: Batch,
+    rename: Callable[[str], str] | None = None,
+) -> None:
     """Inflate one session's members into the batch files, or skip it with a reason."""
     meta = reader.read_meta(entry)
     if meta is None:
         return
+    if rename is not None:
+        meta.session_id = rename(meta.session_id)
     sid = meta.session_id
     result = reader.extract(entry.events, batch.events_sink)
     if result.problem:
@@ -186,6 +195,9 @@ def _stage_recorded(
         source.skipped_sessions.append(meta.session_id)
         source.warn("contains no rrweb events", meta.session_id)
         return False
+    if session.side_records is not None:
+        for record in session.side_records(first):
+            deriver.add(record)
     records = deriver.finish()
     for record in records:
         line = json.dumps(record, separators=(",", ":"), ensure_ascii=False)
