@@ -17,6 +17,7 @@ from PySide6.QtGui import QEnterEvent, QFont, QKeyEvent, QMouseEvent, QPalette
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout
 
 from app.store.filters import SessionFilter
+from app.ui.clock_axis import ClockAxis, clock_label
 from app.ui.theme import style_plot
 
 TYPE_NAMES = {"load": "Load", "xhr": "XHR", "custom": "Custom"}
@@ -224,12 +225,16 @@ def curve(xs: Any, ys: Any, colour: str, size: int) -> pg.PlotDataItem | None:
     )  # fmt: skip
 
 
+CLOCK_TICKS_UNDER_S = 600
+"""Spans shorter than this (s) get clock-time ticks on the time axis (see TimeAxis)."""
+
+
 def time_plot(unit: str, view_box: pg.ViewBox | None = None, *, releases: bool = False):
     """A chart over UTC time as every screen draws one: grid, plain numbers, palette colours,
     and no auto-range "A" button (the screens set their ranges; the button only appeared
     after a drag, and clicking it threw the chosen range away). ``releases`` adds a
     :class:`ReleaseAxis` on top."""
-    axes: dict[str, pg.AxisItem] = {"bottom": pg.DateAxisItem(utcOffset=0)}
+    axes: dict[str, pg.AxisItem] = {"bottom": TimeAxis()}
     if releases:
         axes["top"] = ReleaseAxis()
     plot = pg.PlotWidget(viewBox=view_box, axisItems=axes)
@@ -243,6 +248,36 @@ def time_plot(unit: str, view_box: pg.ViewBox | None = None, *, releases: bool =
         plot.showAxis("top")
     style_plot(plot)
     return plot
+
+
+class TimeAxis(pg.DateAxisItem):
+    """pyqtgraph's UTC date axis, with clock times where it would print bare seconds.
+
+    Why: under a few minutes in view (a short recording, a narrow range) the date axis
+    labelled ticks "21.000, 22.000" — seconds of no minute — or only one tick; there the
+    replay timeline's clock ticks are used (``HH:MM:SS``, clock-friendly steps that fit), and
+    over longer spans pyqtgraph's dates and hours.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(utcOffset=0)
+
+    _label_width = ClockAxis._label_width
+
+    def tickSpacing(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, float]]:
+        if maxVal - minVal < CLOCK_TICKS_UNDER_S:
+            return ClockAxis.tickSpacing(self, minVal, maxVal, size)  # type: ignore[arg-type]
+        return super().tickSpacing(minVal, maxVal, size)
+
+    def tickValues(self, minVal: float, maxVal: float, size: float) -> list[Any]:
+        if maxVal - minVal < CLOCK_TICKS_UNDER_S:  # the plain axis: ticks from tickSpacing
+            return pg.AxisItem.tickValues(self, minVal, maxVal, size)
+        return super().tickValues(minVal, maxVal, size)
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        if spacing * scale < 60:
+            return [clock_label(v * scale, spacing * scale) for v in values]
+        return super().tickStrings(values, scale, spacing)
 
 
 class ReleaseAxis(pg.AxisItem):

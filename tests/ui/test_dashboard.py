@@ -358,3 +358,23 @@ def test_a_bare_recording_counts_the_same_user_actions_everywhere(
     listed = [row for row in rows if row.kind != "error"]
     assert len(listed) == 6
     assert [row.cells[2] for row in listed].count("change on 'Postal code'") == 1
+
+
+def test_a_short_recordings_time_axis_reads_clock_times(qtbot, tmp_path: Path) -> None:
+    """pyqtgraph's date axis labelled ticks under a minute apart "21.000, 22.000"."""
+    import re
+
+    from PySide6.QtGui import QImage, QPainter
+
+    recording = write_recording(tmp_path / "short.json", bare_session_events())
+    dashboard = open_alone(qtbot, recording)
+    axis = dashboard.charts["errors"].plot.getAxis("bottom")
+    image = QImage(10, 10, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    try:
+        specs = axis.generateDrawSpecs(painter)  # the labels it draws at its current size
+    finally:
+        painter.end()
+    labels = [text for _rect, _flags, text in specs[2]]
+    assert len(labels) >= 2, labels
+    assert all(re.fullmatch(r"\d{2}:\d{2}:\d{2}(\.\d)?", label) for label in labels), labels

@@ -160,7 +160,8 @@ def test_window_geometry_and_dividers_are_remembered(qtbot: Any, archives: Any) 
     qtbot.addWidget(again)
     again.show()
     assert again.width() == 1234 and abs(again.height() - 777) <= 4  # frame rounding
-    assert again.errors_screen.findChild(QSplitter, "errors").sizes() == sizes
+    # the dividers are where they were; the last pane takes whatever height is left
+    assert again.errors_screen.findChild(QSplitter, "errors").sizes()[:2] == sizes[:2]
 
 
 def test_closing_during_an_ingest_asks_and_can_keep_working(
