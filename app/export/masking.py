@@ -20,6 +20,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import re
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from app.rrweb.protocol import EventType, IncrementalSource, NodeType
 VALUE_TAGS = {"input", "textarea", "select", "option"}
 HIDDEN = "•••"
 PSEUDONYM_DIGITS = 6
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 
 
 def stars(text: Any) -> Any:
@@ -85,6 +87,7 @@ class ReportMasking:
             "values typed into fields",
             f"text the recording marked private ({marked}, the recorder's maskTextSelector)",
             "the values of page addresses' query strings",
+            "e-mail addresses in finding titles and notes",
         ]
         if self.user_ids:
             masked.append(users)
@@ -108,8 +111,10 @@ class UserIds:
         self.masking = masking
         self._key = secrets.token_bytes(16)
         self._names: dict[str, str] = {}
+        self._seen: set[str] = set()  # every user id named, pseudonymised or kept
 
     def __call__(self, user_id: str) -> str:
+        self._seen.add(user_id)
         if not self.masking.user_ids or not user_id:
             return user_id
         name = self._names.get(user_id)
@@ -121,6 +126,21 @@ class UserIds:
                 length += 2
             self._names[user_id] = name
         return name
+
+    def in_text(self, text: str) -> str:
+        """Free text (a finding's title or note, written by a person) with every user id this
+        report has named replaced by its pseudonym, and any other e-mail address hidden.
+
+        Why: a note such as "ashley.parker@… reported it by phone" would otherwise print the
+        address the rest of the report pseudonymises.
+        """
+        if not self.masking.personal_data or not text:
+            return text
+        if self.masking.user_ids:
+            for user_id in sorted(self._names, key=len, reverse=True):  # longest first
+                text = text.replace(user_id, self._names[user_id])
+        kept = set() if self.masking.user_ids else self._seen  # user ids kept by choice
+        return EMAIL.sub(lambda m: m.group(0) if m.group(0) in kept else f"{HIDDEN}@{HIDDEN}", text)
 
 
 def _sensitive(node: dict[str, Any]) -> bool:

@@ -14,7 +14,7 @@ page's query string values are hidden.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from app.analysis.sourcemaps import StackFrame, archive_source_maps, resolve_stack
@@ -128,9 +128,11 @@ def build_report(
             users=sorted({user(s.user_id) for s in affected if s.user_id}),
             sessions=[s.session_id for s in affected],
         )
+    named = user(detail.user_id) if detail.user_id else "anonymous"
+    finding = replace(finding, title=user.in_text(finding.title), note=user.in_text(finding.note))
     return FindingReport(
         finding=finding,
-        user_id=user(detail.user_id) if detail.user_id else "anonymous",
+        user_id=named,
         browser=(summary.browser if summary else None) or "",
         os=(summary.os if summary else None) or "",
         country=(summary.country if summary else None) or "",

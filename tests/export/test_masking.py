@@ -73,7 +73,8 @@ def _reports_text(tmp_path: Path, masking: ReportMasking) -> str:
     store, _ = open_store(archive, tmp_path / "users.db")
     with store:
         users = UserIds(masking)  # one per report, as the export makes it
-        findings = [Finding("key", "s0", T0 + 1_600, "Order fails"),
+        note = f"{USERS[0]} called about it; copy support@shop.example"
+        findings = [Finding("key", "s0", T0 + 1_600, "Order fails", note=note),
                     Finding("key", "s0", T0 + 1_700, "Still failing")]  # fmt: skip
         reports = [build_report(store, f, masking=masking, user_ids=users) for f in findings]
     assert reports[0].error is not None and len(reports[0].error.users) == len(USERS)
@@ -100,6 +101,9 @@ def test_reports_pseudonymise_every_user_id_the_same_way_throughout(tmp_path: Pa
     assert "user ids replaced by pseudonyms such as" in masked
     assert "the values of page addresses' query strings" in masked
     assert "checkout?email=•••&step=•••" in masked and "step=2" not in masked
+    # a person's note: the user's address becomes her pseudonym, any other address is hidden
+    assert f"{ashley} called about it; copy •••@•••" in masked
+    assert "e-mail addresses in finding titles and notes" in masked
 
 
 def test_pseudonyms_differ_between_reports(tmp_path: Path) -> None:
@@ -111,6 +115,7 @@ def test_pseudonyms_differ_between_reports(tmp_path: Path) -> None:
 def test_reports_keep_user_ids_when_chosen_and_say_so(tmp_path: Path) -> None:
     kept = _reports_text(tmp_path, ReportMasking(keep_user_ids=True))
     assert all(user in kept for user in USERS)
+    assert f"{USERS[0]} called about it; copy •••@•••" in kept
     assert "Not masked: user ids, shown as recorded (kept by choice)." in kept
     assert "step=2" not in kept  # the rest is masked as before
 
