@@ -38,6 +38,7 @@ from app.ui.archive_screen import ArchiveScreen, ScreenModels
 from app.ui.impacted_table import ImpactedSessionsTable
 from app.ui.layout_memory import remember_splitter
 from app.ui.rich_text import escape
+from app.ui.tables import read_whole
 from app.ui.theme import colour_hex
 
 
@@ -65,7 +66,7 @@ class ProblemsScreen(ArchiveScreen):
         self.status_table.verticalHeader().hide()
         self.status_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.status_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.status_table.setMaximumHeight(130)
+        self._fit_status = read_whole(self.status_table, 1, 6)  # as tall as its rows
         self.impacted = ImpactedSessionsTable()
         self.impacted.replay_requested.connect(
             lambda sid, at: self.navigate(ShowReplay.at_error(sid, at))
@@ -222,6 +223,7 @@ class ProblemsScreen(ArchiveScreen):
                 if c:
                     cell.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 self.status_table.setItem(r, c, cell)
+        self._fit_status()
         pages = "".join(f"<li>{escape(u)} ({n})</li>" for u, n in p.pages[:8])
         actions = "".join(f"<li>{escape(a)} ({n})</li>" for a, n in p.actions[:8])
         self.touched.setText(
