@@ -44,7 +44,13 @@ the user works; with every core taken (a filter change queries two lanes at once
 switch runs the old archive's queries, the new one's opening and the painting together) the
 GUI thread was left waiting for a core — or for Qt's paint threads, while holding the GIL —
 for a few hundred milliseconds on a two-core machine. One core stays for the window."""
-STORE_CONFIG = {"enable_external_access": False, "threads": STORE_QUERY_THREADS}
+STORE_CONFIG = {
+    "enable_external_access": False,
+    "threads": STORE_QUERY_THREADS,
+    # a table name DuckDB does not know is never looked up among the app's Python variables
+    # (the SQL tab's user could otherwise read an Arrow table held by some frame)
+    "python_enable_replacements": False,
+}
 
 
 # Tables written by export_parquet, with the time column that partitions them by UTC day.
