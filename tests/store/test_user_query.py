@@ -79,15 +79,3 @@ def _record(outcome: list[BaseException | int], work: object) -> None:
         outcome.append(work())  # type: ignore[operator]
     except Exception as exc:
         outcome.append(exc)
-
-
-def test_the_users_sql_cannot_read_the_apps_python_variables(store: SessionStore) -> None:
-    """DuckDB looks an unknown table name up among the caller's Python variables by default
-    (a "replacement scan"): an Arrow table held by the app would be readable from the SQL tab."""
-    import pyarrow as pa
-
-    findings_in_memory = pa.table({"secret": ["ashley.parker@example.co.uk"]})
-    assert findings_in_memory.num_rows == 1
-    for run in (store.query, lambda sql: store.open_query(sql).fetch_page(0, 10)):
-        with pytest.raises(QueryError, match="does not exist"):
-            run("SELECT * FROM findings_in_memory")
