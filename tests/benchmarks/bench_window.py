@@ -219,8 +219,14 @@ def wait_until(app: object, done: Callable[[], bool], timeout_s: float = 600) ->
 def dispose(window: Any) -> None:
     """Close a window and delete it, so that its web views stop and its screens stop
     listening before the next row (a closed window is only hidden)."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
     window.close()
     window.deleteLater()
+    # processEvents() leaves deferred deletions of its own loop level for later: without
+    # this the window lived on and was torn down at interpreter exit, its web profile
+    # before a page (a crash after the table was printed)
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     settle = time.perf_counter() + 0.5
     wait_until(None, lambda: time.perf_counter() > settle)
 
@@ -576,6 +582,8 @@ def in_window(
 
     allow_root_without_sandbox()
     prepare_web_engine()
+    from PySide6.QtCore import QCoreApplication, QEvent
+
     from app.archive.sample import write_sample_archive
     from app.store.demo import demo_archive_path
     from app.store.findings import Finding, FindingsStore
@@ -609,6 +617,7 @@ def in_window(
     player_page_s = time.perf_counter() - started
     bare.shutdown()
     bare.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # gone now
 
     screen = ReplayScreen(tasks)
     screen.resize(1400, 850)
@@ -661,6 +670,7 @@ def in_window(
     print("GUI thread during gaps over 40 ms (scrubbing):\n" + dog.culprits())
     screen.shutdown()
     screen.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # gone now
 
     # --- GUI thread: ingest and fill every screen ------------------------------------------
     archive = write_sample_archive(
