@@ -12,7 +12,10 @@ from typing import Any
 
 import pytest
 
+from app.replay.engine import prepare_web_engine
 from app.store.demo import demo_archive_path
+
+prepare_web_engine()  # the replay: scheme is registered before the first web view, run alone too
 
 pytestmark = pytest.mark.webengine
 
