@@ -222,6 +222,8 @@ def test_hovering_a_marker_tells_what_and_when(qtbot: Any, timeline: TimelineWid
     errors = timeline.marker_items["error"]
     spot = next(p for p in errors.points() if p.data().ts_ms == ERRORS[2])
     qtbot.mouseMove(timeline.plot.viewport(), at(timeline, spot.pos().x(), spot.pos().y()))
+    # the scene delivers hover events on its own turn of the event loop: wait for it
+    qtbot.waitUntil(lambda: bool(timeline.view_box.toolTip()), timeout=2_000)
     tip = timeline.view_box.toolTip()
     assert "Error · 22:16:20.000 UTC  +3:00.0" in tip
     assert "TypeError: x is undefined" in tip
