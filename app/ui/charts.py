@@ -17,7 +17,7 @@ from PySide6.QtGui import QEnterEvent, QFont, QKeyEvent, QMouseEvent, QPalette
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout
 
 from app.store.filters import SessionFilter
-from app.ui.clock_axis import ClockAxis, clock_label
+from app.ui.clock_axis import clock_label, clock_spacing
 from app.ui.theme import style_plot
 
 TYPE_NAMES = {"load": "Load", "xhr": "XHR", "custom": "Custom"}
@@ -262,11 +262,9 @@ class TimeAxis(pg.DateAxisItem):
     def __init__(self) -> None:
         super().__init__(utcOffset=0)
 
-    _label_width = ClockAxis._label_width
-
     def tickSpacing(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, float]]:
         if maxVal - minVal < CLOCK_TICKS_UNDER_S:
-            return ClockAxis.tickSpacing(self, minVal, maxVal, size)  # type: ignore[arg-type]
+            return clock_spacing(self, minVal, maxVal, size)
         return super().tickSpacing(minVal, maxVal, size)
 
     def tickValues(self, minVal: float, maxVal: float, size: float) -> list[Any]:

@@ -33,26 +33,33 @@ def clock_label(value_s: float, spacing_s: float) -> str:
     return f"{text}.{tenths % 10}" if spacing_s < 1 else text
 
 
+def clock_spacing(
+    axis: pg.AxisItem, minVal: float, maxVal: float, size: float
+) -> list[tuple[float, float]]:
+    """Clock-friendly tick spacing for ``axis`` over ``minVal``…``maxVal`` seconds drawn in
+    ``size`` pixels: one level, the smallest step of :data:`STEPS_S` whose labels fit side
+    by side in the axis's tick font (also used by the dashboard's short time spans)."""
+    span = maxVal - minVal
+    if span <= 0 or size <= 0:
+        return []
+    font = axis.style.get("tickFont") or QFont()
+    label_width = QFontMetrics(font).horizontalAdvance("00:00:00.0") + LABEL_GAP_PX
+    fits = max(size / label_width, 1.0)
+    # Whole seconds whenever two or more are in view; tenths only when zoomed closer.
+    steps = STEPS_S if span < 2 else [s for s in STEPS_S if s >= 1]
+    step = next((s for s in steps if span / s <= fits), steps[-1])
+    return [(float(step), 0.0)]
+
+
 class ClockAxis(pg.AxisItem):
     """A bottom axis over epoch seconds labelled with UTC clock times."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(orientation="bottom", **kwargs)
 
-    def _label_width(self) -> int:
-        font = self.style.get("tickFont") or QFont()
-        return QFontMetrics(font).horizontalAdvance("00:00:00.0") + LABEL_GAP_PX
-
     def tickSpacing(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, float]]:
         """One level of ticks, the smallest interval whose labels fit side by side."""
-        span = maxVal - minVal
-        if span <= 0 or size <= 0:
-            return []
-        fits = max(size / self._label_width(), 1.0)
-        # Whole seconds whenever two or more are in view; tenths only when zoomed closer.
-        steps = STEPS_S if span < 2 else [s for s in STEPS_S if s >= 1]
-        step = next((s for s in steps if span / s <= fits), steps[-1])
-        return [(float(step), 0.0)]
+        return clock_spacing(self, minVal, maxVal, size)
 
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         return [clock_label(v * scale, spacing * scale) for v in values]

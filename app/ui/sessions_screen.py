@@ -75,7 +75,8 @@ class SessionsScreen(ArchiveScreen):
         """Sorted by the asked column, worst or largest first, and searched as asked."""
         if not isinstance(destination, ShowSessions):
             return
-        titles = [self.model.headerData(c, Qt.Orientation.Horizontal) for c in range(20)]
+        columns = range(self.model.columnCount())
+        titles = [self.model.headerData(c, Qt.Orientation.Horizontal) for c in columns]
         if destination.sort in titles:
             self.table.sortByColumn(titles.index(destination.sort), Qt.SortOrder.DescendingOrder)
         self.search.setText(destination.search)
