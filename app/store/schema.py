@@ -65,8 +65,10 @@ RUM_FIELDS = {
     "goal": "VARCHAR",
 }
 RUM_COLUMNS = "{" + ", ".join(f"'{k}': '{v}'" for k, v in RUM_FIELDS.items()) + "}"
+# Not a TEMP table: batches load through several cursors (app.store.ingest.loading.Loader),
+# and a temporary table is only visible to the connection that made it. Dropped once split.
 RUM_STAGE_DDL = (
-    "CREATE OR REPLACE TEMP TABLE rum_stage ("
+    "CREATE OR REPLACE TABLE rum_stage ("
     + ", ".join(["session_id VARCHAR", *(f'"{k}" {v}' for k, v in RUM_FIELDS.items())])
     + ")"
 )

@@ -89,6 +89,7 @@ class IngestJob:
         self._cancel = threading.Event()
         self._batch_sessions = BATCH_SESSIONS
         self._con: duckdb.DuckDBPyConnection | None = None
+        self._loader: Loader | None = None
         self._phases: dict[str, float] = {}
         self._phase_started = time.perf_counter()
 
@@ -100,8 +101,10 @@ class IngestJob:
     def cancel(self) -> None:
         """Ask the ingest to stop; safe to call from any thread."""
         self._cancel.set()
-        con = self._con
-        if con is not None:
+        con, loader = self._con, self._loader
+        if loader is not None:
+            loader.interrupt()
+        elif con is not None:
             with contextlib.suppress(duckdb.Error):
                 con.interrupt()
 
@@ -183,7 +186,12 @@ class IngestJob:
                     con.execute("BEGIN TRANSACTION")
                 self._phase_done("open")
                 loader = Loader(con, atomic=in_one_transaction, check_cancel=self._check_cancel)
-                count = self._load(loader, source, Path(tmp))
+                self._loader = loader
+                try:
+                    count = self._load(loader, source, Path(tmp))
+                    loader.commit()
+                finally:
+                    loader.close()
                 con.execute("RESET threads")
                 self._phase_done("load")
                 if in_one_transaction:
@@ -203,7 +211,7 @@ class IngestJob:
                 con.execute("CHECKPOINT")
                 self._phase_done("checkpoint")
             finally:
-                self._con = None
+                self._con = self._loader = None
                 con.close()
         return count, warnings
 

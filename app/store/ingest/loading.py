@@ -10,7 +10,9 @@ and only the sessions DuckDB refuses are skipped.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -49,7 +51,13 @@ class TransactionAborted(Exception):
 
 
 class Loader:
-    """Loads batches into one database and remembers the sessions it loaded, in order."""
+    """Loads batches into one database and remembers the sessions it loaded, in order.
+
+    Why a connection per thread: DuckDB reads a batch on one thread (the session ids are
+    attached by position, which needs the file's order), so two batches load at once on
+    two threads, each through its own cursor and, when atomic, its own transaction
+    (appends never conflict). :meth:`commit` ends those transactions once every batch is in.
+    """
 
     def __init__(
         self,
@@ -58,18 +66,69 @@ class Loader:
         atomic: bool,
         check_cancel: Callable[[], None],
     ) -> None:
-        self.con = con
+        self.con = con  # source maps and sessions; the batches go through per-thread cursors
         self.atomic = atomic  # inside one transaction: a refused statement aborts it
         self.check_cancel = check_cancel
-        self.sessions: list[SessionMeta] = []
+        self._loaded: dict[int, list[SessionMeta]] = {}
+        self._cursors: list[duckdb.DuckDBPyConnection] = []
+        self._local = threading.local()
+        self._lock = threading.Lock()
+
+    @property
+    def sessions(self) -> list[SessionMeta]:
+        """The sessions loaded so far, in the order they were staged."""
+        return [meta for seq in sorted(self._loaded) for meta in self._loaded[seq]]
+
+    def _cursor(self) -> duckdb.DuckDBPyConnection:
+        cursor = getattr(self._local, "cursor", None)
+        if cursor is None:
+            cursor = self.con.cursor()
+            if self.atomic:
+                cursor.execute("BEGIN TRANSACTION")
+            with self._lock:
+                self._cursors.append(cursor)
+            self._local.cursor = cursor
+        return cursor
+
+    def commit(self) -> None:
+        """End the batches' transactions (when atomic) once every batch is in."""
+        with self._lock:
+            cursors = list(self._cursors)
+        if self.atomic:
+            for cursor in cursors:
+                try:
+                    cursor.execute("COMMIT")
+                except duckdb.InterruptException:
+                    raise
+                except duckdb.Error as exc:
+                    raise TransactionAborted(str(exc)) from exc
+        self.close()
+
+    def close(self) -> None:
+        """Close the batches' cursors (what they did not commit is rolled back)."""
+        with self._lock:
+            cursors, self._cursors = self._cursors, []
+        for cursor in cursors:
+            with contextlib.suppress(duckdb.Error):
+                cursor.close()
+        self._local = threading.local()
+
+    def interrupt(self) -> None:
+        """Interrupt the statements running on every cursor (cancel, from any thread)."""
+        with self._lock:
+            cursors = list(self._cursors)
+        for cursor in (self.con, *cursors):
+            with contextlib.suppress(duckdb.Error):
+                cursor.interrupt()
 
     def load(self, batch: Batch, source: Any) -> int:
         """Load one batch's events and RUM records, one statement each."""
         if not batch.sessions:
             return 0
         self.check_cancel()
+        con = self._cursor()
         try:
-            short = self._read_ndjson("events", [batch.events_path], batch.event_rows)
+            short = self._read_ndjson(con, "events", [batch.events_path], batch.event_rows)
         except duckdb.InterruptException:
             raise
         except duckdb.Error as exc:  # one session per batch here (see IngestJob.run)
@@ -83,7 +142,7 @@ class Loader:
             source.warn(f"{missing:,} malformed event line(s) were skipped", sid)
         if any(lines for _, lines in batch.rum_rows):
             try:
-                short = self._read_ndjson("rum", [batch.rum_path], batch.rum_rows)
+                short = self._read_ndjson(con, "rum", [batch.rum_path], batch.rum_rows)
             except duckdb.InterruptException:
                 raise
             except duckdb.Error as exc:
@@ -92,11 +151,16 @@ class Loader:
                 short = {}
             for sid, missing in short.items():
                 source.warn(f"{missing:,} malformed RUM record(s) were skipped", sid)
-        self.sessions.extend(batch.sessions)
+        with self._lock:
+            self._loaded[batch.seq] = list(batch.sessions)
         return len(batch.sessions)
 
     def _read_ndjson(
-        self, kind: str, paths: list[Path], rows: list[tuple[str, int]]
+        self,
+        con: duckdb.DuckDBPyConnection,
+        kind: str,
+        paths: list[Path],
+        rows: list[tuple[str, int]],
     ) -> dict[str, int]:
         """Load batch files leniently; returns, per session, how many lines were lost.
 
@@ -106,7 +170,7 @@ class Loader:
         transaction, so the ingest starts again session by session (see ``IngestJob.run``).
         """
         try:
-            kept = ndjson_statement(self.con, kind, paths, rows)
+            kept = ndjson_statement(con, kind, paths, rows)
         except duckdb.InterruptException:
             raise
         except duckdb.Error as exc:
@@ -120,7 +184,7 @@ class Loader:
             return {}
         table = "events" if kind == "events" else "rum_stage"
         counts = dict(
-            self.con.execute(
+            con.execute(
                 f"SELECT session_id, count(*) FROM {table} WHERE session_id IN "
                 "(SELECT unnest($sids)) GROUP BY session_id",
                 {"sids": list(expected)},

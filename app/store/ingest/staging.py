@@ -11,8 +11,10 @@ What happens to a batch file once written is the ``load`` callable's business
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -25,6 +27,8 @@ from app.archive.recording import RecordedSession
 from app.derive.rum import RumDeriver
 
 BATCH_BYTES = 256 * 1024 * 1024
+LOADERS = 2  # batches loading at once (DuckDB reads each on one thread, see loading.Loader)
+_sequence = itertools.count()
 
 Load = Callable[["Batch", Any], int]
 """Loads one closed batch for a source (which collects warnings); returns sessions loaded."""
@@ -45,11 +49,13 @@ class Batch:
     event_rows: list[tuple[str, int]] = field(default_factory=list)
     rum_rows: list[tuple[str, int]] = field(default_factory=list)
     size: int = 0
+    slot: int = 0
+    seq: int = field(default_factory=lambda: next(_sequence))  # staging order
 
     @classmethod
     def open(cls, folder: Path, slot: int) -> Batch:
         events, rum = folder / f"{slot}.events.ndjson", folder / f"{slot}.rum.ndjson"
-        return cls(events, rum, _open_for_rewrite(events), _open_for_rewrite(rum))
+        return cls(events, rum, _open_for_rewrite(events), _open_for_rewrite(rum), slot=slot)
 
     def close(self) -> None:
         for sink in (self.events_sink, self.rum_sink):
@@ -77,32 +83,41 @@ def stage_archive(
     progress: Callable[[float, str], None],
     rename: Callable[[str], str] | None = None,
 ) -> int:
-    """Inflate sessions batch by batch; ``load`` loads one batch while the next inflates.
+    """Inflate sessions batch by batch; ``load`` loads earlier batches while the next inflates.
 
     A batch is one events file and one RUM file holding many sessions one after the
-    other. Two sets of files alternate, so they are rewritten rather than created anew
-    (file creation and truncation are slow on some disks). Returns the sessions loaded.
-    ``rename`` gives a session another id (archives in a folder must not share ids).
+    other. ``LOADERS`` batches load at once while one more is staged, in a fixed set of
+    slot files that are rewritten rather than created anew (file creation and truncation
+    are slow on some disks). Returns the sessions loaded. ``rename`` gives a session
+    another id (archives in a folder must not share ids).
     """
     entries = reader.sessions
     total = max(len(entries), 1)
-    loaded = parity = 0
-    pending: Future[int] | None = None
-    batch = Batch.open(tmp, parity)
+    loaded = 0
+    pending: deque[tuple[Future[int], int]] = deque()
+    free = list(range(LOADERS, -1, -1))
+    batch = Batch.open(tmp, free.pop())
     try:
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-load") as loader:
-            for index, entry in enumerate(entries):
-                check_cancel()
-                _stage_entry(reader, entry, batch, rename)
-                if batch.size >= BATCH_BYTES or len(batch.sessions) >= batch_sessions:
-                    batch.close()
-                    loaded += pending.result() if pending else 0
-                    pending = loader.submit(load, batch, reader)
-                    parity = 1 - parity
-                    batch = Batch.open(tmp, parity)
-                progress(0.95 * (index + 1) / total, f"Reading session {index + 1} of {total}")
-            batch.close()
-            loaded += pending.result() if pending else 0
+        with ThreadPoolExecutor(max_workers=LOADERS, thread_name_prefix="ingest-load") as pool:
+            try:
+                for index, entry in enumerate(entries):
+                    check_cancel()
+                    _stage_entry(reader, entry, batch, rename)
+                    if batch.size >= BATCH_BYTES or len(batch.sessions) >= batch_sessions:
+                        batch.close()
+                        pending.append((pool.submit(load, batch, reader), batch.slot))
+                        if not free:  # every slot staged: wait for the oldest batch
+                            done, slot = pending.popleft()
+                            loaded += done.result()
+                            free.append(slot)
+                        batch = Batch.open(tmp, free.pop())
+                    progress(0.95 * (index + 1) / total, f"Reading session {index + 1} of {total}")
+                batch.close()
+                while pending:
+                    loaded += pending.popleft()[0].result()
+            finally:
+                for future, _ in pending:  # a failure or cancel: let the others finish
+                    future.cancel()
     finally:
         batch.close()
     return loaded + load(batch, reader)
