@@ -220,6 +220,6 @@ def _collect_sensitive(root: dict[str, Any]) -> set[int]:
     return found
 
 
-def mask_events_json(data: bytes) -> bytes:
+def mask_events_json(data: bytes, user_ids: Callable[[str], str] | None = None) -> bytes:
     """:func:`mask_events` over a JSON array of events."""
-    return json.dumps(mask_events(json.loads(data)), separators=(",", ":")).encode()
+    return json.dumps(mask_events(json.loads(data), user_ids), separators=(",", ":")).encode()

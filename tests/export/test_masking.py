@@ -133,3 +133,27 @@ def test_a_query_string_keeps_its_names_and_loses_its_values() -> None:
     )
     assert mask_query("https://x/c#/cart?x=1") == "https://x/c#/cart?x=1"  # a route, not a query
     assert mask_query("/plain") == "/plain"
+
+
+def test_a_shared_rrweb_recording_names_its_user_by_a_pseudonym_unless_unmasked(
+    tmp_path: Path,
+) -> None:
+    from app.archive.model import SessionMeta
+    from app.archive.writer import ArchiveWriter
+    from app.export.session_recording import write_rrweb
+    from app.store.open import open_store
+    from tests.builders import basic_events
+
+    user = "ashley.parker@example.co.uk"
+    identify = {"type": 5, "timestamp": T0 + 2,
+                "data": {"tag": "identify", "payload": {"user_id": user}}}  # fmt: skip
+    path = tmp_path / "one.webreplay"
+    with ArchiveWriter(path, application={"name": "shop"}) as writer:
+        writer.add_session(SessionMeta("s1", user_id=user), [*basic_events(T0), identify], [])
+    store, _ = open_store(path, tmp_path / "one.db")
+    with store:
+        write_rrweb(store, "s1", tmp_path / "masked.json")
+        write_rrweb(store, "s1", tmp_path / "plain.json", mask=False)
+    masked = (tmp_path / "masked.json").read_text()
+    assert user not in masked and '"user_id":"user ' in masked
+    assert user in (tmp_path / "plain.json").read_text()
