@@ -144,17 +144,21 @@ class Collector:
 class ShopServer:
     """HTTPS server on 127.0.0.1 for the shop's files and the ``/collect`` sink."""
 
-    def __init__(self, site: BuiltSite) -> None:
+    def __init__(self, site: BuiltSite, *, tls: bool = True, head: str = "") -> None:
+        """``tls=False`` serves plain HTTP (a test's browser on 127.0.0.1); ``head`` is HTML
+        put into every page before its own scripts (a test sets ``window.PW_CONFIG``)."""
         self.site = site
         self.collector = Collector()
         self.document_latency: Callable[[], float] | None = None
         """Nominal ms a page request should take; logged in ``warp``, not waited."""
         self.warp: list[tuple[float, float]] = []
+        self.head = head
         handler = _handler_for(site, self.collector, self)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        context.load_cert_chain(str(site.cert), str(site.key))
-        self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
+        if tls:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(str(site.cert), str(site.key))
+            self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
@@ -171,6 +175,38 @@ class ShopServer:
         self._server.server_close()
 
 
+class CollectingHandler(BaseHTTPRequestHandler):
+    """Receives the recorder's ``POST /collect`` batches into ``collector`` (set by a
+    subclass, which also serves the site's files with ``do_GET`` and :meth:`_send`)."""
+
+    protocol_version = "HTTP/1.1"
+    collector: Collector
+
+    def log_message(self, format: str, *args: Any) -> None:
+        return
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        if self.path != COLLECT_PATH or not 0 < length <= MAX_BATCH_BYTES:
+            self._send(HTTPStatus.BAD_REQUEST, b"", "text/plain")
+            return
+        body = self.rfile.read(length)
+        try:
+            self.collector.add(json.loads(body))
+        except (ValueError, RecursionError):
+            self.collector.rejected += 1
+        self._send(HTTPStatus.NO_CONTENT, b"", "text/plain")
+
+    def _send(self, status: HTTPStatus, body: bytes, content_type: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        if body:
+            self.wfile.write(body)
+
+
 def _handler_for(
     site: BuiltSite, collector: Collector, server: ShopServer
 ) -> type[BaseHTTPRequestHandler]:
@@ -182,11 +218,8 @@ def _handler_for(
         "/static/recorder.js": resource_path("recorder", "recorder.js"),
     }
 
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, format: str, *args: Any) -> None:
-            return
+    class Handler(CollectingHandler):
+        collector = server.collector
 
         def do_GET(self) -> None:
             path = self.path.split("?", 1)[0]
@@ -202,27 +235,9 @@ def _handler_for(
             if target is None or not target.is_file():
                 self._send(HTTPStatus.NOT_FOUND, b"not found", "text/plain")
                 return
-            self._send(HTTPStatus.OK, target.read_bytes(), _TYPES.get(target.suffix, "text/plain"))
-
-        def do_POST(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            if self.path != COLLECT_PATH or not 0 < length <= MAX_BATCH_BYTES:
-                self._send(HTTPStatus.BAD_REQUEST, b"", "text/plain")
-                return
-            body = self.rfile.read(length)
-            try:
-                collector.add(json.loads(body))
-            except (ValueError, RecursionError):
-                collector.rejected += 1
-            self._send(HTTPStatus.NO_CONTENT, b"", "text/plain")
-
-        def _send(self, status: HTTPStatus, body: bytes, content_type: str) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("Cache-Control", "no-store")
-            self.end_headers()
-            if body:
-                self.wfile.write(body)
+            body = target.read_bytes()
+            if server.head and target == site.root / "index.html":
+                body = body.replace(b"<script", server.head.encode() + b"<script", 1)
+            self._send(HTTPStatus.OK, body, _TYPES.get(target.suffix, "text/plain"))
 
     return Handler

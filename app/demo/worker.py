@@ -64,16 +64,27 @@ def session_meta(plan: SessionPlan, start: int, end: int, entry_url: str) -> Ses
     )
 
 
-def assemble(
-    plan: SessionPlan, batches: list[dict[str, Any]], pauses: list[tuple[float, float]]
-) -> dict[str, Any]:
-    """Merge a session's batches in order, re-time them and describe the session."""
+def merge_batches(
+    batches: list[dict[str, Any]],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], str | None]:
+    """A session's rrweb events and RUM records in recording order, and its entry URL.
+
+    POSTs may arrive out of order; the recorder's ``seq`` puts them back.
+    """
     batches = sorted(batches, key=lambda b: b.get("seq", 0))
     events = [e for b in batches for e in b.get("events") or []]
     rum = [r for b in batches for r in b.get("rum") or []]
     if not events:
         raise RuntimeError("the recorder sent no rrweb events")
-    entry = next((b["session"].get("entry_url") for b in batches if b.get("session")), SHOP_ORIGIN)
+    entry = next((b["session"].get("entry_url") for b in batches if b.get("session")), None)
+    return events, rum, entry
+
+
+def assemble(
+    plan: SessionPlan, batches: list[dict[str, Any]], pauses: list[tuple[float, float]]
+) -> dict[str, Any]:
+    """Merge a session's batches in order, re-time them and describe the session."""
+    events, rum, entry = merge_batches(batches)
     events, rum, start, end = retime_session(events, rum, pauses, plan.start_ms)
     meta = session_meta(plan, start, end, entry or SHOP_ORIGIN + "/")
     return {"meta": meta.to_json(), "events": events, "rum": rum}

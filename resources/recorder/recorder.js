@@ -509,6 +509,22 @@
     state.inputTimer = setTimeout(closeInputAction, INPUT_DEBOUNCE_MS);
   }
 
+  var RECORDED_KEYS = {Enter: 1, Escape: 1, Tab: 1};
+
+  function onKeyDown(event) {
+    // rrweb records no key presses, yet Enter (submitting a field), Escape and Tab change
+    // what a page does; a test generated from the recording must press them again. Only
+    // these three keys are recorded — never a typed character — with the rrweb id of the
+    // element that had focus, so a replay knows where the key went. Held keys repeat:
+    // only the first press counts; Enter confirming an IME composition is not a key press.
+    if (!state || !state.recording || !event.isTrusted || event.repeat || event.isComposing) return;
+    if (!RECORDED_KEYS[event.key]) return;
+    var target = event.target;
+    var mirror = global.rrweb.record.mirror;
+    var id = mirror && target ? mirror.getId(target) : -1;
+    global.rrweb.record.addCustomEvent('key', {key: event.key, id: id, shift: !!event.shiftKey});
+  }
+
   function onMutation() {
     if (!state) return;
     var t = now();
@@ -830,6 +846,7 @@
     return [
       [document, 'click', onClick, true], [document, 'dblclick', onClick, true],
       [document, 'input', onInput, true], [document, 'change', onInput, true],
+      [document, 'keydown', onKeyDown, true],
       [global, 'error', onError, true], [global, 'unhandledrejection', onRejection, false],
       [global, 'pagehide', onPageHide, false]
     ];
