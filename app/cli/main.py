@@ -20,6 +20,7 @@ from typing import Any
 
 from app import __version__
 from app.archive.problems import UnreadableFile
+from app.cli.export_test import TEST_FORMATS, add_arguments, export_test
 from app.export.session_recording import write_rrweb
 from app.export.tables import write_csv
 from app.logs import configure_logging
@@ -81,8 +82,8 @@ def _parser() -> argparse.ArgumentParser:
 
     export = commands.add_parser(
         "export",
-        help="findings as an HTML/Markdown/PDF report, a table as CSV, a session as rrweb, "
-        "all tables as Parquet partitioned by day",
+        help="findings as an HTML/Markdown/PDF report, a table as CSV, a session as rrweb "
+        "or as a Playwright test, all tables as Parquet partitioned by day",
     )
     export.add_argument("file", type=Path)
     export.add_argument("--format", choices=EXPORT_FORMATS, required=True)
@@ -112,6 +113,7 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--progress", action="store_true",
                         help="print 'progress FRACTION MESSAGE' lines to stderr")  # fmt: skip
     export.add_argument("--db", type=Path, help="store path (default: the user cache)")
+    add_arguments(export)
 
     demo = commands.add_parser("demo", help="the demo shop: record its archive again")
     demo_commands = demo.add_subparsers(dest="demo_command", required=True)
@@ -125,7 +127,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-EXPORT_FORMATS = ("html", "md", "pdf", "csv", "rrweb", "parquet")
+EXPORT_FORMATS = ("html", "md", "pdf", "csv", "rrweb", "parquet", *TEST_FORMATS)
 ExportRunner = Callable[..., Path]
 FrameRunner = Callable[[SessionStore, "str | None", list[str], Path], int]
 
@@ -183,6 +185,8 @@ def _export(
 ) -> int:
     mask = not args.no_mask
     try:
+        if args.format in TEST_FORMATS:
+            return export_test(store, args, PROG)
         if args.format == "csv":
             result = (
                 store.query(args.query)

@@ -13,12 +13,14 @@ from __future__ import annotations
 import base64
 import html
 import json
+import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 from app.export.masking import ReportMasking
 from app.export.report import ErrorContext, FindingReport
+from app.export.reproduction import ReportTest, summary_of
 from app.resources import resource_path, vendor_path
 
 SEVERITY_COLOURS = {
@@ -74,6 +76,42 @@ def _script_json(value: object) -> str:
     return json.dumps(value, separators=(",", ":")).replace("<", "\\u003c")
 
 
+def _test_html(test: ReportTest) -> str:
+    """The finding's generated test under the steps, or the one line saying why there is none."""
+    heading = "<h3>Reproduce it: a pytest-playwright test</h3>"
+    if test.problem:
+        return f"{heading}<p class='no-test'>{_e(test.problem)}</p>"
+    return (
+        f"{heading}<p>Save as <code>{_e(test.file_name)}</code> and run "
+        f"<code>{_e(test.how_to)}</code><br>{_e(summary_of(test))}.</p>"
+        f"<pre class='test'><code>{_e(test.text)}</code></pre>"
+    )
+
+
+def _fence(text: str) -> str:
+    """A Markdown code fence longer than any run of backticks in ``text`` (so a recorded
+    value cannot end the block early)."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    return "`" * max(3, longest + 1)
+
+
+def _test_markdown(test: ReportTest) -> list[str]:
+    lines = ["", "### Reproduce it: a pytest-playwright test", ""]
+    if test.problem:
+        return [*lines, test.problem]
+    fence = _fence(test.text)
+    lines += [
+        f"Save as `{test.file_name}` and run `{test.how_to}`",
+        "",
+        f"{summary_of(test)}.",
+        "",
+        f"{fence}python",
+        test.text.rstrip("\n"),
+        fence,
+    ]
+    return lines
+
+
 def _finding_html(report: FindingReport, index: int) -> str:
     f = report.finding
     colour = SEVERITY_COLOURS.get(f.severity, "#495057")
@@ -116,6 +154,8 @@ def _finding_html(report: FindingReport, index: int) -> str:
         "<h3>Steps to reproduce</h3><table><tr><th>Time</th><th>Type</th><th>User action</th></tr>"
         f"{steps}</table>"
     )
+    if report.test is not None:
+        parts.append(_test_html(report.test))
     if report.error:
         err = report.error
         stack = "\n".join(_stack_lines(err))
@@ -216,6 +256,8 @@ def report_markdown(
             f"{n}. `+{_offset(ts - r.session_start_ms)}` {name}"
             for n, (ts, _kind, name) in enumerate(r.steps, 1)
         ]
+        if r.test is not None:
+            lines += _test_markdown(r.test)
         if r.error:
             lines += [
                 "",

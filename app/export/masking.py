@@ -204,6 +204,19 @@ def mask_events(
     return out
 
 
+def typed_values(events: Iterable[dict[str, Any]]) -> set[str]:
+    """Every value typed in ``events`` that the recording kept readable (Input events whose
+    text is not already the recorder's ``*``): what a masked export must not print."""
+    found: set[str] = set()
+    for event in events:
+        data = event.get("data")
+        if event.get("type") == EventType.INCREMENTAL_SNAPSHOT and isinstance(data, dict):
+            text = data.get("text") if data.get("source") == IncrementalSource.INPUT else None
+            if isinstance(text, str) and text.strip("*"):
+                found.add(text)
+    return found
+
+
 def _collect_sensitive(root: dict[str, Any]) -> set[int]:
     """Ids of the nodes inside sensitive elements (their text changes are masked too)."""
     found: set[int] = set()

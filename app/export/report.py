@@ -3,8 +3,9 @@
 For each finding: the session (user, browser, OS, country, release, page at the moment), the
 steps to reproduce (the user actions leading to the moment), the JavaScript error near it
 with its stack resolved through the archive's source maps, the users and sessions that error
-affected, and the rrweb events of a short clip around the moment (from the last full
-snapshot before it). Masking (on by default, :class:`app.export.masking.ReportMasking`)
+affected, the rrweb events of a short clip around the moment (from the last full snapshot
+before it), and the session as a runnable test up to the moment
+(:mod:`app.export.reproduction`). Masking (on by default, :class:`app.export.masking.ReportMasking`)
 applies to the clip and to frames rendered from it; the report's text never contains typed
 values (action names are built without them), and with masking its user ids are pseudonyms
 (one :class:`app.export.masking.UserIds` per report) unless the user kept them, and the
@@ -18,7 +19,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from app.analysis.sourcemaps import StackFrame, archive_source_maps, resolve_stack
-from app.export.masking import ReportMasking, UserIds, mask_events, mask_query
+from app.export.masking import ReportMasking, UserIds, mask_events, mask_query, typed_values
+from app.export.reproduction import ReportTest, mask_test, origin_of, report_test
 from app.rrweb.protocol import EventType
 from app.store.filters import SessionFilter
 from app.store.findings import Finding
@@ -57,6 +59,7 @@ class FindingReport:
     error: ErrorContext | None
     clip: list[dict[str, Any]]
     frames: list[tuple[int, bytes]] = field(default_factory=list)  # (ts ms, PNG) filled by Qt
+    test: ReportTest | None = None  # the session as a pytest-playwright test, up to the moment
 
 
 def clip_events(
@@ -142,4 +145,28 @@ def build_report(
         steps=steps,
         error=error,
         clip=clip_events(store, finding, mask, user),
+        test=_test_of(store, finding, detail, masking, user),
     )
+
+
+def _test_of(
+    store: SessionStore,
+    finding: Finding,
+    detail: replay_queries.SessionDetail,
+    masking: ReportMasking,
+    user: UserIds,
+) -> ReportTest:
+    """The finding's session as a test, masked as the rest of the report is."""
+    test = report_test(
+        store,
+        finding.session_id,
+        finding.ts_ms,
+        file_stem=finding.session_id,
+        origin=next((origin_of(a.url) for a in detail.actions if origin_of(a.url)), ""),
+        mask=masking.personal_data,
+    )
+    if not masking.personal_data or test.problem:
+        return test
+    events = json.loads(replay_queries.events_json(store.cursor(), finding.session_id))
+    names = {detail.user_id: user(detail.user_id)} if detail.user_id else {}
+    return mask_test(test, typed_values(events), names)

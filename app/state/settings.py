@@ -87,17 +87,18 @@ class ExportChoices:
 def saved_export_choices() -> ExportChoices:
     """The choices of the last findings export (damaged entries fall back to the defaults)."""
     settings, default = app_settings(), ExportChoices()
-
-    def flag(key: str, fallback: bool) -> bool:
-        value = settings.value(key, fallback)
-        return value.lower() == "true" if isinstance(value, str) else bool(value)
-
     return ExportChoices(
         format=str(settings.value("export/format", default.format) or default.format),
         path=str(settings.value("export/path", "") or ""),
-        mask=flag("export/mask", default.mask),
-        keep_user_ids=flag("export/keep_user_ids", default.keep_user_ids),
+        mask=_flag(settings, "export/mask", default.mask),
+        keep_user_ids=_flag(settings, "export/keep_user_ids", default.keep_user_ids),
     )
+
+
+def _flag(settings: QSettings, key: str, fallback: bool) -> bool:
+    """A remembered yes/no (an INI file keeps it as the text "true" or "false")."""
+    value = settings.value(key, fallback)
+    return value.lower() == "true" if isinstance(value, str) else bool(value)
 
 
 def save_export_choices(choices: ExportChoices) -> None:
@@ -106,3 +107,39 @@ def save_export_choices(choices: ExportChoices) -> None:
     settings.setValue("export/path", choices.path)
     settings.setValue("export/mask", choices.mask)
     settings.setValue("export/keep_user_ids", choices.keep_user_ids)
+
+
+@dataclass(frozen=True)
+class ReproductionChoices:
+    """What "Export as Playwright Test…" offers next time: the user's last choices.
+
+    The range is not remembered: it belongs to one session (its findings), and a range kept
+    from another session would mean nothing here.
+    """
+
+    format: str = "playwright"
+    folder: str = ""  # where the last test was written ("" until there is one)
+    base_url: str = ""  # "" keeps the recorded origin
+    mask: bool = True
+    expect_errors: bool = False
+
+
+def saved_reproduction_choices() -> ReproductionChoices:
+    """The choices of the last test export (damaged entries fall back to the defaults)."""
+    settings, default = app_settings(), ReproductionChoices()
+    return ReproductionChoices(
+        format=str(settings.value("reproduction/format", default.format) or default.format),
+        folder=str(settings.value("reproduction/folder", "") or ""),
+        base_url=str(settings.value("reproduction/base_url", "") or ""),
+        mask=_flag(settings, "reproduction/mask", default.mask),
+        expect_errors=_flag(settings, "reproduction/expect_errors", default.expect_errors),
+    )
+
+
+def save_reproduction_choices(choices: ReproductionChoices) -> None:
+    settings = app_settings()
+    settings.setValue("reproduction/format", choices.format)
+    settings.setValue("reproduction/folder", choices.folder)
+    settings.setValue("reproduction/base_url", choices.base_url)
+    settings.setValue("reproduction/mask", choices.mask)
+    settings.setValue("reproduction/expect_errors", choices.expect_errors)

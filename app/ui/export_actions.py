@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -23,6 +24,9 @@ from app.store.store import SessionStore
 from app.ui.export_dialog import ExportFindingsDialog
 from app.ui.export_job import ExportJob, run_with_progress
 from app.ui.table_export import export_table
+
+if TYPE_CHECKING:
+    from app.ui.replay_screen import ReplayScreen  # its import loads the web engine
 
 CurrentTable = Callable[[], QAbstractItemView | None]
 CurrentSession = Callable[[], tuple[SessionStore, str] | None]
@@ -72,6 +76,11 @@ class ExportActions(QObject):
         self.findings_action.setEnabled(is_open)
         self.csv_action.setEnabled(is_open)
         self.session_shown(is_open and self.current_session() is not None)
+
+    def follow(self, replay: ReplayScreen) -> None:
+        """Follow the replay screen: the session it shows is the one exported as rrweb."""
+        replay.session_opened.connect(lambda _sid: self.session_shown(True))
+        replay.session_closed.connect(lambda: self.session_shown(False))
 
     def session_shown(self, shown: bool) -> None:
         """A session is (or is no longer) replayed: only then can it be exported."""

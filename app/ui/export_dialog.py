@@ -15,19 +15,16 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
-    QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from app.export.masking import ReportMasking
 from app.state.settings import ExportChoices, save_export_choices, saved_export_choices
+from app.ui.save_to import SaveTo, export_buttons
 
 FORMATS = {"html": "HTML report (*.html)", "md": "Markdown (*.md)", "pdf": "PDF (*.pdf)"}
 DEFAULT_NAME = "findings"
@@ -47,14 +44,9 @@ class ExportFindingsDialog(QDialog):
         for key, label in FORMATS.items():
             self.format.addItem(label.split(" (")[0], key)
         self.format.setCurrentIndex(max(0, self.format.findData(saved.format)))
-        self.path = QLineEdit(saved.path or str(Path.home() / f"{DEFAULT_NAME}.{saved.format}"))
-        self.browse = QPushButton("Browse…")
-        self.browse.clicked.connect(self._browse)
-        destination = QHBoxLayout()
-        destination.addWidget(self.path, 1)
-        destination.addWidget(self.browse)
-        self.replaces = QLabel("A file of this name exists: the export replaces it.")
-        self.replaces.setWordWrap(True)
+        default = str(Path.home() / f"{DEFAULT_NAME}.{saved.format}")
+        self.save_to = SaveTo(saved.path or default, self._browse)
+        self.path, self.replaces = self.save_to.path, self.save_to.replaces
 
         self.mask = QCheckBox("Mask personal data (typed values, marked text, query strings)")
         self.mask.setChecked(saved.mask)
@@ -65,17 +57,11 @@ class ExportFindingsDialog(QDialog):
 
         form = QFormLayout()
         form.addRow("Format:", self.format)
-        form.addRow("Save to:", destination)
+        form.addRow("Save to:", self.save_to)
         form.addRow("", self.replaces)
         form.addRow("Privacy:", self.mask)
         form.addRow("", self.keep_user_ids)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.export_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.export_button.setText("Export")
-        self.buttons.accepted.connect(self._accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons, self.export_button = export_buttons(self, self._accept)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(what))
         layout.addLayout(form)
@@ -120,8 +106,7 @@ class ExportFindingsDialog(QDialog):
     def _refresh(self) -> None:
         choice = self.choices()
         self.keep_user_ids.setEnabled(choice.mask)
-        target = Path(choice.path).expanduser() if choice.path else None
-        self.replaces.setVisible(bool(target and target.is_file()))
+        self.save_to.refresh()
         masking = ReportMasking(choice.mask, choice.keep_user_ids)
         self.statement.setText(f"The report will say: {masking.statement()}")
         self.export_button.setEnabled(bool(choice.path))

@@ -90,6 +90,8 @@ class FindingDialog(QDialog):
 
 class FindingsPanel(QWidget):
     changed = Signal()
+    reproduce_requested = Signal(object)
+    """(Finding) — export the session as a test that reproduces this finding"""
 
     def __init__(
         self,
@@ -114,15 +116,21 @@ class FindingsPanel(QWidget):
         self.edit_button.clicked.connect(self.edit_selected)
         self.delete_button = QPushButton("Delete")
         self.delete_button.clicked.connect(self.delete_selected)
+        self.test_button = QPushButton("Export as Playwright Test…")
+        self.test_button.setToolTip("The session up to this finding, as a runnable test")
+        self.test_button.clicked.connect(self.reproduce_selected)
+        self.table.itemSelectionChanged.connect(self._selection_changed)
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
         buttons.addStretch(1)
         buttons.addWidget(self.edit_button)
         buttons.addWidget(self.delete_button)
+        buttons.addWidget(self.test_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
+        self._selection_changed()
 
     def set_session(
         self, archive_key: str, archive_name: str, session_id: str, start_ms: int
@@ -209,6 +217,14 @@ class FindingsPanel(QWidget):
     def selected(self) -> Finding | None:
         rows = self.table.selectionModel().selectedRows()
         return self.findings[rows[0].row()] if rows else None
+
+    def _selection_changed(self) -> None:
+        self.test_button.setEnabled(self.selected() is not None)
+
+    def reproduce_selected(self) -> None:
+        finding = self.selected()
+        if finding is not None:
+            self.reproduce_requested.emit(finding)
 
     def edit_selected(self) -> None:
         finding = self.selected()

@@ -30,6 +30,8 @@ from app.ui.tables import read_only_table
 class FindingsScreen(ArchiveScreen):
     export_requested = Signal(list)
     """(finding ids) — export these findings"""
+    reproduce_requested = Signal(object)
+    """(Finding) — export its session as a test that reproduces it"""
 
     def __init__(self, models: ScreenModels, parent: QWidget | None = None) -> None:
         super().__init__(models, parent)
@@ -40,12 +42,16 @@ class FindingsScreen(ArchiveScreen):
         self.table.cellDoubleClicked.connect(lambda row, _c: self.open_row(row))
         self.open_button = QPushButton("Open in replay")
         self.open_button.clicked.connect(lambda: self.open_row(self.table.currentRow()))
+        self.test_button = QPushButton("Export as Playwright Test…")
+        self.test_button.setToolTip("The selected finding's session up to it, as a runnable test")
+        self.test_button.clicked.connect(lambda: self.reproduce_row(self.table.currentRow()))
         self.export_button = QPushButton("Export checked…")
         self.export_button.clicked.connect(lambda: self.export_requested.emit(self.checked_ids()))
         self.message = QLabel()
         buttons = QHBoxLayout()
         buttons.addWidget(self.message, 1)
         buttons.addWidget(self.open_button)
+        buttons.addWidget(self.test_button)
         buttons.addWidget(self.export_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
@@ -113,6 +119,7 @@ class FindingsScreen(ArchiveScreen):
                 self.table.setItem(row, col, item)
         self.export_button.setEnabled(bool(self.findings))
         self.open_button.setEnabled(bool(self.findings))
+        self.test_button.setEnabled(bool(self.findings))
 
     def checked_ids(self) -> list[str]:
         return [
@@ -125,6 +132,10 @@ class FindingsScreen(ArchiveScreen):
         if 0 <= row < len(self.findings):
             finding = self.findings[row]
             self.navigate(ShowReplay(finding.session_id, finding.ts_ms))
+
+    def reproduce_row(self, row: int) -> None:
+        if 0 <= row < len(self.findings):
+            self.reproduce_requested.emit(self.findings[row])
 
 
 def _read_findings(archive_key: str) -> list[Finding] | str:

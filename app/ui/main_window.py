@@ -15,11 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import (
-    QAction,
-    QCloseEvent,
-    QKeySequence,
-)
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -53,6 +49,7 @@ from app.ui.ingest_status import IngestStatus
 from app.ui.layout_memory import restore_window, save_window
 from app.ui.problems_view import ProblemsScreen
 from app.ui.recent_files import RecentFiles
+from app.ui.reproduction_actions import ReproductionActions
 from app.ui.screen_tabs import ScreenTabs
 from app.ui.sessions_screen import SessionsScreen
 from app.ui.sql_view import SqlScreen
@@ -157,11 +154,16 @@ class MainWindow(DesktopFiles, QMainWindow):
         self.exports = ExportActions(
             self.archive, self.tasks, self.current_table, self._replayed_session, self
         )
-        self.exports.status.connect(self.set_status)
-        self.exports.error.connect(self.show_error)
         self.findings_screen.export_requested.connect(self.exports.choose_findings)
         for action in self.exports.actions:
             file_menu.addAction(action)
+        self.reproduction = ReproductionActions(
+            self.archive, self.tasks, self._replayed_session, self
+        )  # Replay › Export as Playwright Test…, and a finding's button
+        self.findings_screen.reproduce_requested.connect(self.reproduction.choose_for_finding)
+        for exporter in (self.exports, self.reproduction):
+            exporter.status.connect(self.set_status)
+            exporter.error.connect(self.show_error)
         file_menu.addSeparator()
         quit_action = self._action("&Quit", self.close, "Ctrl+Q")
         quit_action.setMenuRole(QAction.MenuRole.QuitRole)
@@ -178,6 +180,7 @@ class MainWindow(DesktopFiles, QMainWindow):
             action.setEnabled(False)
             investigation.addAction(action)
 
+        self.menuBar().addMenu("&Replay").addAction(self.reproduction.action)
         self.menuBar().addMenu("&View").addMenu(self.appearance.menu)
         self.menuBar().addMenu(self.help.menu)
 
@@ -327,8 +330,8 @@ class MainWindow(DesktopFiles, QMainWindow):
             from app.ui.replay_screen import ReplayScreen  # its import loads the web engine
 
             screen = self.replay_screen = ReplayScreen(self.tasks, archive=self.archive)
-            screen.session_opened.connect(lambda _sid: self.exports.session_shown(True))
-            screen.session_closed.connect(lambda: self.exports.session_shown(False))
+            for exporter in (self.exports, self.reproduction):
+                exporter.follow(screen)  # what the replay shows is what they export
             self.tabs.addTab(screen, "Replay")
         if not screen.open_session(self.store, session_id, at_ms):
             self.show_error("Cannot replay", f"Session {session_id} is not in this archive.")
