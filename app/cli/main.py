@@ -1,5 +1,5 @@
-"""The command line: ``info``, ``ingest``, ``sql``, ``frame`` and ``export`` over any supported
-recording file or folder of recordings.
+"""The command line: ``info``, ``ingest``, ``sql``, ``search``, ``frame`` and ``export`` over any
+supported recording file or folder of recordings.
 
 Output goes to stdout; every problem goes to stderr as ``replay-investigator: FILE: problem``
 with a non-zero exit status (2 for a file that cannot be read, 1 for a failed query).
@@ -20,6 +20,7 @@ from typing import Any
 
 from app import __version__
 from app.archive.problems import UnreadableFile
+from app.cli import search as search_command
 from app.cli.export_test import TEST_FORMATS, add_arguments, export_test
 from app.export.session_recording import write_rrweb
 from app.export.tables import write_csv
@@ -32,7 +33,7 @@ from app.store.queries import sessions as session_queries
 from app.store.queries import tables as table_queries
 from app.store.store import QueryError, SessionStore
 
-COMMANDS = {"info", "ingest", "sql", "frame", "demo", "export"}
+COMMANDS = {"info", "ingest", "sql", "search", "frame", "demo", "export"}
 PROG = "replay-investigator"
 
 
@@ -65,6 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     sql.add_argument("query")
     sql.add_argument("--format", choices=("table", "csv", "json"), default="table")
     sql.add_argument("--db", type=Path, help="store path (default: the user cache)")
+    search_command.add_parser(commands, Path)
     frame = commands.add_parser(
         "frame", help="render the replay at chosen moments to PNG and HTML files"
     )
@@ -164,6 +166,8 @@ def run_cli(argv: Sequence[str], services: CliServices | None = None) -> int:
                 return _info(store, result.format, args.json)
             if args.command == "export":
                 return _export(store, args, services.export_runner)
+            if args.command == "search":
+                return search_command.run_search(store, args, PROG)
             if args.command == "frame":
                 frame_runner = services.frame_runner
                 if frame_runner is None:

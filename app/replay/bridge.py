@@ -24,6 +24,9 @@ class PlayerBridge(QObject):
     skip_inactive_requested = Signal(bool)
     highlight_requested = Signal(int)
     """(recorded node id, or -1 for none) — outline an element of the replayed page."""
+    search_outline_requested = Signal(int)
+    """(recorded node id, or -1 for none) — outline the element of a search hit (drawn apart
+    from the clicked element's outline, and kept until another hit or none is asked for)."""
 
     # ---- from the page, re-emitted for Python observers ----------------------------------
     ready = Signal()

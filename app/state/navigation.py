@@ -37,10 +37,13 @@ class ShowErrors:
 @dataclass(frozen=True)
 class ShowSessions:
     """The Sessions screen, sorted by ``sort`` (a column name of the session table, worst or
-    largest first) and searched for ``search`` (any part of a user or session id)."""
+    largest first), searched for ``search`` (any part of a user or session id), and limited
+    to the sessions where the full-text query ``where`` holds (the search box's "sessions
+    where …"; empty: every session)."""
 
     sort: str | None = None
     search: str = ""
+    where: str = ""
 
 
 @dataclass(frozen=True)

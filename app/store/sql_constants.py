@@ -41,6 +41,7 @@ EVENT_PLUGIN: Final = str(int(EventType.PLUGIN))
 SOURCE_MUTATION: Final = str(int(IncrementalSource.MUTATION))
 SOURCE_MOUSE_INTERACTION: Final = str(int(IncrementalSource.MOUSE_INTERACTION))
 SOURCE_SCROLL: Final = str(int(IncrementalSource.SCROLL))
+SOURCE_INPUT: Final = str(int(IncrementalSource.INPUT))
 
 MOUSE_CLICK: Final = str(int(MouseInteraction.CLICK))
 MOUSE_DBL_CLICK: Final = str(int(MouseInteraction.DBL_CLICK))

@@ -54,6 +54,7 @@ from app.ui.screen_tabs import ScreenTabs
 from app.ui.sessions_screen import SessionsScreen
 from app.ui.sql_view import SqlScreen
 from app.ui.versions import about_html
+from app.ui.window_search import WindowSearch
 
 if TYPE_CHECKING:
     from app.ui.replay_screen import ReplayScreen
@@ -88,6 +89,7 @@ class MainWindow(DesktopFiles, QMainWindow):
         self._build_screens()
         self._build_menus()
         self.status = IngestStatus(self.archive, self.statusBar())
+        self.search = WindowSearch(self.archive, self.tasks, self.navigation, self, self.tabs)
         self._wire_archive()
         self._show_empty(EMPTY_TEXT)
         restore_window(self)
@@ -107,14 +109,8 @@ class MainWindow(DesktopFiles, QMainWindow):
             self.findings_screen,
         )  # fmt: skip
         self.tabs = ScreenTabs()
-        for screen, title in (
-            (self.dashboard, "Dashboard"),
-            (self.problems_screen, "Problems"),
-            (self.errors_screen, "Errors"),
-            (self.sessions, "Sessions"),
-            (self.findings_screen, "Findings"),
-            (self.sql_screen, "SQL"),
-        ):
+        titles = ("Dashboard", "Problems", "Errors", "Sessions", "Findings", "SQL")
+        for screen, title in zip((*self.screens, self.sql_screen), titles, strict=True):
             self.tabs.addTab(screen, title)
         self.dashboard.define_goals_requested.connect(lambda: self.edit_goals())
         self.tabs.currentChanged.connect(self._tab_changed)
@@ -238,6 +234,7 @@ class MainWindow(DesktopFiles, QMainWindow):
         store, self._announce = self._announce, None
         if store is not None and store is self.store:
             collector.freeze_survivors()  # what lives now lives as long as the archive
+            self.search.screens_filled()  # the dashboard is usable: index for search now
             self.store_opened.emit(store)
 
     def _task_failed(self, name: str, error: BaseException) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
@@ -31,8 +31,11 @@ from app.state.time_cursor import TimeCursor
 from app.store.findings import TITLE_LENGTH, FindingsError, FindingsStore, error_title
 from app.store.queries import replay as replay_queries
 from app.store.queries.replay import ConsoleRow, RequestRow, SessionDetail
+from app.store.search import Hit
 from app.store.store import SessionStore
+from app.ui.find_bar import SETTLE_MS, FindBar
 from app.ui.findings_panel import FindingsPanel
+from app.ui.hit_text import KIND_TITLES, RichTextDelegate, snippet_html
 from app.ui.layout_memory import remember_splitter
 from app.ui.replay_controls import STEP_MS, ReplayControls
 from app.ui.timed_lists import TimedListView, TimedRow, format_clock, format_offset, page_of
@@ -51,6 +54,9 @@ REPLAY_SHORTCUTS: dict[str, str] = {
     "Ctrl+Left": "Previous error",
     "Ctrl+Right": "Next error",
     "B": "Add a finding at the current moment",
+    "Ctrl+F": "Find in this session (text shown, typed, logged…)",
+    "F3": "Next hit of the find bar",
+    "Shift+F3": "Previous hit of the find bar",
 }
 
 
@@ -162,6 +168,19 @@ def timeline_data(detail: SessionDetail) -> TimelineData:
     return TimelineData(detail.start_ms, detail.end_ms, markers, detail.activity_ms, detail.idle)
 
 
+def hit_rows(hits: list[Hit], start_ms: int) -> list[TimedRow]:
+    """The find bar's hits as rows of the side list (time, kind, the matched text)."""
+    return [
+        TimedRow(
+            h.ts_ms,
+            (format_offset(h.ts_ms - start_ms), KIND_TITLES.get(h.kind, h.kind), h.snippet),
+            tooltip=h.snippet,
+            record=h,
+        )
+        for h in hits
+    ]
+
+
 class ReplayScreen(QWidget):
     """Replays one session of the open store."""
 
@@ -233,6 +252,19 @@ class ReplayScreen(QWidget):
         self.findings = FindingsPanel(self.cursor, findings, tasks=tasks)
         self.findings.suggest = self._suggested_title
         self.findings.changed.connect(self._redraw_timeline)
+        self.find_bar = FindBar(self.cursor, tasks)  # Ctrl+F
+        self.find_bar.hits_changed.connect(self._show_hits)
+        self.find_bar.outline_requested.connect(self.view.bridge.search_outline_requested)
+        self.find_list = TimedListView(
+            self.cursor, "find-list", ["Time", "Kind", "Text"], up_to_now_toggle=False,
+            pre_roll_ms=-SETTLE_MS, empty_text="No hits of the find bar's query in this session.",
+        )  # fmt: skip
+        self.find_list.table.setItemDelegateForColumn(
+            2, RichTextDelegate(self.find_list.table, html=self._hit_html)
+        )
+        self.find_list.table.clicked.connect(
+            lambda index: self.find_bar.go_to_hit(self.find_list.model.row_at(index.row()).record)
+        )
         self.tabs = QTabWidget()
         self.tabs.addTab(self.actions, "Actions")
         self.tabs.addTab(self.console, "Console")
@@ -244,6 +276,7 @@ class ReplayScreen(QWidget):
         player_layout.setContentsMargins(0, 0, 0, 0)
         player_layout.setSpacing(2)
         player_layout.addWidget(self.title)
+        player_layout.addWidget(self.find_bar)
         player_layout.addWidget(self.view, 1)
         player_layout.addWidget(self.timeline)
         player_layout.addWidget(self.controls)
@@ -270,6 +303,9 @@ class ReplayScreen(QWidget):
             "Ctrl+Left": self.controls.prev_error.click,
             "Ctrl+Right": self.controls.next_error.click,
             "B": self.findings.add_at_cursor,
+            "Ctrl+F": self.find_bar.open_bar,
+            "F3": self.find_bar.next,
+            "Shift+F3": self.find_bar.previous,
         }
         assert bindings.keys() == REPLAY_SHORTCUTS.keys()  # the documented keys are the real ones
         self._bindings = []
@@ -311,7 +347,7 @@ class ReplayScreen(QWidget):
         self.findings.set_session(
             self._archive_key, str(store.info().get("source_name", "")), session_id, detail.start_ms
         )
-        self._redraw_timeline()
+        self.find_bar.set_session(store, session_id)  # redraws the timeline
         self.controls.set_marks([a.ts_ms for a in detail.actions], [e.ts_ms for e in detail.errors])
         self.controls.set_windows(detail.windows)
         window = detail.windows[0][0] if len(detail.windows) > 1 else None
@@ -350,6 +386,7 @@ class ReplayScreen(QWidget):
         for timed in (self.actions, self.console, self.network):
             timed.set_rows([], 0)
         self.findings.set_session("", "", "", 0)
+        self.find_bar.set_session(None, "")
         self.timeline.set_data(TimelineData(0, 0))
         self.controls.set_marks([], [])
         self.controls.set_windows([])
@@ -386,7 +423,28 @@ class ReplayScreen(QWidget):
             TimelineMarker(f.ts_ms, "finding", f"{f.severity}: {f.title}")
             for f in self.findings.findings
         )
+        data.markers.extend(
+            TimelineMarker(h.ts_ms, "search", f"{KIND_TITLES[h.kind]}: {h.snippet}")
+            for h in self.find_bar.hits
+        )
         self.timeline.set_data(data)
+
+    def _show_hits(self, hits: list[Hit]) -> None:
+        """The find bar's hits: markers on the timeline and the Find list (a side tab while
+        the bar is open)."""
+        self._redraw_timeline()
+        self.find_list.set_rows(hit_rows(hits, self._start_ms()), self._start_ms(), (60, 60))
+        showing = self.tabs.indexOf(self.find_list) >= 0
+        if self.find_bar.isVisible() and not showing:
+            self.tabs.addTab(self.find_list, "Find")
+            self.tabs.setCurrentWidget(self.find_list)
+        elif not self.find_bar.isVisible() and showing:
+            self.tabs.removeTab(self.tabs.indexOf(self.find_list))
+
+    def _hit_html(self, index: QModelIndex | QPersistentModelIndex) -> str | None:
+        """The Find list's text cell: the hit's snippet with the match marked."""
+        model, row = self.find_list.model, index.row()
+        return snippet_html(model.row_at(row).record) if 0 <= row < model.rowCount() else None
 
     def _suggested_title(self, t_ms: int) -> str:
         """What a finding at ``t_ms`` is probably about: a recent error, else the last action."""

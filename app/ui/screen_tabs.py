@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QStackedWidget, QTabBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QTabBar, QVBoxLayout, QWidget
 
 
 class ScreenTabs(QWidget):
@@ -29,7 +29,11 @@ class ScreenTabs(QWidget):
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.setSpacing(0)
-        self._layout.addWidget(self.bar)
+        self._top = QHBoxLayout()  # the tab bar, and at its right the corner (search box)
+        self._top.setContentsMargins(0, 0, 6, 0)
+        self._top.addWidget(self.bar)
+        self._top.addStretch(1)
+        self._layout.addLayout(self._top)
         self._layout.addWidget(self.pages, 1)
         self.bar.currentChanged.connect(self._switch)
         for keys, step in (("Ctrl+Tab", 1), ("Ctrl+Shift+Tab", -1), ("Ctrl+PgDown", 1),
@@ -38,7 +42,11 @@ class ScreenTabs(QWidget):
 
     def set_header(self, header: QWidget) -> None:
         """Put ``header`` between the tab bar and the pages (shown or hidden by its owner)."""
-        self._layout.insertWidget(1, header)
+        self._layout.insertWidget(1, header)  # 0 is the tab bar's row
+
+    def set_corner(self, corner: QWidget) -> None:
+        """Put ``corner`` at the right end of the tab bar's row (the search box)."""
+        self._top.addWidget(corner)
 
     # ---- QTabWidget's API, as far as the window uses it ---------------------------------
     def addTab(self, page: QWidget, title: str) -> int:

@@ -158,6 +158,7 @@ class SessionTableModel(QAbstractTableModel):
         self._all: list[SessionSummary] = []  # every session, in the current sort order
         self._rows: list[SessionSummary] = []  # those the search matches
         self._needle = ""
+        self._only: frozenset[str] | None = None  # the "sessions where …" filter's ids
         self._bold = QFont()
         self._bold.setBold(True)
 
@@ -178,14 +179,21 @@ class SessionTableModel(QAbstractTableModel):
             self._rows = self._matching()
             self.endResetModel()
 
+    def set_only(self, session_ids: frozenset[str] | None) -> None:
+        """Show only these sessions (a full-text search's), or every one again (None)."""
+        if session_ids != self._only:
+            self.beginResetModel()
+            self._only = session_ids
+            self._rows = self._matching()
+            self.endResetModel()
+
     def _matching(self) -> list[SessionSummary]:
-        needle = self._needle
+        needle, only = self._needle, self._only
+        rows = self._all if only is None else [s for s in self._all if s.session_id in only]
         if not needle:
-            return list(self._all)
+            return list(rows)
         return [
-            s
-            for s in self._all
-            if needle in (s.user_id or "").lower() or needle in s.session_id.lower()
+            s for s in rows if needle in (s.user_id or "").lower() or needle in s.session_id.lower()
         ]
 
     def summary(self, row: int) -> SessionSummary:

@@ -12,16 +12,35 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLineEdit,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.analysis.experience import rate_sessions
 from app.state.navigation import Destination, ShowReplay, ShowSessions
 from app.state.open_archive import ArchiveState
+from app.state.search_index import SEARCH_LANE
 from app.store.queries import sessions as session_queries
 from app.store.queries.sessions import SessionSummary
+from app.store.search import QuerySyntaxError, ensure_index, sessions_matching
 from app.store.store import SessionStore
 from app.ui.archive_screen import ArchiveScreen, ScreenModels
 from app.ui.session_table import SessionTableModel, SessionTableView
+
+
+def sessions_where(store: SessionStore, query: str) -> frozenset[str] | str:
+    """The ids of the sessions where the full-text ``query`` holds, or why it cannot run.
+
+    On the search lane: the index is built there first if it is not ready yet."""
+    try:
+        return frozenset(sessions_matching(ensure_index(store), query))
+    except QuerySyntaxError as exc:
+        return str(exc)
 
 
 def with_ratings(sessions: list[SessionSummary], ratings: dict[str, str]) -> list[SessionSummary]:
@@ -50,9 +69,17 @@ class SessionsScreen(ArchiveScreen):
         self.search.textChanged.connect(self.model.set_search)
         self.search.setToolTip("Enter replays the first session listed")
         self.search.returnPressed.connect(lambda: self._replay_row(self.model.index(0, 0)))
+        self.where = ""  # the full-text query the list is limited to ("" for none)
+        self.where_chip = QToolButton()  # "Sessions where: QUERY ✕"; a click removes it
+        self.where_chip.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.where_chip.clicked.connect(lambda: self.set_where(""))
+        self.where_chip.hide()
+        row = QHBoxLayout()
+        row.addWidget(self.search, 1)
+        row.addWidget(self.where_chip)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
-        layout.addWidget(self.search)
+        layout.addLayout(row)
         layout.addWidget(self.table, 1)
 
     def archive_opened(self, state: ArchiveState) -> None:
@@ -63,7 +90,32 @@ class SessionsScreen(ArchiveScreen):
 
     def archive_closed(self) -> None:
         self._list_number += 1
+        self.set_where("")
         self.model.set_sessions([])
+
+    def set_where(self, query: str) -> None:
+        """List only the sessions where the full-text ``query`` holds ("" lists all again)."""
+        self.where = query = query.strip()
+        self.where_chip.setVisible(bool(query))
+        if not query:
+            self.model.set_only(None)
+            return
+        self.where_chip.setText(f"Sessions where: {query}  ✕")
+        self.where_chip.setToolTip("Finding the sessions…")
+
+        def show(found: frozenset[str] | str) -> None:
+            if self.where != query:
+                return  # another filter (or none) was asked for meanwhile
+            if isinstance(found, str):  # the query cannot be read: say why, list nothing
+                self.model.set_only(frozenset())
+                self.where_chip.setToolTip(f"{found}\nClick to show every session again")
+                return
+            self.model.set_only(found)
+            self.where_chip.setToolTip(
+                f"{len(found):,} sessions where {query} — click to show every session again"
+            )
+
+        self.query(lambda store: sessions_where(store, query), show, lane=SEARCH_LANE)
 
     def current_table(self) -> QAbstractItemView | None:
         return self.table
@@ -80,6 +132,7 @@ class SessionsScreen(ArchiveScreen):
         if destination.sort in titles:
             self.table.sortByColumn(titles.index(destination.sort), Qt.SortOrder.DescendingOrder)
         self.search.setText(destination.search)
+        self.set_where(destination.where)
 
     def refresh(self, sessions: list[SessionSummary] | None = None) -> None:
         """List (unless ``sessions`` is the list already) and rate the selection's sessions."""

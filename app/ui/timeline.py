@@ -57,7 +57,7 @@ class TimelineMarker:
     """One thing that happened at a moment: a row and colour by ``kind``, a tooltip."""
 
     ts_ms: int  # epoch ms
-    kind: str  # "action" | "load" | "error" | "frustration" | "finding"
+    kind: str  # "action" | "load" | "error" | "frustration" | "finding" | "search"
     label: str  # tooltip text, e.g. "click on 'Place order'"
 
 
@@ -96,6 +96,7 @@ KIND_STYLES: dict[str, _KindStyle] = {
     "frustration": _KindStyle("Frustration", ("#e8590c", "#ff922b"), "t", 9),
     "error": _KindStyle("Error", ("#c92a2a", "#ff8787"), "d", 9),
     "finding": _KindStyle("Finding", ("#7048e8", "#b197fc"), "s", 8),
+    "search": _KindStyle("Search hit", ("#0c8599", "#66d9e8"), "o", 8),
 }
 _OTHER_STYLE = _KindStyle("Other", ("#868e96", "#adb5bd"), "|", 11)
 CURSOR_COLOUR = "#f08c00"

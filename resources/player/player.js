@@ -11,6 +11,7 @@ let playing = false;
 let speed = 1;
 let skipInactive = false;
 let highlightId = -1;
+let searchOutlineId = -1; // the element of the search hit shown (the find bar's)
 let lastTick = 0;
 const frame = document.getElementById("frame");
 const message = document.getElementById("message");
@@ -185,12 +186,20 @@ function seek(offset, seq, play) {
 }
 
 function placeHighlight() {
-  const old = frame.querySelector(".ri-highlight");
-  if (highlightId < 0 || !replayer) {
+  placeOutline(highlightId, "ri-highlight");
+  placeOutline(searchOutlineId, "ri-search-outline");
+}
+
+// An overlay box over the element of recorded node `id` (its parent for a text node), in
+// the frame above the replayed page: nothing in the recorded DOM is changed, so a seek that
+// rebuilds the page leaves no trace of it. The box follows the element on every loop frame.
+function placeOutline(id, className) {
+  const old = frame.querySelector(`.${className}`);
+  if (id < 0 || !replayer) {
     if (old) old.remove();
     return;
   }
-  const node = replayer.getMirror().getNode(highlightId);
+  const node = replayer.getMirror().getNode(id);
   const element = node && node.nodeType === 3 ? node.parentElement : node;
   if (!element || !element.getBoundingClientRect) {
     if (old) old.remove();
@@ -198,7 +207,7 @@ function placeHighlight() {
   }
   const rect = element.getBoundingClientRect();
   const box = old || document.createElement("div");
-  box.className = "ri-highlight";
+  box.className = className;
   box.style.left = `${rect.left - 3}px`;
   box.style.top = `${rect.top - 3}px`;
   box.style.width = `${rect.width + 6}px`;
@@ -213,6 +222,21 @@ window.replayHtml = () => {
   return doc && doc.documentElement ? "<!doctype html>\n" + doc.documentElement.outerHTML : "";
 };
 window.replayTime = () => (replayer ? replayer.getCurrentTime() : -1);
+// The search outline and the box of the element it outlines (both in the frame's
+// coordinates), or null when none is drawn.
+window.searchOutline = () => {
+  const box = frame.querySelector(".ri-search-outline");
+  if (!box || !replayer) return null;
+  const node = replayer.getMirror().getNode(searchOutlineId);
+  const element = node && node.nodeType === 3 ? node.parentElement : node;
+  const rect = element ? element.getBoundingClientRect() : null;
+  return {
+    id: searchOutlineId,
+    box: { left: box.offsetLeft, top: box.offsetTop, width: box.offsetWidth, height: box.offsetHeight },
+    element: rect && { left: rect.left, top: rect.top, width: rect.width, height: rect.height },
+    text: element ? (element.value !== undefined && element.value !== "" ? element.value : element.textContent) : "",
+  };
+};
 
 // The replayed document as a file that someone may open in any browser (the frame
 // command's frame-N.html): there no sandbox, guard or player policy is around it, so the
@@ -270,6 +294,11 @@ new QWebChannel(qt.webChannelTransport, (channel) => {
   });
   bridge.highlight_requested.connect((id) => {
     highlightId = id;
+    placeHighlight();
+    wake();
+  });
+  bridge.search_outline_requested.connect((id) => {
+    searchOutlineId = id;
     placeHighlight();
     wake();
   });
