@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from app.reproduce.model import Plan, Step, TestOptions
 from app.reproduce.steps import StepInference
+from app.rrweb.protocol import EventType
 from app.store.queries import replay as replay_queries
 from app.store.queries import reproduce as queries
 from app.store.store import SessionStore
@@ -61,8 +62,9 @@ def build_plan(store: SessionStore, session_id: str, options: TestOptions) -> Pl
     notes = []
     if len(windows) > 1:
         notes.append(f"the session has {len(windows)} windows; this test replays the largest")
-    width = next((e["data"].get("width") for e in events if e.get("type") == 4), 1280) or 1280
-    height = next((e["data"].get("height") for e in events if e.get("type") == 4), 800) or 800
+    metas = [e["data"] for e in events if e.get("type") == EventType.META]
+    width = next((m.get("width") for m in metas), 1280) or 1280
+    height = next((m.get("height") for m in metas), 800) or 800
     return Plan(
         session_id, record.user_id, origin, base, start, steps,
         inference.parameters.all, messages, error_wait, options.expect_errors, omitted,

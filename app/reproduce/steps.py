@@ -38,6 +38,7 @@ from app.rrweb.replay_dom import ReplayDom
 from app.rrweb.replay_node import ELEMENT, Node
 
 KEY_TAG = "key"
+PAGE_LOADED = (EventType.DOM_CONTENT_LOADED, EventType.LOAD)  # the page's own load events
 KEYS = ("Enter", "Escape", "Tab")
 LOAD_NEAR_MS = 3_000
 CAUSED_LOAD_MS = 3_000
@@ -72,7 +73,7 @@ class StepInference:
     def run(self) -> list[Step]:
         self._has_keys = any(_key(e) for e in self.events)
         self._loads = sorted(
-            [int(e.get("timestamp", 0)) for e in self.events if e.get("type") in (0, 1)]
+            [int(e.get("timestamp", 0)) for e in self.events if e.get("type") in PAGE_LOADED]
             + self.load_times
         )
         self._edit: _Edit | None = None

@@ -116,8 +116,10 @@ class FindingsPanel(QWidget):
         self.edit_button.clicked.connect(self.edit_selected)
         self.delete_button = QPushButton("Delete")
         self.delete_button.clicked.connect(self.delete_selected)
-        self.test_button = QPushButton("Export as Playwright Test…")
-        self.test_button.setToolTip("The session up to this finding, as a runnable test")
+        self.test_button = QPushButton("Export Test…")  # short: the panel is a side pane
+        self.test_button.setToolTip(
+            "Export the session up to this finding as a runnable Playwright test"
+        )
         self.test_button.clicked.connect(self.reproduce_selected)
         self.table.itemSelectionChanged.connect(self._selection_changed)
         buttons = QHBoxLayout()

@@ -118,7 +118,8 @@ def test_html_report_shows_frames_and_plays_its_clip_offline(
     )
     assert js(overlay) is True  # paused at the moment: the stuck loading indicator
     js("(document.querySelector('.clip button').click(), true)")  # Play: from the start
-    assert js("window.__clips[0].service.state.value") == "playing"
+    # (the replayer's state machine takes its own turn to start: poll, a loaded machine is slow)
+    qtbot.waitUntil(lambda: js("window.__clips[0].service.state.value") == "playing")
     assert js("window.__clips[0].getCurrentTime()") < paused_at
     # (how fast it then advances depends on animation frames, which a crowded test screen
     # may throttle; seeking back to the moment shows the clip's events apply again)
