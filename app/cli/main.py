@@ -21,6 +21,8 @@ from typing import Any
 from app import __version__
 from app.archive.problems import UnreadableFile
 from app.cli import search as search_command
+from app.cli.compare import add_parser as add_compare_parser
+from app.cli.compare import run_compare
 from app.cli.export_test import TEST_FORMATS, add_arguments, export_test
 from app.export.session_recording import write_rrweb
 from app.export.tables import write_csv
@@ -33,7 +35,7 @@ from app.store.queries import sessions as session_queries
 from app.store.queries import tables as table_queries
 from app.store.store import QueryError, SessionStore
 
-COMMANDS = {"info", "ingest", "sql", "search", "frame", "demo", "export"}
+COMMANDS = {"info", "ingest", "sql", "search", "frame", "demo", "export", "compare"}
 PROG = "replay-investigator"
 
 
@@ -117,6 +119,8 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--db", type=Path, help="store path (default: the user cache)")
     add_arguments(export)
 
+    add_compare_parser(commands)
+
     demo = commands.add_parser("demo", help="the demo shop: record its archive again")
     demo_commands = demo.add_subparsers(dest="demo_command", required=True)
     build = demo_commands.add_parser(
@@ -168,6 +172,11 @@ def run_cli(argv: Sequence[str], services: CliServices | None = None) -> int:
                 return _export(store, args, services.export_runner)
             if args.command == "search":
                 return search_command.run_search(store, args, PROG)
+            if args.command == "compare":
+                try:
+                    return run_compare(store, args)
+                except ValueError as exc:
+                    return _fail(f"{args.file}: {exc}", 2)
             if args.command == "frame":
                 frame_runner = services.frame_runner
                 if frame_runner is None:

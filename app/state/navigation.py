@@ -59,7 +59,24 @@ class ShowReplay:
         return cls(session_id, error_ms - REPLAY_LEAD_MS)
 
 
-Destination = ShowProblems | ShowErrors | ShowSessions | ShowReplay
+@dataclass(frozen=True)
+class CompareWith:
+    """Ask which session to compare ``session_id`` with: the best candidates that went right
+    on the same path, or any session picked by id."""
+
+    session_id: str
+
+
+@dataclass(frozen=True)
+class ShowComparison:
+    """Two sessions side by side in the Compare tab, from their first divergence; ``other``
+    None: the best candidate."""
+
+    session_id: str
+    other_id: str | None = None
+
+
+Destination = ShowProblems | ShowErrors | ShowSessions | ShowReplay | CompareWith | ShowComparison
 
 
 class Navigation(QObject):

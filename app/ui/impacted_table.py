@@ -11,8 +11,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtWidgets import (
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.store.queries.impact import ImpactedSession
 from app.ui.session_table import format_duration
@@ -27,6 +35,8 @@ class ImpactedSessionsTable(QWidget):
 
     replay_requested = Signal(str, "qint64")
     """(session id, epoch ms of the problem in it)"""
+    compare_requested = Signal(str)
+    """(session id) — compare it with a session that went right (its context menu)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -41,6 +51,8 @@ class ImpactedSessionsTable(QWidget):
             "frustration signals, then errors. Double-click or ▶ to replay at the error."
         )
         self.table.doubleClicked.connect(lambda index: self.replay_row(index.row()))
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
         self.more = QLabel()
         self.more.setEnabled(False)
         layout = QVBoxLayout(self)
@@ -93,6 +105,24 @@ class ImpactedSessionsTable(QWidget):
         hidden = len(shown) - len(rows)
         self.more.setText(f"{hidden:,} more — search to find them" if hidden else "")
         self.more.setVisible(hidden > 0)
+
+    def row_menu(self, row: int) -> QMenu:
+        """What can be done with a listed session: replay it, compare it with one that
+        went right."""
+        menu = QMenu(self)
+        menu.addAction("▶ Replay at the error", lambda: self.replay_row(row))
+        menu.addAction("Compare with a successful session…", lambda: self.compare_row(row))
+        return menu
+
+    def _context_menu(self, at: QPoint) -> None:
+        row = self.table.rowAt(at.y())
+        if row >= 0:
+            self.row_menu(row).exec(self.table.viewport().mapToGlobal(at))
+
+    def compare_row(self, row: int) -> None:
+        shown = self.shown()
+        if 0 <= row < len(shown):
+            self.compare_requested.emit(shown[row].session_id)
 
     def replay_row(self, row: int) -> None:
         shown = self.shown()

@@ -37,6 +37,7 @@ from app.store.store import SessionStore
 from app.ui.apdex_dialog import ApdexDialog
 from app.ui.archive_banner import ArchiveBanner, plural
 from app.ui.archive_screen import ArchiveScreen, ScreenModels
+from app.ui.comparisons import Comparisons
 from app.ui.dashboard import Dashboard
 from app.ui.desktop_files import DesktopFiles
 from app.ui.errors_view import ErrorsScreen
@@ -128,10 +129,8 @@ class MainWindow(DesktopFiles, QMainWindow):
 
         self.empty_page = EmptyPage(EMPTY_TEXT)
         self.empty_page.open_button.clicked.connect(self.choose_file)
-        self.empty_label, self.empty_open_button = (
-            self.empty_page.label,
-            self.empty_page.open_button,
-        )
+        self.empty_label = self.empty_page.label
+        self.empty_open_button = self.empty_page.open_button
         self.pages = QStackedWidget(self)
         self.pages.addWidget(self.empty_page)
         self.pages.addWidget(archive_page)
@@ -157,7 +156,8 @@ class MainWindow(DesktopFiles, QMainWindow):
             self.archive, self.tasks, self._replayed_session, self
         )  # Replay › Export as Playwright Test…, and a finding's button
         self.findings_screen.reproduce_requested.connect(self.reproduction.choose_for_finding)
-        for exporter in (self.exports, self.reproduction):
+        self.comparing = Comparisons(self.archive, self.tasks, self.tabs, self)  # Compare tab
+        for exporter in (self.exports, self.reproduction, self.comparing):
             exporter.status.connect(self.set_status)
             exporter.error.connect(self.show_error)
         file_menu.addSeparator()
@@ -176,7 +176,8 @@ class MainWindow(DesktopFiles, QMainWindow):
             action.setEnabled(False)
             investigation.addAction(action)
 
-        self.menuBar().addMenu("&Replay").addAction(self.reproduction.action)
+        replay_menu = self.menuBar().addMenu("&Replay")
+        replay_menu.addActions([self.reproduction.action, self.comparing.action])
         self.menuBar().addMenu("&View").addMenu(self.appearance.menu)
         self.menuBar().addMenu(self.help.menu)
 
@@ -290,11 +291,9 @@ class MainWindow(DesktopFiles, QMainWindow):
 
     # ---- between screens -----------------------------------------------------------------
     def _tab_changed(self, index: int) -> None:
-        # the filter narrows the investigation views; SQL, findings and a replay ignore it
         page = self.tabs.widget(index)
-        self.filter_bar.setVisible(
-            page not in (self.sql_screen, self.replay_screen, self.findings_screen)
-        )
+        apart = (self.sql_screen, self.replay_screen, self.findings_screen, self.comparing.screen)
+        self.filter_bar.setVisible(page not in apart)  # the filter narrows the investigation
 
     def current_table(self) -> QAbstractItemView | None:
         """The table on the current tab (the one a CSV export writes)."""
@@ -313,10 +312,10 @@ class MainWindow(DesktopFiles, QMainWindow):
         """Show what a screen asked for: the destination's screen, then the screen shows it."""
         if isinstance(to, ShowReplay):
             self.replay_session(to.session_id, to.at_ms)
-            return
-        screen = next(s for s in self.screens if isinstance(to, s.destination or ()))
-        self.tabs.setCurrentWidget(screen)
-        screen.arrive(to)
+        elif not self.comparing.route(to):  # a comparison's destinations: its own
+            screen = next(s for s in self.screens if isinstance(to, s.destination or ()))
+            self.tabs.setCurrentWidget(screen)
+            screen.arrive(to)
 
     def replay_session(self, session_id: str, at_ms: int | None = None) -> bool:
         """Open the replay screen on a session of the open archive (at ``at_ms`` if given)."""
@@ -327,7 +326,7 @@ class MainWindow(DesktopFiles, QMainWindow):
             from app.ui.replay_screen import ReplayScreen  # its import loads the web engine
 
             screen = self.replay_screen = ReplayScreen(self.tasks, archive=self.archive)
-            for exporter in (self.exports, self.reproduction):
+            for exporter in (self.exports, self.reproduction, self.comparing):
                 exporter.follow(screen)  # what the replay shows is what they export
             self.tabs.addTab(screen, "Replay")
         if not screen.open_session(self.store, session_id, at_ms):
@@ -381,6 +380,7 @@ class MainWindow(DesktopFiles, QMainWindow):
     def shutdown(self) -> None:
         """Stop every ingest, export and task and close the store (the window closes)."""
         self.exports.cancel()
+        self.comparing.shutdown()
         if self.replay_screen is not None:
             self.replay_screen.shutdown()
         self.archive.shutdown()

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.analysis.problems import Problem, detect_problems
-from app.state.navigation import Destination, ShowErrors, ShowProblems, ShowReplay
+from app.state.navigation import CompareWith, Destination, ShowErrors, ShowProblems, ShowReplay
 from app.state.open_archive import ArchiveState
 from app.store.queries.impact import ImpactedSession, impacted_sessions
 from app.store.store import SessionStore
@@ -71,6 +71,7 @@ class ProblemsScreen(ArchiveScreen):
         self.impacted.replay_requested.connect(
             lambda sid, at: self.navigate(ShowReplay.at_error(sid, at))
         )
+        self.impacted.compare_requested.connect(lambda sid: self.navigate(CompareWith(sid)))
         self.impacted_title = QLabel()
         self.touched = QLabel()
         self.touched.setWordWrap(True)
@@ -79,6 +80,12 @@ class ProblemsScreen(ArchiveScreen):
         self.replay_button = QPushButton("▶ Replay the most impacted session at the error")
         self.replay_button.setToolTip("The session at the top of the impacted list")
         self.replay_button.clicked.connect(lambda: self.impacted.replay_row(0))
+        self.compare_button = QPushButton("Compare it with a successful session…")
+        self.compare_button.setToolTip(
+            "The most impacted session against one of the same path that went right: "
+            "where they part ways (or right-click any impacted session)"
+        )
+        self.compare_button.clicked.connect(lambda: self.impacted.compare_row(0))
         self.error_button = QPushButton("Analyse the error…")
         self.users_button = QPushButton("Impacted users…")
         self.error_button.clicked.connect(self._request_error)
@@ -91,6 +98,7 @@ class ProblemsScreen(ArchiveScreen):
         dl.addWidget(self.heading)
         buttons = QHBoxLayout()
         buttons.addWidget(self.replay_button)
+        buttons.addWidget(self.compare_button)
         buttons.addWidget(self.error_button)
         buttons.addWidget(self.users_button)
         buttons.addStretch(1)
@@ -238,6 +246,7 @@ class ProblemsScreen(ArchiveScreen):
         """The problem's sessions, most frustrated first (a task), in the impacted table."""
         self.impacted.set_sessions([])
         self.replay_button.setEnabled(False)
+        self.compare_button.setEnabled(False)
         self.impacted_title.setText(f"<b>Impacted sessions</b> ({len(p.sessions):,}) · listing…")
         moments = {sid: p.first_error_ms.get(sid) for sid in p.sessions}
 
@@ -248,6 +257,7 @@ class ProblemsScreen(ArchiveScreen):
             if self.current is p:
                 self.impacted.set_sessions(found)
                 self.replay_button.setEnabled(bool(found))
+                self.compare_button.setEnabled(bool(found))
                 self.impacted_title.setText(
                     f"<b>Impacted sessions</b> ({len(found):,}) · most frustrated first"
                 )

@@ -11,18 +11,19 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QLineEdit,
+    QMenu,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from app.analysis.experience import rate_sessions
-from app.state.navigation import Destination, ShowReplay, ShowSessions
+from app.state.navigation import CompareWith, Destination, ShowReplay, ShowSessions
 from app.state.open_archive import ArchiveState
 from app.state.search_index import SEARCH_LANE
 from app.store.queries import sessions as session_queries
@@ -63,6 +64,8 @@ class SessionsScreen(ArchiveScreen):
         self.table.setModel(self.model)
         self.table.doubleClicked.connect(self._replay_row)
         self.table.activated.connect(self._replay_row)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
         self.search = QLineEdit()
         self.search.setPlaceholderText("Find a user or session (any part of the id)…")
         self.search.setClearButtonEnabled(True)
@@ -154,6 +157,21 @@ class SessionsScreen(ArchiveScreen):
                 self.listed.emit()
 
         self.query(query, show)
+
+    def row_menu(self, row: int) -> QMenu:
+        """A session's context menu: replay it, or compare it with one that went right."""
+        sid = self.model.summary(row).session_id
+        menu = QMenu(self)
+        menu.addAction("▶ Replay", lambda: self.navigate(ShowReplay(sid)))
+        menu.addAction(
+            "Compare with a successful session…", lambda: self.navigate(CompareWith(sid))
+        )
+        return menu
+
+    def _context_menu(self, at: QPoint) -> None:
+        index = self.table.indexAt(at)
+        if index.isValid():
+            self.row_menu(index.row()).exec(self.table.viewport().mapToGlobal(at))
 
     def _replay_row(self, index: QModelIndex) -> None:
         if index.isValid():

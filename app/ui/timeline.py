@@ -57,7 +57,7 @@ class TimelineMarker:
     """One thing that happened at a moment: a row and colour by ``kind``, a tooltip."""
 
     ts_ms: int  # epoch ms
-    kind: str  # "action" | "load" | "error" | "frustration" | "finding" | "search"
+    kind: str  # "divergence" | "action" | "load" | "error" | "frustration" | "finding" | "search"
     label: str  # tooltip text, e.g. "click on 'Place order'"
 
 
@@ -90,6 +90,7 @@ class _KindStyle:
 # Top-to-bottom row order; only kinds present in a session get a row, so the common
 # "actions, loads, errors" session uses the height for three legible rows.
 KIND_STYLES: dict[str, _KindStyle] = {
+    "divergence": _KindStyle("First divergence", ("#d6336c", "#f783ac"), "star", 16),
     "load": _KindStyle("Load", ("#1c5fb8", "#74c0fc"), "|", 15),
     "navigation": _KindStyle("Navigation", ("#1c5fb8", "#74c0fc"), "|", 15),
     "action": _KindStyle("Action", ("#495057", "#ced4da"), "|", 11),

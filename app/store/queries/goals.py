@@ -58,6 +58,18 @@ def _goal_condition(goal: Mapping[str, Any]) -> tuple[str, list[Any]]:
     return f"({reported})", [goal.get("id")]
 
 
+def converted_condition(goals: Sequence[Mapping[str, Any]]) -> tuple[str, list[Any]]:
+    """SQL over session ``s`` that is true when it reported a goal (the ``goals`` table) or
+    completed one of ``goals`` (the archive's conversion goals, as the dashboard counts them)."""
+    parts = ["EXISTS (SELECT 1 FROM goals rg WHERE rg.session_id = s.session_id)"]
+    params: list[Any] = []
+    for goal in goals:
+        cond, cparams = _goal_condition(goal)
+        parts.append(cond)
+        params += cparams
+    return "(" + " OR ".join(parts) + ")", params
+
+
 def completions(
     con: Cursor, f: SessionFilter, goals: Sequence[Mapping[str, Any]]
 ) -> dict[str, int]:
