@@ -40,9 +40,15 @@ CREATE TABLE IF NOT EXISTS findings (
     updated_ms BIGINT
 )
 """
+# Migrations of databases written by older versions, run on every open (each is a no-op once
+# done): a column added later is nullable, so an old finding reads back with its default.
+_MIGRATIONS = (
+    # issue 20: the session a finding was compared with (one that went right)
+    "ALTER TABLE findings ADD COLUMN IF NOT EXISTS compared_with VARCHAR",
+)
 _COLUMNS = (
     "id, archive_key, archive_name, session_id, ts_ms, title, note, severity, tags, "
-    "created_ms, updated_ms"
+    "created_ms, updated_ms, compared_with"
 )
 
 
@@ -67,6 +73,7 @@ class Finding:
     id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
     created_ms: int = 0
     updated_ms: int = 0
+    compared_with: str = ""  # the other session of its comparison ("" when none)
 
 
 TITLE_LENGTH = 120
@@ -102,6 +109,8 @@ class FindingsStore:
         con = duckdb.connect(str(self.path))
         try:
             con.execute(_SCHEMA)
+            for migration in _MIGRATIONS:
+                con.execute(migration)
             yield con
         finally:
             con.close()
@@ -118,7 +127,7 @@ class FindingsStore:
             con.execute("BEGIN TRANSACTION")
             con.execute("DELETE FROM findings WHERE id = ?", [saved.id])
             con.execute(
-                f"INSERT INTO findings ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO findings ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     saved.id,
                     saved.archive_key,
@@ -131,6 +140,7 @@ class FindingsStore:
                     json.dumps(list(saved.tags)),
                     saved.created_ms,
                     saved.updated_ms,
+                    saved.compared_with or None,
                 ],
             )
             con.execute("COMMIT")
@@ -168,6 +178,7 @@ class FindingsStore:
                 tags=tuple(json.loads(r[8] or "[]")),
                 created_ms=int(r[9] or 0),
                 updated_ms=int(r[10] or 0),
+                compared_with=r[11] or "",
             )
             for r in rows
         ]

@@ -97,3 +97,49 @@ def test_an_errors_suggested_title_keeps_uncaught_and_in_promise() -> None:
     assert error_title(message) == message
     assert error_title("Uncaught  Error:\n  boom") == "Uncaught Error: boom"
     assert len(error_title("Uncaught " + "x" * 500)) == TITLE_LENGTH
+
+
+OLD_SCHEMA = """
+CREATE TABLE findings (
+    id VARCHAR PRIMARY KEY, archive_key VARCHAR NOT NULL, archive_name VARCHAR,
+    session_id VARCHAR NOT NULL, ts_ms BIGINT NOT NULL, title VARCHAR NOT NULL, note VARCHAR,
+    severity VARCHAR, tags VARCHAR, created_ms BIGINT, updated_ms BIGINT
+)
+"""
+
+
+def test_a_findings_database_from_before_comparisons_is_migrated(tmp_path: Path) -> None:
+    """A file written before findings could carry a comparison opens, keeps its findings, and
+    takes new ones that remember the other session."""
+    import duckdb
+
+    path = tmp_path / "findings.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute(OLD_SCHEMA)
+    con.execute(
+        "INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        ["old1", "arch", "demo.json", "s0191", 5, "Old finding", "a note", "minor",
+         '["checkout"]', 1, 2],
+    )  # fmt: skip
+    con.close()
+
+    store = FindingsStore(path)
+    old = store.get("old1")
+    assert old is not None and old.title == "Old finding" and old.tags == ("checkout",)
+    assert old.compared_with == ""  # no comparison: nothing to show
+    store.save(Finding("arch", "s0191", 9, "Place order never answers", compared_with="s0042"))
+    found = store.for_archive("arch", "s0191")
+    assert [(f.title, f.compared_with) for f in found] == [
+        ("Old finding", ""),
+        ("Place order never answers", "s0042"),
+    ]
+
+
+def test_a_finding_with_a_comparison_round_trips_and_can_drop_it(tmp_path: Path) -> None:
+    store = FindingsStore(tmp_path / "f.duckdb")
+    saved = store.save(Finding("arch", "s0191", 9, "Diverges at Place order", compared_with="s7"))
+    again = store.get(saved.id)
+    assert again is not None and again.compared_with == "s7"
+    store.save(Finding(**{**again.__dict__, "compared_with": ""}))
+    dropped = store.get(saved.id)
+    assert dropped is not None and dropped.compared_with == ""
