@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+from app.export.comparison_document import comparison_html, comparison_markdown
 from app.export.masking import ReportMasking
 from app.export.report import ErrorContext, FindingReport
 from app.export.reproduction import ReportTest, summary_of
@@ -150,6 +151,8 @@ def _finding_html(report: FindingReport, index: int) -> str:
         parts.append(
             f"<h3>The replay at and around the moment</h3><div class='frames'>{figures}</div>"
         )
+    if report.comparison is not None:
+        parts.append(comparison_html(report.comparison))
     parts.append(
         "<h3>Steps to reproduce</h3><table><tr><th>Time</th><th>Type</th><th>User action</th></tr>"
         f"{steps}</table>"
@@ -256,6 +259,8 @@ def report_markdown(
             f"{n}. `+{_offset(ts - r.session_start_ms)}` {name}"
             for n, (ts, _kind, name) in enumerate(r.steps, 1)
         ]
+        if r.comparison is not None:
+            lines += comparison_markdown(r.comparison, index, frames_dir, link)
         if r.test is not None:
             lines += _test_markdown(r.test)
         if r.error:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from app.analysis.sourcemaps import StackFrame, archive_source_maps, resolve_stack
+from app.export.comparison_report import ComparedSection, build_comparison
 from app.export.masking import ReportMasking, UserIds, mask_events, mask_query, typed_values
 from app.export.reproduction import ReportTest, mask_test, origin_of, report_test
 from app.rrweb.protocol import EventType
@@ -60,6 +61,7 @@ class FindingReport:
     clip: list[dict[str, Any]]
     frames: list[tuple[int, bytes]] = field(default_factory=list)  # (ts ms, PNG) filled by Qt
     test: ReportTest | None = None  # the session as a pytest-playwright test, up to the moment
+    comparison: ComparedSection | None = None  # with the session it was compared with
 
 
 def clip_events(
@@ -132,6 +134,11 @@ def build_report(
             sessions=[s.session_id for s in affected],
         )
     named = user(detail.user_id) if detail.user_id else "anonymous"
+    compared = (
+        build_comparison(store, finding.session_id, finding.compared_with, masking, user)
+        if finding.compared_with
+        else None
+    )
     finding = replace(finding, title=user.in_text(finding.title), note=user.in_text(finding.note))
     return FindingReport(
         finding=finding,
@@ -146,6 +153,7 @@ def build_report(
         error=error,
         clip=clip_events(store, finding, mask, user),
         test=_test_of(store, finding, detail, masking, user),
+        comparison=compared,
     )
 
 

@@ -64,14 +64,28 @@ def build_reports(
             data = replay_queries.events_json(store.cursor(), session_id, window)
             return mask_events_json(data) if mask else data
 
-        with tempfile.TemporaryDirectory(prefix="frames-") as tmp:
-            frames = render_frames(store, finding.session_id, moments, Path(tmp),
-                                   events_provider=provider)  # fmt: skip
-            report.frames = [(f.at_ms, f.png.read_bytes()) for f in frames]
+        report.frames = _frames(store, finding.session_id, moments, provider)
+        if report.comparison is not None:
+            compared = report.comparison
+            sides = [("a", finding.session_id, compared.moment_a_ms),
+                     ("b", compared.other_id, compared.moment_b_ms)]  # fmt: skip
+            for side, session_id, moment in sides:
+                if moment is not None:
+                    rendered = _frames(store, session_id, [moment], provider)
+                    compared.frames += [(side, ms, png) for ms, png in rendered]
         reports.append(report)
     if progress:
         progress(1.0, "Writing the report")
     return reports
+
+
+def _frames(
+    store: SessionStore, session_id: str, moments: list[int], provider: Callable[..., bytes]
+) -> list[tuple[int, bytes]]:
+    """Frames of ``session_id`` at ``moments`` (epoch ms), as ``(ms, PNG)``."""
+    with tempfile.TemporaryDirectory(prefix="frames-") as tmp:
+        frames = render_frames(store, session_id, moments, Path(tmp), events_provider=provider)
+        return [(f.at_ms, f.png.read_bytes()) for f in frames]
 
 
 def export_findings(
