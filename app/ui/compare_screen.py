@@ -26,6 +26,7 @@ from app.compare.model import AlignedStep
 from app.state.paired_time import PairedCursors, TimeMap
 from app.state.tasks import TaskRunner
 from app.state.time_cursor import TimeCursor
+from app.store.findings import TITLE_LENGTH
 from app.store.store import SessionStore
 from app.ui.aligned_steps import DIVERGENCE_MARK, AlignedStepsView, step_text
 from app.ui.compared_pair import ComparedPair
@@ -58,6 +59,9 @@ class CompareScreen(QWidget):
 
     pair_shown = Signal(str, str)
     """(session id, other session id) — a comparison is shown."""
+    finding_requested = Signal(str, object, str, str)  # (ms overflow a Qt int)
+    """(failed session id, epoch ms, suggested title, other session id) — mark the divergence
+    as a finding that carries this comparison."""
 
     def __init__(self, tasks: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -79,6 +83,14 @@ class CompareScreen(QWidget):
         self.divergence_button = QPushButton(f"{DIVERGENCE_MARK} First divergence")
         self.divergence_button.setToolTip("Both replays at the step where the sessions part ways")
         self.divergence_button.clicked.connect(self.go_to_divergence)
+        self.finding_button = QPushButton("Add Finding with This Comparison…")
+        self.finding_button.setToolTip(
+            "A finding on the failed session at the divergence that remembers the other session"
+            " (its report shows both step lists aligned) — B"
+        )
+        self.finding_button.clicked.connect(self.request_finding)
+        QShortcut(QKeySequence("B"), self, self.request_finding,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)  # fmt: skip
         self.steps = AlignedStepsView()
         self.steps.step_chosen.connect(self.go_to_step)
 
@@ -91,6 +103,7 @@ class CompareScreen(QWidget):
         transport.setContentsMargins(0, 0, 0, 0)
         transport.addWidget(self.controls, 1)
         transport.addWidget(self.divergence_button)
+        transport.addWidget(self.finding_button)
         top = QWidget()
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
@@ -137,6 +150,7 @@ class CompareScreen(QWidget):
         self.steps.set_steps(steps, first, pair.left.start_ms, pair.right.start_ms)
         self.heading.setText(self._heading(pair))
         self.divergence_button.setEnabled(divergence is not None)
+        self.finding_button.setEnabled(True)
         if divergence is not None:
             self.steps.select_step(first)  # seeks both
         self.pair_shown.emit(pair.left.session_id, pair.right.session_id)
@@ -167,6 +181,25 @@ class CompareScreen(QWidget):
             return None
         return self.pair.left.session_id, self.pair.right.session_id
 
+    def request_finding(self) -> None:
+        """Ask for a finding at the first divergence (at the failed session's step there, or
+        its current time when the sessions never part ways), titled after that step and its
+        first difference."""
+        if self.pair is None:
+            return
+        c = self.pair.comparison
+        step = c.steps[c.first_divergence] if c.first_divergence is not None else None
+        at = step.a.ts_ms if step is not None and step.a is not None else self.cursor.time()
+        title = f"Compared with {self.pair.right.session_id}"
+        if step is not None:
+            named = step.a or step.b
+            title = f"{named.name if named else 'a step'} diverges"
+            if step.differences:
+                title += f": {step.differences[0]}"
+        self.finding_requested.emit(
+            self.pair.left.session_id, int(at), title[:TITLE_LENGTH], self.pair.right.session_id
+        )
+
     # ---- moving ----------------------------------------------------------------------------
     def go_to_step(self, index: int) -> None:
         """Both replays at aligned step ``index`` (each at its own time of that step)."""
@@ -190,6 +223,7 @@ class CompareScreen(QWidget):
         self.left.clear()
         self.right.clear()
         self.steps.set_steps([], None, 0, 0)
+        self.finding_button.setEnabled(False)
         self.heading.setText(
             "No comparison: the archive it belonged to was closed — choose "
             "“Compare with a successful session…” on a session to compare again"

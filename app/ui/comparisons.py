@@ -10,19 +10,22 @@ open archive: when it closes, the tab empties and an open dialog is dismissed.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app.compare import counterparts
 from app.compare.model import Candidate
 from app.state.navigation import CompareWith, Destination, ShowComparison
 from app.state.open_archive import OpenArchive
 from app.state.tasks import TaskRunner
+from app.store.findings import Finding, FindingsError, FindingsStore
 from app.ui.compared_pair import ComparedPair, read_pair
 from app.ui.counterpart_dialog import CounterpartDialog
+from app.ui.findings_panel import FindingDialog
 from app.ui.screen_tabs import ScreenTabs
 
 if TYPE_CHECKING:
@@ -44,6 +47,8 @@ class Comparisons(QObject):
     """(CounterpartDialog) — the candidates dialog is shown (tests drive it from here)."""
     shown = Signal(object)
     """(CompareScreen) — a comparison is shown in the Compare tab."""
+    finding_dialog_opened = Signal(object)
+    """(FindingDialog) — a finding with this comparison is being added (tests drive it)."""
 
     def __init__(
         self,
@@ -154,8 +159,35 @@ class Comparisons(QObject):
             from app.ui.compare_screen import CompareScreen
 
             self.screen = CompareScreen(self.tasks)
+            self.screen.finding_requested.connect(self.add_finding)
             self.tabs.addTab(self.screen, "Compare")
         return self.screen
+
+    def add_finding(self, session_id: str, at_ms: int, title: str, other_id: str) -> None:
+        """The finding dialog for a finding that carries the comparison; saved when accepted."""
+        state = self.archive.current
+        if state is None:
+            return
+        finding = Finding(
+            archive_key=state.content_key,
+            archive_name=state.source_name,
+            session_id=session_id,
+            ts_ms=at_ms,
+            title=title,
+            note=f"Compared with {other_id}, a session that went right on the same path.",
+            compared_with=other_id,
+        )
+        moment = datetime.fromtimestamp(at_ms / 1000, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+        dialog = FindingDialog(finding, moment, self.parent_widget)
+        self.finding_dialog_opened.emit(dialog)
+        if not dialog.exec():
+            return
+        try:
+            FindingsStore().save(dialog.edited())
+        except (FindingsError, ValueError) as exc:
+            QMessageBox.warning(self.parent_widget, "Finding not saved", str(exc))
+            return
+        self.status.emit(f"Finding saved on {session_id}, compared with {other_id}")
 
     def _archive_closed(self) -> None:
         self.action.setEnabled(False)

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.state.navigation import ShowReplay
+from app.state.navigation import ShowComparison, ShowReplay
 from app.state.open_archive import ArchiveState
 from app.store.findings import Finding, FindingsError, FindingsStore
 from app.ui.archive_screen import ArchiveScreen, ScreenModels
@@ -37,11 +37,15 @@ class FindingsScreen(ArchiveScreen):
         super().__init__(models, parent)
         self._reload_number = 0
         self.findings: list[Finding] = []
-        columns = ["Export", "When (UTC)", "Session", "Severity", "Title"]
+        columns = ["Export", "When (UTC)", "Session", "Severity", "Title", "Compared with"]
         self.table = read_only_table(columns, stretch=4)
         self.table.cellDoubleClicked.connect(lambda row, _c: self.open_row(row))
         self.open_button = QPushButton("Open in replay")
         self.open_button.clicked.connect(lambda: self.open_row(self.table.currentRow()))
+        self.compare_button = QPushButton("Open Comparison")
+        self.compare_button.setToolTip("The finding's session beside the one it was compared with")
+        self.compare_button.clicked.connect(lambda: self.open_comparison(self.table.currentRow()))
+        self.table.currentCellChanged.connect(lambda row, *_: self._row_chosen(row))
         self.test_button = QPushButton("Export as Playwright Test…")
         self.test_button.setToolTip("The selected finding's session up to it, as a runnable test")
         self.test_button.clicked.connect(lambda: self.reproduce_row(self.table.currentRow()))
@@ -51,6 +55,7 @@ class FindingsScreen(ArchiveScreen):
         buttons = QHBoxLayout()
         buttons.addWidget(self.message, 1)
         buttons.addWidget(self.open_button)
+        buttons.addWidget(self.compare_button)
         buttons.addWidget(self.test_button)
         buttons.addWidget(self.export_button)
         layout = QVBoxLayout(self)
@@ -113,13 +118,16 @@ class FindingsScreen(ArchiveScreen):
             check.setCheckState(Qt.CheckState.Checked)
             when = datetime.fromtimestamp(f.ts_ms / 1000, UTC).strftime("%Y-%m-%d %H:%M:%S")
             self.table.setItem(row, 0, check)
-            for col, text in enumerate((when, f.session_id, f.severity, f.title), start=1):
+            compared = f"compared with {f.compared_with}" if f.compared_with else ""
+            texts = (when, f.session_id, f.severity, f.title, compared)
+            for col, text in enumerate(texts, start=1):
                 item = QTableWidgetItem(text)
                 item.setToolTip(f.note or f.title)
                 self.table.setItem(row, col, item)
         self.export_button.setEnabled(bool(self.findings))
         self.open_button.setEnabled(bool(self.findings))
         self.test_button.setEnabled(bool(self.findings))
+        self._row_chosen(self.table.currentRow())
 
     def checked_ids(self) -> list[str]:
         return [
@@ -132,6 +140,16 @@ class FindingsScreen(ArchiveScreen):
         if 0 <= row < len(self.findings):
             finding = self.findings[row]
             self.navigate(ShowReplay(finding.session_id, finding.ts_ms))
+
+    def _row_chosen(self, row: int) -> None:
+        chosen = self.findings[row] if 0 <= row < len(self.findings) else None
+        self.compare_button.setEnabled(chosen is not None and bool(chosen.compared_with))
+
+    def open_comparison(self, row: int) -> None:
+        """The finding's session and the one it was compared with, in the Compare tab."""
+        if 0 <= row < len(self.findings) and self.findings[row].compared_with:
+            finding = self.findings[row]
+            self.navigate(ShowComparison(finding.session_id, finding.compared_with))
 
     def reproduce_row(self, row: int) -> None:
         if 0 <= row < len(self.findings):
