@@ -13,11 +13,12 @@ their shape only), user ids go through the report's :class:`UserIds`.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 
 from app.compare import Comparison, Step, compare
-from app.export.masking import ReportMasking, UserIds, mask_query
+from app.export.masking import HIDDEN, ReportMasking, UserIds, mask_query, typed_values
 from app.store.queries import compare as compare_queries
 from app.store.queries import replay as replay_queries
 from app.store.store import SessionStore
@@ -72,12 +73,18 @@ def build_comparison(
     if mine is None or theirs is None:
         raise ValueError(f"session {other_id} is not in this archive")
     mask = masking.personal_data
+    # what either customer typed and the recording kept readable: the page may echo it
+    # ("Ship to Paris, 75011"), and a masked report prints no typed value
+    typed = _typed_values(store, (session_id, other_id)) if mask else []
 
     def shown(step: Step | None, start_ms: int) -> tuple[int, str] | None:
         return None if step is None else (step.ts_ms - start_ms, user.in_text(step.name))
 
     def said(text: str) -> str:
-        text = ADDRESS.sub(lambda m: mask_query(m.group(0)), text) if mask else text
+        if mask:
+            text = ADDRESS.sub(lambda m: mask_query(m.group(0)), text)
+            for value in typed:
+                text = text.replace(value, HIDDEN)
         return user.in_text(text)
 
     rows = [
@@ -98,3 +105,27 @@ def build_comparison(
         moment_a_ms=_side_moment(comparison, "a", mine.end_ms),
         moment_b_ms=_side_moment(comparison, "b", theirs.end_ms),
     )
+
+
+def _typed_values(store: SessionStore, sessions: tuple[str, ...]) -> list[str]:
+    """The readable values ``sessions`` left in their fields, longest first (so that a value
+    inside another is not replaced first).
+
+    Only each edit's final value, of three characters or more: the keystrokes before it
+    ("N", "NW", "NW1"…) would otherwise replace letters all over the report's text.
+    """
+    found: set[str] = set()
+    for sid in sessions:
+        events = json.loads(replay_queries.events_json(store.cursor(), sid))
+        last: dict[object, str] = {}
+        for event in events:
+            value = next(iter(typed_values([event])), None)
+            if value is None:
+                continue
+            field_id = event["data"].get("id")
+            before = last.get(field_id)
+            if before is not None and not (value.startswith(before) or before.startswith(value)):
+                found.add(before)  # another edit of the field begins: the last one ended
+            last[field_id] = value
+        found.update(last.values())
+    return sorted((v for v in found if len(v.strip()) >= 3), key=len, reverse=True)

@@ -30,6 +30,7 @@ from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: E402
 pytestmark = pytest.mark.webengine
 ASHLEY = "s0191"
 POSTAL = "NW1 6XE"
+OTHER_POSTAL = "75011"  # the other customer's, echoed by their page: "Ship to Paris, 75011"
 PLACE_ORDER = "click on 'btn_sell-421198'"
 DEMO = str(demo_archive_path())
 
@@ -123,4 +124,5 @@ def test_the_comparison_shows_typed_values_only_when_unmasked(compared_finding: 
             for mask in (True, False)
         }
     assert POSTAL in documents[False] and POSTAL not in documents[True]
+    assert OTHER_POSTAL in documents[False] and OTHER_POSTAL not in documents[True]
     assert "Compared with a session that went right" in documents[True]
