@@ -94,6 +94,12 @@ def describe(
             for goal in dict.fromkeys(goals):
                 if goal not in others:
                     found.append(f"goal '{goal}' reached only in {side}")
+    for side, signals, others in (("A", fa.signals, fb.signals), ("B", fb.signals, fa.signals)):
+        kinds = {o.split(" visible for")[0] for o in others}  # the kind, not its duration
+        for signal in dict.fromkeys(signals):
+            if signal.split(" visible for")[0] not in kinds:
+                diverges = True  # the user got stuck or frustrated on one side only
+                found.append(f"only in {side}: {signal}")
     for side, texts, others in (("A", fa.text, fb.text), ("B", fb.text, fa.text)):
         only = [t for t in texts if t not in set(others)]
         if only:

@@ -57,6 +57,8 @@ def test_first_divergence_is_her_place_order_with_error_and_confirmation(
     said = "\n".join(row.differences)
     assert "error only in A" in said and "TypeError" in said
     assert "Checking your address…" in said  # the indicator she kept clicking on
+    # ... which never went away on her side (the frustration signal of the stuck indicator)
+    assert "only in A: loading indicator visible for 34 s" in said
     assert "reached only in B" in said  # the purchase, on the other side
     assert "/api/orders 201" in said
     # every step before it matched (the same checkout path)

@@ -68,6 +68,8 @@ class StepFacts:
     typed: str | None = None
     goals: list[str] = field(default_factory=list)
     text: list[str] = field(default_factory=list)
+    # frustration signals in the step ("loading indicator visible for 34 s", "rage click")
+    signals: list[str] = field(default_factory=list)
 
 
 def steps(cur: Cursor, session_id: str) -> list[StepRow]:
@@ -181,6 +183,15 @@ def step_facts(cur: Cursor, session_id: str) -> dict[str, StepFacts]:
         action = _step_at(spans, int(t))
         if action in facts:
             facts[action].goals.append(str(goal))
+    for t, kind, detail in cur.execute(
+        """SELECT epoch_ms(ts), kind, detail FROM frustration_signals
+           WHERE session_id = ? ORDER BY ts""",
+        [session_id],
+    ).fetchall():
+        action = _step_at(spans, int(t))
+        if action in facts:
+            said = f"{kind} {detail}" if kind == "loading indicator" and detail else kind
+            facts[action].signals.append(str(said))
     _typed(cur, session_id, rows, spans, facts)
     _text(cur, session_id, spans, facts)
     return facts
