@@ -5,6 +5,7 @@ definition (``resources/recorder/masking.json``) and are held to one case table
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -123,4 +124,8 @@ def test_a_report_of_a_recording_with_masked_and_blocked_text_shows_none_of_it(
     assert "change on 'Card holder'" in names
     for case in CASES:
         for secret in case["secrets"]:
-            assert secret not in text, secret
+            # a digits-only secret ("4111") as a number of its own, not inside a timestamp of
+            # the clip's events (1796224864111 failed this test about one run in ten)
+            pattern = re.escape(secret)
+            pattern = rf"(?<!\d){pattern}(?!\d)" if secret.isdigit() else pattern
+            assert not re.search(pattern, text), secret
