@@ -100,7 +100,8 @@ def main() -> int:
             builds.append(time.perf_counter() - started)
         ingests.append(ingest.seconds)
         print(f"ingest {ingest.seconds:.2f} s ({ingest.sessions} sessions), index build "
-              + ", ".join(f"{k} {v:.2f} s" for k, v in steps.items()))  # fmt: skip
+              + ", ".join(f"{k} {v:.2f} s" for k, v in steps.items()
+                          if not k.startswith("sessions")))  # fmt: skip
     ingest_s, build = statistics.median(ingests), statistics.median(builds)
     index_file = index_path_for(db)
     size_mib = index_file.stat().st_size / 2**20

@@ -266,6 +266,7 @@ class IngestJob:
             "content_key": content_key(self.path),
             "format": source.format,
             "source_name": self.path.name,
+            "source_path": str(self.path.resolve()),
             "source_size": str(content_size(self.path)),
             "ingested_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "app_version": __version__,

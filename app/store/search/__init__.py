@@ -17,6 +17,12 @@ are built from the distinct texts only (pages repeat the same texts in every ses
 whole build measured 0.25× the ingest (medians of 3, goal ≤ 0.3; single runs 0.16-0.43 on a
 machine shared with other jobs); 50 mixed queries p95 27-57 ms (goal < 100 ms), an ``ILIKE``
 scan of the same texts 97-155 ms. Figures from ``tests/benchmarks/bench_search.py``.
+
+What counts as shown — text in the page and visible, ended by the removal of any ancestor,
+hidden by the ``hidden`` attribute, inline ``display: none``/``visibility: hidden`` or a
+hiding class of the page's own style sheet — is :mod:`app.store.search.visibility`; the
+index of a folder is built incrementally from the folder's earlier index
+(:mod:`app.store.search.reuse`).
 """
 
 from __future__ import annotations

@@ -28,9 +28,10 @@ from app.store.cache import (
     unseal_store,
 )
 from app.store.search.extract import extract
+from app.store.search.reuse import prepare_sources, release_sources
 from app.store.store import STORE_CONFIG, SessionStore
 
-INDEX_VERSION = "2"  # 2: texts, occurrences
+INDEX_VERSION = "3"  # 2: texts, occurrences; 3: visibility, session keys
 Progress = Callable[[float, str], None]
 
 
@@ -69,7 +70,9 @@ def build_index(
     progress: Progress | None = None,
     check_cancel: Callable[[], None] | None = None,
 ) -> dict[str, float]:
-    """Build the index of ``store`` at ``path`` (default: beside it); seconds per step.
+    """Build the index of ``store`` at ``path`` (default: beside it); seconds per step,
+    and how many sessions were extracted (``"sessions indexed"``) and how many kept from an
+    earlier index of the same folder (``"sessions kept"``, see :mod:`.reuse`).
 
     ``check_cancel`` raises to stop the build: it is asked between steps and, every
     :data:`CANCEL_POLL_S` seconds, by a watcher thread that interrupts the running
@@ -89,9 +92,20 @@ def build_index(
                 con.execute("SET checkpoint_threshold = '64GB'")
                 db = str(store.db_path).replace("'", "''")
                 con.execute(f"ATTACH '{db}' AS store (READ_ONLY)")
-                timings = extract(con, report, watch.check)
+                info = store.info()
+                source = info.get("source_path") if info.get("format") == "folder" else None
+                copy_kept, kept = prepare_sources(con, target, source, INDEX_VERSION)
+                timings = extract(con, report, watch.check, copy_kept)
+                release_sources(con)
+                sessions = con.execute("SELECT count(*) FROM sessions").fetchone()[0]
+                timings["sessions kept"] = float(kept)
+                timings["sessions indexed"] = float(sessions - kept)
                 con.execute("CREATE TABLE index_info (key VARCHAR, value VARCHAR)")
-                con.execute("INSERT INTO index_info VALUES ('key', ?)", [_store_key(store)])
+                con.executemany(
+                    "INSERT INTO index_info VALUES (?, ?)",
+                    [("key", _store_key(store)), ("version", INDEX_VERSION),
+                     ("source", source or "")],
+                )  # fmt: skip
                 con.execute("DETACH store")
                 watch.check()
                 con.execute("CHECKPOINT")

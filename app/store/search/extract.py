@@ -5,7 +5,10 @@ Why in SQL: an ingest of 5 million events takes about 14 s and the index may add
 itself. DuckDB scans only the events that can hold text (full snapshots, mutations, inputs,
 console messages, page loads), pulls text nodes and attribute values out of the raw JSON
 with regular expressions (text nodes lie at any depth of a snapshot), and computes when
-each text disappeared with as-of joins.
+each text disappeared with as-of joins. Text counts as shown only while it is in the page
+and visible: removals of its ancestors and hiding are followed by :mod:`.visibility`
+(whose docstring states the rule); text hidden all along is not a hit, and text shown,
+hidden and shown again is one hit per visible stretch.
 
 One row of ``docs`` is one hit, numbered by its row id (rows are written in session and
 time order, so id order is time order); its text is a row of ``texts`` (``h``, a hash of
@@ -26,6 +29,12 @@ from collections.abc import Callable
 from app.store.queries import Cursor
 from app.store.search.fold import SPLIT_SQL
 from app.store.search.model import KINDS
+from app.store.search.visibility import (
+    ATTRIBUTE_CHANGE_RE,
+    HIDING_MARK_RE,
+    VISIBLE_TEXT,
+)
+from app.store.search.visibility import STATEMENTS as VISIBILITY_STATEMENTS
 from app.store.sql_constants import (
     EVENT_FULL_SNAPSHOT,
     EVENT_INCREMENTAL_SNAPSHOT,
@@ -43,6 +52,10 @@ PIECES_RE = (
     + r'|"removes":\[\{[^\]]*\]'
     + r'|\{"id":\d+,"value":'
     + _STRING
+    + "|"
+    + ATTRIBUTE_CHANGE_RE
+    + "|"
+    + HIDING_MARK_RE
 )
 """Everything searchable in a snapshot's or mutation's raw JSON, in one scan: a text node
 (with its parent when a mutation added it alone), an attribute a user reads (a form's
@@ -52,6 +65,8 @@ expression: the scan of a few hundred MB of JSON is the cost; small matches are 
 taken apart."""
 _TEXT_PIECE = r'"textContent":"((?:[^"\\]|\\.)*)"'
 
+TEXT_CHANGE = """(starts_with(p, '{"id"') AND NOT contains(left(p, 40), '"attributes":'))"""
+"""A piece that is a text node's new text (``{"id":N,"value":…``), not an attribute change."""
 K = {kind: index for index, kind in enumerate(KINDS)}
 SHOWN = r"(regexp_matches({0}, '[0-9A-Za-z]') OR regexp_matches({0}, '[\p{{L}}\p{{N}}]'))"
 """Text worth indexing: has a letter or digit (masked text is only ``*``); the ASCII test
@@ -73,7 +88,7 @@ STATEMENTS: list[tuple[str, str]] = [
         CREATE TEMP TABLE pieces AS
         SELECT session_id, window_id, epoch_ms(ts) AS ts,
                unnest(regexp_extract_all(data::VARCHAR, '{PIECES_RE}')) AS p
-        FROM store.events
+        FROM src.events
         WHERE type = {EVENT_FULL_SNAPSHOT}
            OR (type = {EVENT_INCREMENTAL_SNAPSHOT} AND source = {SOURCE_MUTATION});
 
@@ -102,7 +117,7 @@ STATEMENTS: list[tuple[str, str]] = [
         SELECT session_id, window_id, ts, {_unescape("raw")}, node_id, NULL FROM (
             SELECT session_id, window_id, ts, regexp_extract(p, ',"value":"(.*)"$', 1) AS raw,
                    TRY_CAST(regexp_extract(p, '^\{{"id":(\d+)', 1) AS INTEGER) AS node_id
-            FROM pieces WHERE starts_with(p, '{{"id"')
+            FROM pieces WHERE {TEXT_CHANGE}
         ) WHERE {SHOWN.format("raw")};
 
         CREATE TEMP TABLE dom_attributes AS
@@ -120,12 +135,13 @@ STATEMENTS: list[tuple[str, str]] = [
         UNION ALL
         SELECT session_id, window_id, ts,
                TRY_CAST(regexp_extract(p, '^\{{"id":(\d+)', 1) AS INTEGER)
-        FROM pieces WHERE starts_with(p, '{{"id"');
+        FROM pieces WHERE {TEXT_CHANGE};
         CREATE TEMP TABLE snapshots AS
-        SELECT session_id, window_id, epoch_ms(ts) AS ts FROM store.events
+        SELECT session_id, window_id, epoch_ms(ts) AS ts FROM src.events
         WHERE type = {EVENT_FULL_SNAPSHOT};
         """,
     ),
+    *VISIBILITY_STATEMENTS,
     (
         "disappearance",
         r"""
@@ -156,24 +172,33 @@ STATEMENTS: list[tuple[str, str]] = [
     (
         "docs",
         rf"""
-        CREATE TEMP TABLE docs_unordered AS
-        SELECT *, hash(kind, text, status) AS h FROM (
+        CREATE TEMP TABLE text_spans AS
         WITH last_snapshot AS (
             SELECT session_id, window_id, max(ts) AS ts FROM snapshots GROUP BY ALL
         ), marked AS (  -- only text shown before a page's last snapshot can end with one
             SELECT s.*, s.ts < l.ts AS replaced FROM shown s LEFT JOIN last_snapshot l
               ON s.session_id = l.session_id AND s.window_id IS NOT DISTINCT FROM l.window_id
         )
-        SELECT s.session_id, s.ts,
+        SELECT s.session_id, s.window_id, s.ts,
                CASE WHEN n.ts IS NULL THEN s.end_ms
                     ELSE least(coalesce(s.end_ms, n.ts), n.ts) END AS end_ms,
-               {K["text"]}::TINYINT AS kind, s.text, s.node_id, NULL::SMALLINT AS status
+               s.text, s.node_id
         FROM (SELECT * FROM marked WHERE replaced) s ASOF LEFT JOIN snapshots n
           ON s.session_id = n.session_id AND s.window_id IS NOT DISTINCT FROM n.window_id
          AND n.ts > s.ts
         UNION ALL
-        SELECT session_id, ts, end_ms, {K["text"]}, text, node_id, NULL
-        FROM marked WHERE replaced IS NOT TRUE
+        SELECT session_id, window_id, ts, end_ms, text, node_id
+        FROM marked WHERE replaced IS NOT TRUE;
+        {VISIBLE_TEXT}
+        CREATE TEMP TABLE docs_unordered AS
+        SELECT *, hash(kind, text, status) AS h FROM (
+        SELECT session_id, ts, end_ms, {K["text"]}::TINYINT AS kind, text, node_id,
+               NULL::SMALLINT AS status
+        FROM text_spans WHERE (session_id, node_id) NOT IN
+             (SELECT session_id, node_id FROM hidden_spans)
+           OR node_id IS NULL
+        UNION ALL
+        SELECT session_id, ts, end_ms, {K["text"]}, text, node_id, NULL FROM visible_text
         UNION ALL
         SELECT session_id, ts, next_ts, {K["typed"]}, text, node_id, NULL FROM (
             SELECT session_id, ts, text, node_id,
@@ -181,7 +206,7 @@ STATEMENTS: list[tuple[str, str]] = [
             FROM (
                 SELECT session_id, window_id, epoch_ms(ts) AS ts, data->>'$.text' AS text,
                        TRY_CAST(data->>'$.id' AS INTEGER) AS node_id
-                FROM store.events
+                FROM src.events
                 WHERE type = {EVENT_INCREMENTAL_SNAPSHOT} AND source = {SOURCE_INPUT}
                   AND regexp_matches(data::VARCHAR, '"text":"\**[^*"]')  -- not all "*"
             ) WHERE {SHOWN.format("text")}
@@ -193,27 +218,27 @@ STATEMENTS: list[tuple[str, str]] = [
                    lambda x: CASE WHEN starts_with(x, '"') AND json_valid(x)
                              THEN json_extract_string(x, '$') ELSE x END), ' '),
                NULL, NULL
-        FROM store.events
+        FROM src.events
         WHERE type = {EVENT_PLUGIN} AND data->>'$.plugin' = 'rrweb/console@1'
         UNION ALL
         SELECT session_id, epoch_ms(ts), NULL, {K["error"]},
                concat_ws(chr(10), message, stack), NULL, NULL
-        FROM store.errors WHERE message IS NOT NULL
+        FROM src.errors WHERE message IS NOT NULL
         UNION ALL
         SELECT session_id, epoch_ms(ts), NULL, {K["request"]},
                concat_ws(' ', method, url), NULL, TRY_CAST(status AS SMALLINT)
-        FROM store.requests WHERE url IS NOT NULL
+        FROM src.requests WHERE url IS NOT NULL
         UNION ALL
         SELECT session_id, epoch_ms(ts), NULL, {K["action"]}, name, NULL, NULL
-        FROM store.actions WHERE name IS NOT NULL
+        FROM src.actions WHERE name IS NOT NULL
         UNION ALL
         SELECT session_id, epoch_ms(ts),
                lead(epoch_ms(ts)) OVER (PARTITION BY session_id, window_id ORDER BY ts),
                {K["page"]}, data->>'$.href', NULL, NULL
-        FROM store.events WHERE type = {EVENT_META} AND data->>'$.href' IS NOT NULL
+        FROM src.events WHERE type = {EVENT_META} AND data->>'$.href' IS NOT NULL
         UNION ALL
         SELECT session_id, epoch_ms(started_at), NULL, {K["user"]}, user_id, NULL, NULL
-        FROM store.sessions WHERE user_id IS NOT NULL
+        FROM src.sessions WHERE user_id IS NOT NULL
         );
         """,
     ),
@@ -249,15 +274,28 @@ STATEMENTS: list[tuple[str, str]] = [
 
 
 def extract(
-    cur: Cursor, progress: Callable[[float, str], None], check_cancel: Callable[[], None]
+    cur: Cursor,
+    progress: Callable[[float, str], None],
+    check_cancel: Callable[[], None],
+    reuse: str = "",
 ) -> dict[str, float]:
-    """Run :data:`STATEMENTS` on ``cur`` (the store attached as ``store``); seconds per step."""
+    """Run :data:`STATEMENTS` on ``cur``; seconds per step.
+
+    The store is attached as ``store`` and the sessions to extract are the views of schema
+    ``src`` (every session, or the new ones of an incremental build); ``reuse``, when
+    given, runs after the ``docs`` step to add the hits of the sessions kept from an
+    earlier index to ``docs_unordered``.
+    """
     import time
 
+    steps = list(STATEMENTS)
+    if reuse:
+        at = next(index for index, (name, _) in enumerate(steps) if name == "docs") + 1
+        steps.insert(at, ("reuse", reuse))
     timings = {}
-    for index, (name, sql) in enumerate(STATEMENTS):
+    for index, (name, sql) in enumerate(steps):
         check_cancel()
-        progress(index / len(STATEMENTS), f"Indexing {name}")
+        progress(index / len(steps), f"Indexing {name}")
         started = time.perf_counter()
         cur.execute(sql)
         timings[name] = time.perf_counter() - started

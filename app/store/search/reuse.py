@@ -1,0 +1,115 @@
+"""Incremental builds: the index of a folder keeps what an earlier index of the same folder
+already extracted, session by session.
+
+Why: a folder's store follows the folder's content key (the name, size and modification
+time of every file, :func:`app.store.cache.content_key`), so adding one recording makes a
+new store, ingested again, and a new index beside it. Extracting the text of every session
+again would cost as much as the first build; instead each index of a folder records the
+folder (``source`` in ``index_info``) and a key per session (``session_keys``: its user,
+event count, first and last time, bytes of events, and its counts of requests, errors and
+actions). The next build finds the newest intact index of the same folder beside it, copies
+the hits of every session whose key did not change and extracts only the others (the
+``src`` views the extraction reads are filtered to them); the postings are then built
+again over all hits, which takes a small share of the build.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from app.store.cache import store_is_intact
+from app.store.queries import Cursor
+from app.store.store import STORE_CONFIG
+
+SOURCE_TABLES = ("events", "errors", "requests", "actions", "sessions")
+"""The store's tables the extraction reads, through views of the same name in ``src``."""
+CANDIDATES = 20
+"""How many of the newest indexes beside the new one are looked at."""
+
+SESSION_KEYS = """
+CREATE TABLE session_keys AS
+WITH events AS (
+    SELECT session_id, count(*) AS n, min(ts) AS first, max(ts) AS last,
+           sum(strlen(data::VARCHAR)) AS bytes
+    FROM store.events GROUP BY session_id
+), rum AS (
+    SELECT session_id, count(*) FILTER (WHERE kind = 'request') AS requests,
+           count(*) FILTER (WHERE kind = 'error') AS errors,
+           count(*) FILTER (WHERE kind = 'action') AS actions
+    FROM (SELECT session_id, 'request' AS kind FROM store.requests
+          UNION ALL SELECT session_id, 'error' FROM store.errors
+          UNION ALL SELECT session_id, 'action' FROM store.actions)
+    GROUP BY session_id
+)
+SELECT s.session_id,
+       hash(s.session_id, s.user_id, e.n, e.first, e.last, e.bytes,
+            r.requests, r.errors, r.actions) AS key
+FROM store.sessions s LEFT JOIN events e USING (session_id) LEFT JOIN rum r USING (session_id)
+"""
+"""What identifies a session's content in a store (see the module's docstring)."""
+
+KEPT = """
+CREATE TEMP TABLE kept AS
+SELECT session_id FROM session_keys JOIN previous.session_keys USING (session_id, key)
+"""
+
+COPY_KEPT = """
+INSERT INTO docs_unordered
+SELECT d.session_id, d.ts, d.end_ms, t.kind, t.text, d.node_id, t.status, d.h
+FROM previous.docs d JOIN previous.texts t USING (h)
+WHERE d.session_id IN (SELECT session_id FROM kept)
+"""
+"""The kept sessions' hits, as the ``docs`` step writes them (run after it)."""
+
+
+def previous_index(target: Path, source: str, version: str) -> Path | None:
+    """The newest intact index beside ``target`` of the folder ``source``, of this build."""
+    others = [p for p in target.parent.glob("*.search.duckdb") if p != target]
+    others.sort(key=lambda p: p.stat().st_mtime_ns, reverse=True)
+    for path in others[:CANDIDATES]:
+        if not store_is_intact(path):
+            continue
+        try:
+            with duckdb.connect(str(path), read_only=True, config=STORE_CONFIG) as con:
+                info = dict(con.execute("SELECT key, value FROM index_info").fetchall())
+        except duckdb.Error:
+            continue
+        if info.get("source") == source and info.get("version") == version:
+            return path
+    return None
+
+
+def prepare_sources(cur: Cursor, target: Path, source: str | None, version: str) -> tuple[str, int]:
+    """Create the ``src`` views the extraction reads and, for a folder, the session keys.
+
+    Returns the SQL that copies the kept sessions' hits (empty when nothing is kept) and
+    how many sessions are kept. ``source`` is the folder's path (None: not a folder, every
+    session is extracted); ``target`` is where the new index will be. The earlier index, if
+    any, is attached as ``previous``.
+    """
+    cur.execute("CREATE SCHEMA src")
+    kept = 0
+    condition = ""
+    if source is not None:
+        cur.execute(SESSION_KEYS)
+        path = previous_index(target, source, version)
+        if path is not None:
+            quoted = str(path).replace("'", "''")
+            cur.execute(f"ATTACH '{quoted}' AS previous (READ_ONLY)")
+            cur.execute(KEPT)
+            kept = int(cur.execute("SELECT count(*) FROM kept").fetchone()[0])
+            condition = "WHERE session_id NOT IN (SELECT session_id FROM temp.main.kept)"
+    for table in SOURCE_TABLES:
+        cur.execute(f"CREATE VIEW src.{table} AS SELECT * FROM store.{table} {condition}")
+    return (COPY_KEPT if kept else ""), kept
+
+
+def release_sources(cur: Cursor) -> None:
+    """Drop the ``src`` views and detach the earlier index (the index keeps neither)."""
+    cur.execute("DROP SCHEMA src CASCADE")
+    rows = cur.execute("SELECT database_name FROM duckdb_databases()").fetchall()
+    attached = {row[0] for row in rows}
+    if "previous" in attached:
+        cur.execute("DETACH previous")
