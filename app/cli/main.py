@@ -20,6 +20,7 @@ from typing import Any
 
 from app import __version__
 from app.archive.problems import UnreadableFile
+from app.cli import funnel as funnel_command
 from app.cli import search as search_command
 from app.cli.compare import add_parser as add_compare_parser
 from app.cli.compare import run_compare
@@ -35,7 +36,7 @@ from app.store.queries import sessions as session_queries
 from app.store.queries import tables as table_queries
 from app.store.store import QueryError, SessionStore
 
-COMMANDS = {"info", "ingest", "sql", "search", "frame", "demo", "export", "compare"}
+COMMANDS = {"info", "ingest", "sql", "search", "frame", "demo", "export", "compare", "funnel"}
 PROG = "replay-investigator"
 
 
@@ -120,6 +121,7 @@ def _parser() -> argparse.ArgumentParser:
     add_arguments(export)
 
     add_compare_parser(commands)
+    funnel_command.add_parser(commands)
 
     demo = commands.add_parser("demo", help="the demo shop: record its archive again")
     demo_commands = demo.add_subparsers(dest="demo_command", required=True)
@@ -175,6 +177,11 @@ def run_cli(argv: Sequence[str], services: CliServices | None = None) -> int:
             if args.command == "compare":
                 try:
                     return run_compare(store, args)
+                except ValueError as exc:
+                    return _fail(f"{args.file}: {exc}", 2)
+            if args.command == "funnel":
+                try:
+                    return funnel_command.run_funnel(store, args)
                 except ValueError as exc:
                     return _fail(f"{args.file}: {exc}", 2)
             if args.command == "frame":

@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from app.export.comparison_document import comparison_html, comparison_markdown
+from app.export.funnel_document import funnel_html, funnel_markdown
 from app.export.masking import ReportMasking
 from app.export.report import ErrorContext, FindingReport
 from app.export.reproduction import ReportTest, summary_of
@@ -153,6 +154,8 @@ def _finding_html(report: FindingReport, index: int) -> str:
         )
     if report.comparison is not None:
         parts.append(comparison_html(report.comparison))
+    if report.funnel is not None:
+        parts.append(funnel_html(report.funnel))
     parts.append(
         "<h3>Steps to reproduce</h3><table><tr><th>Time</th><th>Type</th><th>User action</th></tr>"
         f"{steps}</table>"
@@ -261,6 +264,8 @@ def report_markdown(
         ]
         if r.comparison is not None:
             lines += comparison_markdown(r.comparison, index, frames_dir, link)
+        if r.funnel is not None:
+            lines += funnel_markdown(r.funnel)
         if r.test is not None:
             lines += _test_markdown(r.test)
         if r.error:

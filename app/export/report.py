@@ -62,6 +62,7 @@ class FindingReport:
     frames: list[tuple[int, bytes]] = field(default_factory=list)  # (ts ms, PNG) filled by Qt
     test: ReportTest | None = None  # the session as a pytest-playwright test, up to the moment
     comparison: ComparedSection | None = None  # with the session it was compared with
+    funnel: dict[str, Any] | None = None  # the funnel it was made on (funnel_document)
 
 
 def clip_events(
@@ -154,6 +155,7 @@ def build_report(
         clip=clip_events(store, finding, mask, user),
         test=_test_of(store, finding, detail, masking, user),
         comparison=compared,
+        funnel=json.loads(finding.funnel) if finding.funnel else None,
     )
 
 

@@ -45,10 +45,12 @@ CREATE TABLE IF NOT EXISTS findings (
 _MIGRATIONS = (
     # issue 20: the session a finding was compared with (one that went right)
     "ALTER TABLE findings ADD COLUMN IF NOT EXISTS compared_with VARCHAR",
+    # issue 21: the funnel a finding was made on (a JSON snapshot of what the tab showed)
+    "ALTER TABLE findings ADD COLUMN IF NOT EXISTS funnel VARCHAR",
 )
 _COLUMNS = (
     "id, archive_key, archive_name, session_id, ts_ms, title, note, severity, tags, "
-    "created_ms, updated_ms, compared_with"
+    "created_ms, updated_ms, compared_with, funnel"
 )
 
 
@@ -74,6 +76,7 @@ class Finding:
     created_ms: int = 0
     updated_ms: int = 0
     compared_with: str = ""  # the other session of its comparison ("" when none)
+    funnel: str = ""  # JSON: the funnel it was made on (app.export.funnel_document; "" when none)
 
 
 TITLE_LENGTH = 120
@@ -127,7 +130,7 @@ class FindingsStore:
             con.execute("BEGIN TRANSACTION")
             con.execute("DELETE FROM findings WHERE id = ?", [saved.id])
             con.execute(
-                f"INSERT INTO findings ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO findings ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     saved.id,
                     saved.archive_key,
@@ -141,6 +144,7 @@ class FindingsStore:
                     saved.created_ms,
                     saved.updated_ms,
                     saved.compared_with or None,
+                    saved.funnel or None,
                 ],
             )
             con.execute("COMMIT")
@@ -179,6 +183,7 @@ class FindingsStore:
                 created_ms=int(r[9] or 0),
                 updated_ms=int(r[10] or 0),
                 compared_with=r[11] or "",
+                funnel=r[12] or "",
             )
             for r in rows
         ]

@@ -15,17 +15,17 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from app.compare import counterparts
 from app.compare.model import Candidate
 from app.state.navigation import CompareWith, Destination, ShowComparison
 from app.state.open_archive import OpenArchive
 from app.state.tasks import TaskRunner
-from app.store.findings import Finding, FindingsError, FindingsStore
+from app.store.findings import Finding
 from app.ui.compared_pair import ComparedPair, read_pair
 from app.ui.counterpart_dialog import CounterpartDialog
-from app.ui.findings_panel import FindingDialog
+from app.ui.findings_panel import ask_and_save
 from app.ui.screen_tabs import ScreenTabs
 
 if TYPE_CHECKING:
@@ -178,16 +178,8 @@ class Comparisons(QObject):
             compared_with=other_id,
         )
         moment = datetime.fromtimestamp(at_ms / 1000, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-        dialog = FindingDialog(finding, moment, self.parent_widget)
-        self.finding_dialog_opened.emit(dialog)
-        if not dialog.exec():
-            return
-        try:
-            FindingsStore().save(dialog.edited())
-        except (FindingsError, ValueError) as exc:
-            QMessageBox.warning(self.parent_widget, "Finding not saved", str(exc))
-            return
-        self.status.emit(f"Finding saved on {session_id}, compared with {other_id}")
+        if ask_and_save(finding, moment, self.parent_widget, self.finding_dialog_opened.emit):
+            self.status.emit(f"Finding saved on {session_id}, compared with {other_id}")
 
     def _archive_closed(self) -> None:
         self.action.setEnabled(False)

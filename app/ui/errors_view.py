@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -40,7 +39,7 @@ from app.analysis.errors import FLAG_DEFINITIONS, RankedError, top_errors
 from app.analysis.sourcemaps import SourceMap, archive_source_maps, resolve_stack, stack_text
 from app.state.navigation import Destination, ShowErrors, ShowReplay
 from app.state.open_archive import ArchiveState
-from app.store.findings import Finding, FindingsError, FindingsStore, error_title
+from app.store.findings import Finding, error_title
 from app.store.queries import errors as error_queries
 from app.store.queries import overview as overview_queries
 from app.store.queries.errors import AffectedSession, ErrorGroup
@@ -48,7 +47,7 @@ from app.store.queries.overview import Bucket
 from app.store.store import SessionStore
 from app.ui import charts
 from app.ui.archive_screen import ArchiveScreen, ScreenModels
-from app.ui.findings_panel import FindingDialog
+from app.ui.findings_panel import ask_and_save
 from app.ui.layout_memory import remember_splitter
 from app.ui.rich_text import escape
 from app.ui.tables import read_only_table, read_whole
@@ -467,13 +466,7 @@ class ErrorsScreen(ArchiveScreen):
             title=error_title(ranked.group.message),
             note=f"{len(self.affected)} sessions affected; top frame {ranked.group.top_frame}",
         )
-        dialog = FindingDialog(finding, when(int(at)), self)
-        if not dialog.exec():
-            return
-        try:
-            FindingsStore().save(dialog.edited())
-        except (FindingsError, ValueError) as exc:
-            QMessageBox.warning(self, "Finding not saved", str(exc))
+        ask_and_save(finding, when(int(at)), self)
 
     def _replay(self) -> None:
         items = self.sessions.selectedItems()

@@ -8,6 +8,7 @@ there, and ``changed`` tells the replay screen to redraw the timeline's finding 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from PySide6.QtCore import Signal
@@ -29,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from app.state.tasks import TaskRunner
 from app.state.time_cursor import TimeCursor
-from app.store.findings import SEVERITIES, Finding, FindingsStore
+from app.store.findings import SEVERITIES, Finding, FindingsError, FindingsStore
 from app.ui.tables import read_only_table
 from app.ui.timed_lists import format_offset
 
@@ -86,6 +87,26 @@ class FindingDialog(QDialog):
             self.error.setText("Give the finding a title.")
             return
         self.accept()
+
+
+def ask_and_save(
+    finding: Finding,
+    moment: str,
+    parent: QWidget,
+    opened: Callable[[FindingDialog], object] | None = None,
+) -> Finding | None:
+    """Show the finding dialog for ``finding`` (``opened`` hears it before it shows, for
+    tests) and save what the user accepts; a failure to save is said in a message box."""
+    dialog = FindingDialog(finding, moment, parent)
+    if opened is not None:
+        opened(dialog)
+    if not dialog.exec():
+        return None
+    try:
+        return FindingsStore().save(dialog.edited())
+    except (FindingsError, ValueError) as exc:
+        QMessageBox.warning(parent, "Finding not saved", str(exc))
+        return None
 
 
 class FindingsPanel(QWidget):

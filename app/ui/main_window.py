@@ -44,6 +44,7 @@ from app.ui.errors_view import ErrorsScreen
 from app.ui.export_actions import ExportActions
 from app.ui.filter_bar import FilterBar
 from app.ui.findings_view import FindingsScreen
+from app.ui.funnel_screen import FunnelScreen
 from app.ui.goals_dialog import GoalsDialog
 from app.ui.help_menu import AppearanceMenu, EmptyPage, HelpMenu
 from app.ui.ingest_status import IngestStatus
@@ -107,10 +108,10 @@ class MainWindow(DesktopFiles, QMainWindow):
         self.replay_screen: ReplayScreen | None = None  # made on first use: it starts Chromium
         self.screens: tuple[ArchiveScreen, ...] = (
             self.dashboard, self.problems_screen, self.errors_screen, self.sessions,
-            self.findings_screen,
+            FunnelScreen(models), self.findings_screen,
         )  # fmt: skip
         self.tabs = ScreenTabs()
-        titles = ("Dashboard", "Problems", "Errors", "Sessions", "Findings", "SQL")
+        titles = ("Dashboard", "Problems", "Errors", "Sessions", "Funnels", "Findings", "SQL")
         for screen, title in zip((*self.screens, self.sql_screen), titles, strict=True):
             self.tabs.addTab(screen, title)
         self.dashboard.define_goals_requested.connect(lambda: self.edit_goals())

@@ -5,8 +5,8 @@ Run: ``.venv/bin/python tests/benchmarks/run_all.py [--quick] [--log-dir DIR]``
 Full scale (the default) is what the goals are stated for: ingest of 10,000 sessions and
 5 million events, queries at 1,000 and 10,000 sessions, seeks in a 60-minute heavy session,
 the window benchmark ingesting 2,000 sessions (and filtering 10,000 sessions of 50 events,
-replaying the 60-minute heavy session), search and ranking comparisons over 10,000
-sessions. About 20 minutes on 2 cores. ``--quick`` runs everything at a tenth of the scale
+replaying the 60-minute heavy session), search, ranking comparisons and funnels over
+10,000 sessions. About 20 minutes on 2 cores. ``--quick`` runs everything at a tenth of the scale
 (figures then do not speak for the goals). Each script's own printout goes to
 ``DIR/<script>.log``; the table is printed at the end. Exit status 0 when every goal is met.
 """
@@ -36,6 +36,7 @@ FULL = {
     "bench_three_clicks.py": ["--repeat", "3"],
     "bench_search.py": ["--sessions", "10000", "--events", "500", "--repeat", "3"],
     "bench_compare.py": ["--sessions", "10000", "--repeat", "5"],
+    "bench_funnels.py": ["--sessions", "10000", "--repeat", "5"],
 }  # fmt: skip
 QUICK = {
     "bench_ingest.py": ["--sessions", "1000", "--events", "500", "--repeat", "1"],
@@ -48,6 +49,7 @@ QUICK = {
     "bench_three_clicks.py": ["--repeat", "1"],
     "bench_search.py": ["--sessions", "1000", "--events", "500", "--repeat", "1"],
     "bench_compare.py": ["--sessions", "1000", "--repeat", "3"],
+    "bench_funnels.py": ["--sessions", "1000", "--repeat", "3"],
 }  # fmt: skip
 
 
