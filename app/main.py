@@ -44,6 +44,10 @@ def _cli_services(command: str) -> CliServices:
         from app.replay.frames import run_frame_command
 
         return CliServices(frame_runner=run_frame_command)
+    if command == "clickmap":
+        from app.replay.map_image import write_map_png
+
+        return CliServices(map_writer=write_map_png)
     if command == "export":
         from app.replay.exporting import export_with_qt
 

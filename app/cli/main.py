@@ -20,6 +20,7 @@ from typing import Any
 
 from app import __version__
 from app.archive.problems import UnreadableFile
+from app.cli import clickmap
 from app.cli import funnel as funnel_command
 from app.cli import search as search_command
 from app.cli.compare import add_parser as add_compare_parser
@@ -36,7 +37,18 @@ from app.store.queries import sessions as session_queries
 from app.store.queries import tables as table_queries
 from app.store.store import QueryError, SessionStore
 
-COMMANDS = {"info", "ingest", "sql", "search", "frame", "demo", "export", "compare", "funnel"}
+COMMANDS = {
+    "info",
+    "ingest",
+    "sql",
+    "search",
+    "frame",
+    "demo",
+    "export",
+    "compare",
+    "funnel",
+    "clickmap",
+}
 PROG = "replay-investigator"
 
 
@@ -122,6 +134,7 @@ def _parser() -> argparse.ArgumentParser:
 
     add_compare_parser(commands)
     funnel_command.add_parser(commands)
+    clickmap.add_parser(commands)
 
     demo = commands.add_parser("demo", help="the demo shop: record its archive again")
     demo_commands = demo.add_subparsers(dest="demo_command", required=True)
@@ -153,6 +166,8 @@ class CliServices:
     """Writes HTML/Markdown/PDF reports."""
     frame_runner: FrameRunner | None = None
     """Renders frames of the replay."""
+    map_writer: clickmap.MapWriter | None = None
+    """Draws click and scroll maps over a replayed frame."""
 
 
 def run_cli(argv: Sequence[str], services: CliServices | None = None) -> int:
@@ -184,6 +199,8 @@ def run_cli(argv: Sequence[str], services: CliServices | None = None) -> int:
                     return funnel_command.run_funnel(store, args)
                 except ValueError as exc:
                     return _fail(f"{args.file}: {exc}", 2)
+            if args.command == "clickmap":
+                return clickmap.run_clickmap(store, args, services.map_writer)
             if args.command == "frame":
                 frame_runner = services.frame_runner
                 if frame_runner is None:

@@ -168,7 +168,7 @@ def _wait(app: Any, condition: Callable[[], bool], timeout_s: float) -> None:
 
 def export_with_qt(*args: Any, **kwargs: Any) -> Path:
     """:func:`export_findings` for the command line: starts a headless QApplication first."""
-    from app.replay.frames import _start_qt
+    from app.replay.frames import start_qt
 
-    _start_qt()
+    start_qt()
     return export_findings(*args, **kwargs)

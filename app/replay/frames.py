@@ -8,6 +8,7 @@ ISO-8601 time, or ``+SECONDS`` from the session start.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import time
@@ -54,6 +55,9 @@ class Frame:
     at_ms: int
     png: Path
     html: Path
+    layout: dict[str, Any] | None = None
+    """With ``selectors``: the player's ``replayBoxes`` answer (element boxes in the
+    image's pixels, the replayed viewport's place, scroll and page height)."""
 
 
 def choose_session(store: SessionStore, session_id: str | None) -> tuple[str, int, int]:
@@ -103,12 +107,14 @@ def render_frames(
     size: tuple[int, int] = (1280, 800),
     events_provider: Callable[..., bytes] | None = None,
     tasks: TaskRunner | None = None,
+    selectors: list[str] | None = None,
 ) -> list[Frame]:
     """Render each moment of the session (epoch ms) into ``out_dir``; needs a QApplication.
 
     ``events_provider`` replaces the store's events (the export masks them this way).
     ``tasks`` prepares the events (a runner of its own, ended here, when not given: the
-    command line has no window to share one with).
+    command line has no window to share one with). ``selectors``: also ask where these
+    elements are in each frame (the click map draws on them).
     """
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
@@ -125,7 +131,7 @@ def render_frames(
     view.resize(*size)
     view.set_events_provider(events_provider or store_events(store), store)
     try:
-        return _render(app, view, session_id, moments, out_dir)
+        return _render(app, view, session_id, moments, out_dir, selectors)
     finally:
         view.set_events_provider(None)
         view.shutdown()
@@ -137,7 +143,12 @@ def render_frames(
 
 
 def _render(
-    app: Any, view: ReplayView, session_id: str, moments: list[int], out_dir: Path
+    app: Any,
+    view: ReplayView,
+    session_id: str,
+    moments: list[int],
+    out_dir: Path,
+    selectors: list[str] | None = None,
 ) -> list[Frame]:
     loaded: list[tuple[float, float]] = []
     view.session_loaded.connect(lambda first, last: loaded.append((first, last)))
@@ -159,7 +170,14 @@ def _render(
         if not view.grab().save(str(png_path)):
             raise FrameError(f"could not write {png_path}")
         html_path.write_text(html, encoding="utf-8")
-        frames.append(Frame(index, at_ms, png_path, html_path))
+        layout = None
+        if selectors is not None:
+            # as JSON text: a returned object does not always cross to Python
+            found = _run_js(
+                app, view, f"JSON.stringify(window.replayBoxes({json.dumps(selectors)}))"
+            )
+            layout = json.loads(found) if isinstance(found, str) and found else None
+        frames.append(Frame(index, at_ms, png_path, html_path, layout))
     return frames
 
 
@@ -177,7 +195,7 @@ def run_frame_command(store: SessionStore, session: str | None, at: list[str], o
     except FrameError as exc:
         print(f"replay-investigator: {exc}", file=sys.stderr)
         return 2
-    _start_qt()
+    start_qt()
     try:
         frames = render_frames(store, session_id, moments, out)
     except FrameError as exc:
@@ -188,7 +206,7 @@ def run_frame_command(store: SessionStore, session: str | None, at: list[str], o
     return 0
 
 
-def _start_qt() -> None:
+def start_qt() -> None:
     """A QApplication for headless rendering (offscreen when there is no display)."""
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

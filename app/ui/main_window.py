@@ -49,6 +49,7 @@ from app.ui.goals_dialog import GoalsDialog
 from app.ui.help_menu import AppearanceMenu, EmptyPage, HelpMenu
 from app.ui.ingest_status import IngestStatus
 from app.ui.layout_memory import restore_window, save_window
+from app.ui.maps_screen import MapsScreen
 from app.ui.problems_view import ProblemsScreen
 from app.ui.recent_files import RecentFiles
 from app.ui.reproduction_actions import ReproductionActions
@@ -108,11 +109,11 @@ class MainWindow(DesktopFiles, QMainWindow):
         self.replay_screen: ReplayScreen | None = None  # made on first use: it starts Chromium
         self.screens: tuple[ArchiveScreen, ...] = (
             self.dashboard, self.problems_screen, self.errors_screen, self.sessions,
-            FunnelScreen(models), self.findings_screen,
+            FunnelScreen(models), MapsScreen(models), self.findings_screen,
         )  # fmt: skip
         self.tabs = ScreenTabs()
-        titles = ("Dashboard", "Problems", "Errors", "Sessions", "Funnels", "Findings", "SQL")
-        for screen, title in zip((*self.screens, self.sql_screen), titles, strict=True):
+        titles = ("Dashboard", "Problems", "Errors", "Sessions", "Funnels", "Maps", "Findings")
+        for screen, title in zip((*self.screens, self.sql_screen), (*titles, "SQL"), strict=True):
             self.tabs.addTab(screen, title)
         self.dashboard.define_goals_requested.connect(lambda: self.edit_goals())
         self.tabs.currentChanged.connect(self._tab_changed)

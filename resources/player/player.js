@@ -222,6 +222,35 @@ window.replayHtml = () => {
   return doc && doc.documentElement ? "<!doctype html>\n" + doc.documentElement.outerHTML : "";
 };
 window.replayTime = () => (replayer ? replayer.getCurrentTime() : -1);
+// The click map (issue 21) asks where elements are in the shown frame: for each selector,
+// the box of its first match in the player page's pixels (the replayed page is scaled to
+// fit), or null when nothing matches; and the replayed viewport, its scroll and page height.
+window.replayBoxes = (selectors) => {
+  const doc = window.replayDocument();
+  if (!doc || !doc.documentElement) return null;
+  const iframe = replayer.iframe;
+  const outer = iframe.getBoundingClientRect();
+  const width = Number(iframe.width) || iframe.clientWidth || 1;
+  const scale = outer.width / width;
+  const boxes = {};
+  for (const selector of selectors) {
+    let element = null;
+    try { element = doc.querySelector(selector); } catch (e) { element = null; }
+    const r = element ? element.getBoundingClientRect() : null;
+    boxes[selector] = r && r.width * r.height > 0
+      ? [outer.left + r.left * scale, outer.top + r.top * scale, r.width * scale, r.height * scale]
+      : null;
+  }
+  const scroller = doc.scrollingElement || doc.documentElement;
+  return {
+    boxes,
+    frame: [outer.left, outer.top, outer.width, outer.height],
+    scale,
+    viewWidth: window.innerWidth,
+    scrollY: scroller.scrollTop,
+    pageHeight: scroller.scrollHeight,
+  };
+};
 // The search outline and the box of the element it outlines (both in the frame's
 // coordinates), or null when none is drawn.
 window.searchOutline = () => {

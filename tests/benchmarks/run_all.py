@@ -37,6 +37,7 @@ FULL = {
     "bench_search.py": ["--sessions", "10000", "--events", "500", "--repeat", "3"],
     "bench_compare.py": ["--sessions", "10000", "--repeat", "5"],
     "bench_funnels.py": ["--sessions", "10000", "--repeat", "5"],
+    "bench_maps.py": ["--sessions", "10000", "--repeat", "3"],
 }  # fmt: skip
 QUICK = {
     "bench_ingest.py": ["--sessions", "1000", "--events", "500", "--repeat", "1"],
@@ -50,6 +51,7 @@ QUICK = {
     "bench_search.py": ["--sessions", "1000", "--events", "500", "--repeat", "1"],
     "bench_compare.py": ["--sessions", "1000", "--repeat", "3"],
     "bench_funnels.py": ["--sessions", "1000", "--repeat", "3"],
+    "bench_maps.py": ["--sessions", "1000", "--repeat", "3"],
 }  # fmt: skip
 
 

@@ -1,0 +1,207 @@
+"""Click and scroll maps drawn over a frame the replay rendered (issue 21).
+
+Why the replay's own frame: the map is drawn over the page as it was in a recorded session
+(the DOM at a moment, with its styles), not a screenshot taken later or behind a login, and
+the element boxes are asked of that same replayed document (``replayBoxes`` in the player),
+so a box is where the element is in the frame shown.
+
+Layers: ``elements`` (a box per element, coloured from cold blue to hot yellow by its share
+of the top element's clicks, its count on it; error, rage and dead clicks outline it in red,
+magenta and grey with their counts), ``raw`` (every click where it was recorded, scaled from
+its own viewport to the frame's) and ``scroll`` (the share of sessions reaching each depth,
+as a band from hot to cold down the page).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPen
+
+from app.maps import ClickMap, ScrollMap
+from app.replay.frames import render_frames, start_qt
+
+if TYPE_CHECKING:
+    from app.state.tasks import TaskRunner
+    from app.store.store import SessionStore
+
+Layer = Literal["elements", "raw", "scroll"]
+SIGNAL_COLOURS = {"error": "#e8112d", "rage": "#e0119d", "dead": "#8a8a8a"}
+Box = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class MapFrame:
+    """A rendered frame and where the map's elements are in it (image pixels)."""
+
+    image: QImage
+    boxes: dict[str, Box]
+    viewport: Box
+    """The replayed page's viewport within the image."""
+    scale: float
+    """Image pixels per page pixel."""
+    scroll_y: float
+    page_height: float
+
+
+def render_map_frame(
+    store: SessionStore,
+    session_id: str,
+    at_ms: int,
+    selectors: list[str],
+    size: tuple[int, int] = (1280, 800),
+    tasks: TaskRunner | None = None,
+) -> MapFrame:
+    """The replay of ``session_id`` at ``at_ms`` with the boxes of ``selectors``."""
+    with tempfile.TemporaryDirectory(prefix="ri-map-") as folder:
+        frame = render_frames(
+            store, session_id, [at_ms], Path(folder), size, tasks=tasks, selectors=selectors
+        )[0]
+        image = QImage(str(frame.png))
+    layout: dict[str, Any] = frame.layout or {}
+    ratio = image.width() / max(1.0, float(layout.get("viewWidth") or image.width()))
+    boxes = {
+        selector: (box[0] * ratio, box[1] * ratio, box[2] * ratio, box[3] * ratio)
+        for selector, box in (layout.get("boxes") or {}).items()
+        if box
+    }
+    left, top, width, height = layout.get("frame") or (0, 0, image.width(), image.height())
+    return MapFrame(
+        image,
+        boxes,
+        (left * ratio, top * ratio, width * ratio, height * ratio),
+        float(layout.get("scale") or 1.0) * ratio,
+        float(layout.get("scrollY") or 0.0),
+        float(layout.get("pageHeight") or height),
+    )
+
+
+def heat_colour(share: float, alpha: int = 255) -> QColor:
+    """Cold blue (few) through green to hot yellow (most); red is kept for error clicks."""
+    share = min(1.0, max(0.0, share))
+    hue = 0.62 - 0.47 * share  # 0.62 blue → 0.15 yellow-orange
+    return QColor.fromHsvF(hue, 0.9, 1.0, alpha / 255)
+
+
+def draw_map(
+    frame: MapFrame, clicks: ClickMap | None, scrolls: ScrollMap | None, layer: Layer
+) -> QImage:
+    """The frame with one layer of the map drawn over it (a new image)."""
+    image = frame.image.convertToFormat(QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.fillRect(QRectF(*frame.viewport), QColor(0, 0, 0, 70))
+    if layer == "scroll" and scrolls is not None:
+        _draw_scroll(painter, frame, scrolls)
+    elif layer == "raw" and clicks is not None:
+        _draw_raw(painter, frame, clicks)
+    elif clicks is not None:
+        _draw_elements(painter, frame, clicks)
+    painter.end()
+    return image
+
+
+def _badge(painter: QPainter, x: float, y: float, text: str, colour: QColor) -> float:
+    """A rounded label at (x, y); its width, to put the next one after it."""
+    font = QFont()
+    font.setPixelSize(12)
+    font.setBold(True)
+    painter.setFont(font)
+    width = painter.fontMetrics().horizontalAdvance(text) + 10
+    rect = QRectF(x, y, width, 18)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(colour)
+    painter.drawRoundedRect(rect, 4, 4)
+    painter.setPen(QColor("black") if colour.lightnessF() > 0.55 else QColor("white"))
+    painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+    return width
+
+
+def _draw_elements(painter: QPainter, frame: MapFrame, clicks: ClickMap) -> None:
+    top = max((e.clicks for e in clicks.elements), default=1)
+    for element in reversed(clicks.elements):  # the hottest drawn last, on top
+        box = frame.boxes.get(element.selector)
+        if box is None:
+            continue
+        rect = QRectF(*box)
+        colour = heat_colour(element.clicks / top)
+        painter.setPen(QPen(colour, 2))
+        painter.setBrush(QBrush(heat_colour(element.clicks / top, 120)))
+        painter.drawRect(rect)
+        signals = [
+            (k, n)
+            for k, n in (("error", element.error), ("rage", element.rage), ("dead", element.dead))
+            if n
+        ]
+        for index, (kind, _count) in enumerate(signals):
+            painter.setPen(QPen(QColor(SIGNAL_COLOURS[kind]), 3, Qt.PenStyle.DashLine))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(
+                rect.adjusted(-3 - 4 * index, -3 - 4 * index, 3 + 4 * index, 3 + 4 * index)
+            )
+        x = rect.right() - 4
+        x += _badge(painter, x, rect.top() - 9, str(element.clicks), colour) + 3
+        for kind, count in signals:
+            x += _badge(painter, x, rect.top() - 9, f"{count} {kind}", QColor(SIGNAL_COLOURS[kind]))
+            x += 3
+
+
+def _draw_raw(painter: QPainter, frame: MapFrame, clicks: ClickMap) -> None:
+    left, top, width, height = frame.viewport
+    painter.setPen(Qt.PenStyle.NoPen)
+    for click in clicks.raw:
+        colour = QColor(SIGNAL_COLOURS[click.signal]) if click.signal else heat_colour(1.0)
+        colour.setAlpha(150 if click.signal else 90)
+        painter.setBrush(colour)
+        painter.drawEllipse(QRectF(left + click.x * width - 5, top + click.y * height - 5, 10, 10))
+
+
+def _draw_scroll(painter: QPainter, frame: MapFrame, scrolls: ScrollMap) -> None:
+    left, top, width, height = frame.viewport
+    step = 4
+    for offset in range(0, int(height), step):
+        depth = frame.scroll_y + offset / max(frame.scale, 1e-6)
+        share = scrolls.share_reaching(depth)
+        colour = heat_colour(share, 110)
+        painter.fillRect(QRectF(left, top + offset, width, step), colour)
+    font = QFont()
+    font.setPixelSize(13)
+    font.setBold(True)
+    painter.setFont(font)
+    for offset in range(0, int(height), max(40, int(height / 8))):
+        depth = frame.scroll_y + offset / max(frame.scale, 1e-6)
+        share = scrolls.share_reaching(depth)
+        painter.setPen(QPen(QColor("white"), 1, Qt.PenStyle.DotLine))
+        painter.drawLine(int(left), int(top + offset), int(left + width), int(top + offset))
+        _badge(
+            painter,
+            left + 6,
+            top + offset + 2,
+            f"{share:.0%} reach {depth:.0f} px",
+            heat_colour(share),
+        )
+
+
+def write_map_png(
+    store: SessionStore,
+    clicks: ClickMap,
+    scrolls: ScrollMap | None,
+    out: Path,
+    layer: Layer = "elements",
+) -> dict[str, Box]:
+    """Render the map's frame, draw ``layer`` on it and save it as ``out`` (PNG); the
+    element boxes found in the frame, by selector (the command line's ``--json``)."""
+    if clicks.frame_session is None or clicks.frame_ms is None:
+        raise ValueError(f"no click on a page matching '{clicks.page}' under this filter")
+    start_qt()
+    frame = render_map_frame(
+        store, clicks.frame_session, clicks.frame_ms, [e.selector for e in clicks.elements]
+    )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if not draw_map(frame, clicks, scrolls, layer).save(str(out)):
+        raise OSError(f"could not write {out}")
+    return frame.boxes

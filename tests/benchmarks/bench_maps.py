@@ -1,0 +1,105 @@
+"""Click map benchmark (issue 21): the click map of one page over 10,000 sessions, < 1 s.
+
+Run: ``.venv/bin/python tests/benchmarks/bench_maps.py [--sessions 10000] [--repeat 3]
+[--archive FILE | --store DB]``
+
+The archive is the synthetic sample (``app/archive/sample.py``, 500 events per session; a
+quarter of the sessions visit ``/checkout`` and click its cards' buttons about 50 times
+each), written and ingested once into a temporary folder, or ``--archive`` ingests an
+existing one (``/work/bench/bench-10000x500.webreplay`` in this project's runs) and
+``--store`` opens an ingested store. The figure is the median of ``--repeat`` calls of
+``click_map(store, "/checkout")`` — SQL for the clicks on the page, then every clicking
+session's DOM rebuilt up to its last click to anchor each click to its selector — and of
+``scroll_map``; the baseline is one ``SELECT count(*) FROM events`` in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from figures import Figure, report  # noqa: E402
+
+from app.archive.sample import write_sample_archive  # noqa: E402
+from app.maps import click_map, scroll_map  # noqa: E402
+from app.store.ingest import ingest_file  # noqa: E402
+from app.store.store import SessionStore  # noqa: E402
+
+PAGE = "/checkout"
+
+
+def _store(args: argparse.Namespace, work: Path) -> Path:
+    if args.store is not None:
+        return args.store
+    archive = args.archive or write_sample_archive(work / "bench.webreplay", args.sessions, 500)
+    db = work / "maps.duckdb"
+    ingest_file(archive, db)
+    return db
+
+
+def _median(call: object, repeat: int) -> tuple[float, object]:
+    times, result = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = call()  # type: ignore[operator]
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--archive", type=Path, help="an archive to ingest instead of the sample")
+    parser.add_argument("--store", type=Path, help="an ingested store to open")
+    args = parser.parse_args()
+    with (
+        tempfile.TemporaryDirectory(prefix="ri-bench-maps-") as tmp,
+        SessionStore(_store(args, Path(tmp))) as store,
+    ):
+        cur = store.cursor()
+        total = cur.execute("SELECT count(*) FROM sessions").fetchone()[0]
+        clicks_s, clicks = _median(lambda: click_map(store, PAGE), args.repeat)
+        scroll_s, scrolls = _median(lambda: scroll_map(store, PAGE), args.repeat)
+        start = time.perf_counter()
+        cur.execute("SELECT count(*) FROM events").fetchone()
+        baseline = time.perf_counter() - start
+    visiting = len({s.session_id for e in clicks.elements for s in e.sessions})  # type: ignore[union-attr]
+    print(
+        f"{total} sessions; {PAGE}: {clicks.total} clicks from {visiting} sessions on "  # type: ignore[union-attr]
+        f"{len(clicks.elements)} elements, {scrolls.sessions} sessions in the scroll map"  # type: ignore[union-attr]
+    )
+    figures = [
+        Figure(
+            name=f"maps: click map of {PAGE}, {total:,} sessions",
+            value=clicks_s,
+            unit="s",
+            goal="< 1 s",
+            met=clicks_s < 1.0,
+            baseline=f"count(*) events {baseline * 1000:.1f} ms",
+            ratio=clicks_s / baseline if baseline else None,
+        ),
+        Figure(
+            name=f"maps: scroll map of {PAGE}, {total:,} sessions",
+            value=scroll_s,
+            unit="s",
+            goal="< 1 s",
+            met=scroll_s < 1.0,
+            baseline=f"count(*) events {baseline * 1000:.1f} ms",
+            ratio=scroll_s / baseline if baseline else None,
+        ),
+    ]
+    report(figures)
+    return 0 if clicks_s < 1.0 and scroll_s < 1.0 else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
