@@ -6,7 +6,9 @@ default ``~/.local/share``) — the desktop entry, the MIME type definition and 
 three caches rebuilt by the desktop's own tools. The files are the ones in ``packaging/linux``
 (see :func:`app.resources.desktop_root`); only the entry's ``Exec`` line is written here,
 because it must name the executable this app was actually started from (a virtual
-environment, a wheel install or a bundle all live in different places).
+environment, a wheel install or a bundle all live in different places). The entry also
+handles ``replay-investigator://`` links to a moment (``x-scheme-handler/…``), so ``Exec``
+takes ``%U``: paths, ``file://`` URLs and links (:mod:`app.desktop.launch_arguments`).
 
 Nothing here imports Qt: the command works on a machine without a display.
 """
@@ -22,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.archive.format import MIMETYPE
+from app.export.moment_link import SCHEME
 from app.resources import desktop_root, is_frozen
 
 APP_ID = "org.replayinvestigator.ReplayInvestigator"
@@ -29,6 +32,7 @@ DESKTOP_FILE = f"{APP_ID}.desktop"
 MIME_SOURCE = f"{APP_ID}.mime.xml"
 MIME_ICON = MIMETYPE.replace("/", "-")  # the icon-naming spec's name for our type's icon
 EXECUTABLE = "replay-investigator"
+LINK_HANDLER = f"x-scheme-handler/{SCHEME}"  # links to a moment (app.export.moment_link)
 
 
 @dataclass
@@ -84,7 +88,7 @@ def desktop_entry(command: list[str]) -> str:
     lines = []
     for line in (desktop_root() / DESKTOP_FILE).read_text(encoding="utf-8").splitlines():
         if line.startswith("Exec="):
-            line = "Exec=" + " ".join(quote_exec_argument(a) for a in command) + " %F"
+            line = "Exec=" + " ".join(quote_exec_argument(a) for a in command) + " %U"
         elif line.startswith("TryExec="):
             line = "TryExec=" + command[0].replace("\\", "\\\\")
         lines.append(line)
@@ -144,6 +148,7 @@ def install_desktop(home: Path | None = None, command: list[str] | None = None) 
         report.written.append(target)
     _refresh_caches(home, report)
     _run("xdg-mime", "default", DESKTOP_FILE, MIMETYPE, report=report)
+    _run("xdg-mime", "default", DESKTOP_FILE, LINK_HANDLER, report=report)
     return report
 
 

@@ -114,6 +114,16 @@ def _test_markdown(test: ReportTest) -> list[str]:
     return lines
 
 
+def _link_html(link: str) -> str:
+    """The moment's link: a click opens it in Replay Investigator (when installed)."""
+    if not link:
+        return ""
+    return (
+        f"<p class='moment-link'><a href='{html.escape(link)}'>Open this moment in Replay "
+        f"Investigator</a> <code>{_e(link)}</code></p>"
+    )
+
+
 def _finding_html(report: FindingReport, index: int) -> str:
     f = report.finding
     colour = SEVERITY_COLOURS.get(f.severity, "#495057")
@@ -140,6 +150,7 @@ def _finding_html(report: FindingReport, index: int) -> str:
         "".join(f"<span class='tag'>{_e(t)}</span>" for t in f.tags),
         f"<p>{_e(f.note)}</p>" if f.note else "",
         f"<table class='facts'>{facts}</table>",
+        _link_html(report.link),
     ]
     if report.frames:
         figures = "".join(
@@ -251,6 +262,7 @@ def report_markdown(
             f"- **Browser:** {r.browser} on {r.os}, {r.country}",
             f"- **Page:** {r.page or '—'}",
             f"- **Tags:** {', '.join(f.tags) or '—'}",
+            *([f"- **Open in Replay Investigator:** <{r.link}>"] if r.link else []),
             "",
         ]
         for n, (ts, png) in enumerate(r.frames, 1):

@@ -21,6 +21,7 @@ from typing import Any
 from app.analysis.sourcemaps import StackFrame, archive_source_maps, resolve_stack
 from app.export.comparison_report import ComparedSection, build_comparison
 from app.export.masking import ReportMasking, UserIds, mask_events, mask_query, typed_values
+from app.export.moment_link import LinkError, moment_url
 from app.export.reproduction import ReportTest, mask_test, origin_of, report_test
 from app.rrweb.protocol import EventType
 from app.store.filters import SessionFilter
@@ -63,6 +64,7 @@ class FindingReport:
     test: ReportTest | None = None  # the session as a pytest-playwright test, up to the moment
     comparison: ComparedSection | None = None  # with the session it was compared with
     funnel: dict[str, Any] | None = None  # the funnel it was made on (funnel_document)
+    link: str = ""  # replay-investigator://open?… at the moment ("" when the archive has no key)
 
 
 def clip_events(
@@ -156,7 +158,23 @@ def build_report(
         test=_test_of(store, finding, detail, masking, user),
         comparison=compared,
         funnel=json.loads(finding.funnel) if finding.funnel else None,
+        link=finding_link(store, finding),
     )
+
+
+def finding_link(store: SessionStore, finding: Finding) -> str:
+    """The link that opens the finding's moment in the app ("" when there can be none).
+
+    Its path hint is the archive's file name only: a report travels, and the folders of the
+    machine it was made on are nobody's business (the receiver's app finds the archive by
+    its content anyway).
+    """
+    info = store.info()
+    key = finding.archive_key or str(info.get("content_key", ""))
+    try:
+        return moment_url(key, finding.session_id, finding.ts_ms, str(info.get("source_name", "")))
+    except LinkError:
+        return ""
 
 
 def _test_of(

@@ -4,8 +4,10 @@ Qt is imported here but the QApplication is created only in :func:`run_gui`, aft
 environment (Chromium flags) is set, because Qt reads it once at start-up.
 
 Files reach the window four ways, all ending in :meth:`MainWindow.open_files`: the command
-line (Linux ``%F``, Windows ``"%1"``), a ``QFileOpenEvent`` (macOS Finder, at launch and
-later), a later launch through :mod:`app.ui.single_instance`, and drag and drop.
+line (Linux ``%U``, Windows ``"%1"``), a ``QFileOpenEvent`` (macOS Finder, at launch and
+later), a later launch through :mod:`app.ui.single_instance`, and drag and drop. Links to a
+moment (``replay-investigator://open?…``) arrive the same ways and end in
+:meth:`app.ui.moment_links.MomentLinks.open_links`.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from PySide6.QtGui import QFileOpenEvent, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
 from app import __version__
+from app.desktop.launch_arguments import split_arguments
+from app.export.moment_link import is_moment_link
 from app.logs import configure_logging
 from app.replay.engine import allow_root_without_sandbox, prepare_web_engine
 from app.resources import desktop_root
@@ -60,11 +64,16 @@ class ReplayApplication(QApplication):
     """
 
     file_open_requested = Signal(str)
+    link_open_requested = Signal(str)
+    """(link) — macOS delivers a ``replay-investigator://`` URL as an open event too."""
 
     def event(self, e: QEvent) -> bool:
         if e.type() == QEvent.Type.FileOpen and isinstance(e, QFileOpenEvent):
+            url = e.url().toString()
             name = e.file() or e.url().toLocalFile()
-            if name:
+            if is_moment_link(url):
+                self.link_open_requested.emit(url)
+            elif name:
                 self.file_open_requested.emit(name)
             return True
         return super().event(e)
@@ -95,7 +104,10 @@ def _parser() -> argparse.ArgumentParser:
         "see 'replay-investigator --help'.",
     )
     parser.add_argument(
-        "files", nargs="*", type=Path, metavar="FILE", help="archive or recording to open"
+        "files",
+        nargs="*",
+        metavar="FILE",
+        help="archive or recording to open, or a replay-investigator:// link to a moment",
     )
     parser.add_argument(
         "--new-instance",
@@ -150,22 +162,27 @@ def launch(options: argparse.Namespace | Sequence[str], app: QApplication) -> Ma
     if not isinstance(options, argparse.Namespace):
         options = _parser().parse_args(list(options))
     single = not options.new_instance and options.self_test is None
-    if single and forward_to_running(options.files):
+    files, links = split_arguments(options.files)
+    if single and forward_to_running(files, links=links):
         return None
     apply_appearance(saved_appearance(), remember=False)
     window = MainWindow(TaskRunner(app))  # the one runner of store and disk work
     if isinstance(app, ReplayApplication):  # macOS Finder's "open" at launch and later
         app.file_open_requested.connect(window.open_path)
+        app.link_open_requested.connect(window.links.open_link)
     if single:
         server = InstanceServer(parent=window)
         if server.listen():
             server.files_received.connect(window.open_files)
+            server.links_received.connect(window.links.open_links)
             window.instance_server = server  # closed with the window (its parent)
     window.show()
     if options.self_test is not None:
         SelfTest(window, options.self_test, app)
-    elif options.files:
-        QTimer.singleShot(0, lambda: window.open_files(options.files))
+    elif links:  # a link finds its archive itself (the one open, recent files, asking)
+        QTimer.singleShot(0, lambda: window.links.open_links(links))
+    elif files:
+        QTimer.singleShot(0, lambda: window.open_files(files))
     else:
         QTimer.singleShot(0, lambda: open_demo(window))
     return window

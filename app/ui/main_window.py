@@ -34,8 +34,8 @@ from app.state.selection import Selection
 from app.state.settings import APP_NAME
 from app.state.tasks import TaskRunner
 from app.store.store import SessionStore
-from app.ui.apdex_dialog import ApdexDialog
 from app.ui.archive_banner import ArchiveBanner, plural
+from app.ui.archive_definitions import ArchiveDefinitions
 from app.ui.archive_screen import ArchiveScreen, ScreenModels
 from app.ui.comparisons import Comparisons
 from app.ui.dashboard import Dashboard
@@ -45,11 +45,11 @@ from app.ui.export_actions import ExportActions
 from app.ui.filter_bar import FilterBar
 from app.ui.findings_view import FindingsScreen
 from app.ui.funnel_screen import FunnelScreen
-from app.ui.goals_dialog import GoalsDialog
 from app.ui.help_menu import AppearanceMenu, EmptyPage, HelpMenu
 from app.ui.ingest_status import IngestStatus
 from app.ui.layout_memory import restore_window, save_window
 from app.ui.maps_screen import MapsScreen
+from app.ui.moment_links import MomentLinks
 from app.ui.problems_view import ProblemsScreen
 from app.ui.recent_files import RecentFiles
 from app.ui.reproduction_actions import ReproductionActions
@@ -66,7 +66,7 @@ FILE_FILTER = "Session recordings (*.webreplay *.json *.ndjson *.jsonl *.gz);;Al
 EMPTY_TEXT = "Open a session archive or a folder of recordings (File › Open, or drop it here)"
 
 
-class MainWindow(DesktopFiles, QMainWindow):
+class MainWindow(DesktopFiles, ArchiveDefinitions, QMainWindow):
     """One archive at a time: the dashboard, the investigation screens, the replay."""
 
     store_opened = Signal(object)
@@ -159,7 +159,8 @@ class MainWindow(DesktopFiles, QMainWindow):
         )  # Replay › Export as Playwright Test…, and a finding's button
         self.findings_screen.reproduce_requested.connect(self.reproduction.choose_for_finding)
         self.comparing = Comparisons(self.archive, self.tasks, self.tabs, self)  # Compare tab
-        for exporter in (self.exports, self.reproduction, self.comparing):
+        self.links = MomentLinks(self)  # Copy Link to This Moment, and following links
+        for exporter in (self.exports, self.reproduction, self.comparing, self.links):
             exporter.status.connect(self.set_status)
             exporter.error.connect(self.show_error)
         file_menu.addSeparator()
@@ -179,7 +180,7 @@ class MainWindow(DesktopFiles, QMainWindow):
             investigation.addAction(action)
 
         replay_menu = self.menuBar().addMenu("&Replay")
-        replay_menu.addActions([self.reproduction.action, self.comparing.action])
+        replay_menu.addActions([self.reproduction.action, self.comparing.action, self.links.action])
         self.menuBar().addMenu("&View").addMenu(self.appearance.menu)
         self.menuBar().addMenu(self.help.menu)
 
@@ -328,7 +329,7 @@ class MainWindow(DesktopFiles, QMainWindow):
             from app.ui.replay_screen import ReplayScreen  # its import loads the web engine
 
             screen = self.replay_screen = ReplayScreen(self.tasks, archive=self.archive)
-            for exporter in (self.exports, self.reproduction, self.comparing):
+            for exporter in (self.exports, self.reproduction, self.comparing, self.links):
                 exporter.follow(screen)  # what the replay shows is what they export
             self.tabs.addTab(screen, "Replay")
         if not screen.open_session(self.store, session_id, at_ms):
@@ -340,23 +341,6 @@ class MainWindow(DesktopFiles, QMainWindow):
 
     def _replayed_session(self) -> tuple[SessionStore, str] | None:
         return self.replay_screen.current_session() if self.replay_screen else None
-
-    # ---- the archive's definitions -------------------------------------------------------
-    def edit_thresholds(self) -> None:
-        """Let the user change the Apdex thresholds of this archive (remembered per archive)."""
-        current = self.archive.current
-        if current is not None:
-            dialog = ApdexDialog(current.thresholds, current.manifest_thresholds, self)
-            if dialog.exec():
-                self.archive.set_thresholds(dialog.thresholds())
-
-    def edit_goals(self) -> None:
-        """Show the archive's goals and let the user add their own (remembered per archive)."""
-        current = self.archive.current
-        if current is not None:
-            dialog = GoalsDialog(current.manifest_goals, current.own_goals, self)
-            if dialog.exec():
-                self.archive.set_own_goals(dialog.own_goals)
 
     def about_text(self) -> str:
         return about_html()

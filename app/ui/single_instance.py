@@ -3,7 +3,9 @@
 Why: double-clicking an archive while the app is open should show it in the window the user
 already has (with its findings, layout and loaded engine), not start a second Chromium.
 The first instance listens on a local socket (a Unix socket, or a named pipe on Windows);
-a later launch connects, sends the files as one JSON line, waits for ``ok`` and exits.
+a later launch connects, sends the files (and the ``replay-investigator://`` links to a
+moment it was given, :mod:`app.export.moment_link`) as one JSON line, waits for ``ok`` and
+exits. An older instance ignores the links it does not know and just comes to the front.
 
 The socket name is per user *and* per data folder, so instances with separate data (tests,
 a second profile via ``$REPLAY_INVESTIGATOR_DATA``) never answer for each other.
@@ -40,8 +42,10 @@ def server_name() -> str:
     return f"replay-investigator-{digest}"
 
 
-def forward_to_running(files: Sequence[Path], name: str | None = None) -> bool:
-    """Hand ``files`` (none: just "come to the front") to a running instance.
+def forward_to_running(
+    files: Sequence[Path], name: str | None = None, links: Sequence[str] = ()
+) -> bool:
+    """Hand ``files`` and ``links`` (none: just "come to the front") to a running instance.
 
     Returns True when an instance took them, False when there is none (or it did not answer,
     in which case this launch carries on with its own window rather than lose the file).
@@ -50,8 +54,9 @@ def forward_to_running(files: Sequence[Path], name: str | None = None) -> bool:
     socket.connectToServer(name or server_name())
     if not socket.waitForConnected(CONNECT_TIMEOUT_MS):
         return False
-    message = json.dumps({"files": [str(Path(f).absolute()) for f in files]}) + "\n"
-    socket.write(QByteArray(message.encode("utf-8")))
+    message = {"files": [str(Path(f).absolute()) for f in files], "links": list(links)}
+    line = json.dumps(message) + "\n"
+    socket.write(QByteArray(line.encode("utf-8")))
     socket.flush()
     reply = b""
     while b"\n" not in reply and socket.waitForReadyRead(REPLY_TIMEOUT_MS):
@@ -67,6 +72,7 @@ class InstanceServer(QObject):
     """Listens for later launches and reports what they asked for."""
 
     files_received = Signal(list)  # list[str]; empty: bring the window to the front
+    links_received = Signal(list)  # list[str]: links to a moment, after files_received
 
     def __init__(self, name: str | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -111,11 +117,14 @@ class InstanceServer(QObject):
             return
         line = data.split(b"\n", 1)[0]
         try:
-            files = json.loads(line.decode("utf-8")).get("files", [])
-            files = [str(f) for f in files if isinstance(f, str)]
-        except (ValueError, AttributeError):
+            message = json.loads(line.decode("utf-8"))
+            files = [str(f) for f in message.get("files", []) if isinstance(f, str)]
+            links = [str(u) for u in message.get("links", []) if isinstance(u, str)]
+        except (ValueError, AttributeError, TypeError):
             socket.abort()
             return
         socket.write(QByteArray(b"ok\n"))
         socket.flush()
         self.files_received.emit(files)
+        if links:
+            self.links_received.emit(links)

@@ -54,7 +54,7 @@ def test_installed_entry_with_an_awkward_path_is_valid(tmp_path: Path) -> None:
     result = run(tool("desktop-file-validate"), str(entry))
     assert result.returncode == 0, result.stdout + result.stderr
     exec_line = next(x for x in entry.read_text("utf-8").splitlines() if x.startswith("Exec="))
-    assert exec_line.endswith(" --flag %F")
+    assert exec_line.endswith(" --flag %U")  # paths, file:// URLs and links
 
 
 def test_mime_definition_is_valid_xml_and_compiles_without_warnings(tmp_path: Path) -> None:
@@ -118,6 +118,8 @@ def test_install_makes_archives_open_in_the_app(xdg_home: Path) -> None:
     assert run(xdg_mime, "query", "filetype", str(plain)).stdout.strip() == "application/zip"
     default = run(xdg_mime, "query", "default", MIMETYPE)
     assert default.stdout.strip() == DESKTOP_FILE
+    links = run(xdg_mime, "query", "default", "x-scheme-handler/replay-investigator")
+    assert links.stdout.strip() == DESKTOP_FILE  # replay-investigator:// links open here too
 
     # the entry the desktop would run names an executable that exists
     entry = (data / "applications" / DESKTOP_FILE).read_text("utf-8")
@@ -136,6 +138,8 @@ def test_uninstall_removes_everything_it_installed(xdg_home: Path) -> None:
     assert not list((data / "icons").rglob("org.replayinvestigator.*"))
     assert report.removed
     assert run(xdg_mime, "query", "default", MIMETYPE).stdout.strip() == ""
+    handler = run(xdg_mime, "query", "default", "x-scheme-handler/replay-investigator")
+    assert handler.stdout.strip() == ""
     result = run(xdg_mime, "query", "filetype", str(real_archive(xdg_home / "a.webreplay")))
     assert result.stdout.strip() == "application/zip"
 
