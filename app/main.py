@@ -49,9 +49,10 @@ def _cli_services(command: str) -> CliServices:
 
         return CliServices(map_writer=write_map_png)
     if command == "export":
+        from app.replay.clips import export_clip_with_qt
         from app.replay.exporting import export_with_qt
 
-        return CliServices(export_runner=export_with_qt)
+        return CliServices(export_runner=export_with_qt, clip_runner=export_clip_with_qt)
     return CliServices()
 
 

@@ -26,9 +26,11 @@ def add_arguments(export: argparse.ArgumentParser) -> None:
         "--from",
         dest="start",
         metavar="T",
-        help="tests: from T (m:ss(.s) from the session start, seconds, epoch ms)",
+        help="tests and clips: from T (m:ss(.s) or seconds from the session start, or epoch ms)",
     )
-    export.add_argument("--to", dest="end", metavar="T", help="tests: up to T (as --from)")
+    export.add_argument(
+        "--to", dest="end", metavar="T", help="tests and clips: up to T (as --from)"
+    )
     export.add_argument(
         "--expect-errors",
         action="store_true",

@@ -25,6 +25,7 @@ from app.cli import funnel as funnel_command
 from app.cli import search as search_command
 from app.cli.compare import add_parser as add_compare_parser
 from app.cli.compare import run_compare
+from app.cli.export_clip import CLIP_FORMATS, ClipRunner, add_clip_arguments, export_clip_command
 from app.cli.export_test import TEST_FORMATS, add_arguments, export_test
 from app.export.session_recording import write_rrweb
 from app.export.tables import write_csv
@@ -99,8 +100,8 @@ def _parser() -> argparse.ArgumentParser:
 
     export = commands.add_parser(
         "export",
-        help="findings as an HTML/Markdown/PDF report, a table as CSV, a session as rrweb "
-        "or as a Playwright test, all tables as Parquet partitioned by day",
+        help="findings as an HTML/Markdown/PDF report, a table as CSV, a session as rrweb, "
+        "as a Playwright test or as a video clip, all tables as Parquet partitioned by day",
     )
     export.add_argument("file", type=Path)
     export.add_argument("--format", choices=EXPORT_FORMATS, required=True)
@@ -112,7 +113,9 @@ def _parser() -> argparse.ArgumentParser:
         metavar="ID",
         help="a finding to report (repeatable; default: all of the archive's)",
     )
-    export.add_argument("--session", help="the session (rrweb; optional when the file holds one)")
+    export.add_argument(
+        "--session", help="the session (rrweb, tests, clips; optional when the file holds one)"
+    )
     export.add_argument(
         "--table",
         choices=sorted(table_queries.NAMES),
@@ -131,6 +134,7 @@ def _parser() -> argparse.ArgumentParser:
                         help="print 'progress FRACTION MESSAGE' lines to stderr")  # fmt: skip
     export.add_argument("--db", type=Path, help="store path (default: the user cache)")
     add_arguments(export)
+    add_clip_arguments(export)
 
     add_compare_parser(commands)
     funnel_command.add_parser(commands)
@@ -148,7 +152,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-EXPORT_FORMATS = ("html", "md", "pdf", "csv", "rrweb", "parquet", *TEST_FORMATS)
+EXPORT_FORMATS = ("html", "md", "pdf", "csv", "rrweb", "parquet", *TEST_FORMATS, *CLIP_FORMATS)
 ExportRunner = Callable[..., Path]
 FrameRunner = Callable[[SessionStore, "str | None", list[str], Path], int]
 
@@ -168,6 +172,8 @@ class CliServices:
     """Renders frames of the replay."""
     map_writer: clickmap.MapWriter | None = None
     """Draws click and scroll maps over a replayed frame."""
+    clip_runner: ClipRunner | None = None
+    """Renders video clips of the replay."""
 
 
 def run_cli(argv: Sequence[str], services: CliServices | None = None) -> int:
@@ -186,6 +192,8 @@ def run_cli(argv: Sequence[str], services: CliServices | None = None) -> int:
             if args.command == "info":
                 return _info(store, result.format, args.json)
             if args.command == "export":
+                if args.format in CLIP_FORMATS:
+                    return export_clip_command(store, args, services.clip_runner, PROG)
                 return _export(store, args, services.export_runner)
             if args.command == "search":
                 return search_command.run_search(store, args, PROG)

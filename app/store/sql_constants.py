@@ -39,6 +39,8 @@ EVENT_META: Final = str(int(EventType.META))
 EVENT_PLUGIN: Final = str(int(EventType.PLUGIN))
 
 SOURCE_MUTATION: Final = str(int(IncrementalSource.MUTATION))
+SOURCE_MOUSE_MOVE: Final = str(int(IncrementalSource.MOUSE_MOVE))
+SOURCE_TOUCH_MOVE: Final = str(int(IncrementalSource.TOUCH_MOVE))
 SOURCE_MOUSE_INTERACTION: Final = str(int(IncrementalSource.MOUSE_INTERACTION))
 SOURCE_SCROLL: Final = str(int(IncrementalSource.SCROLL))
 SOURCE_INPUT: Final = str(int(IncrementalSource.INPUT))

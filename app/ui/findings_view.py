@@ -32,6 +32,8 @@ class FindingsScreen(ArchiveScreen):
     """(finding ids) — export these findings"""
     reproduce_requested = Signal(object)
     """(Finding) — export its session as a test that reproduces it"""
+    clip_requested = Signal(object)
+    """(Finding) — export a video clip around it"""
 
     def __init__(self, models: ScreenModels, parent: QWidget | None = None) -> None:
         super().__init__(models, parent)
@@ -49,6 +51,11 @@ class FindingsScreen(ArchiveScreen):
         self.test_button = QPushButton("Export as Playwright Test…")
         self.test_button.setToolTip("The selected finding's session up to it, as a runnable test")
         self.test_button.clicked.connect(lambda: self.reproduce_row(self.table.currentRow()))
+        self.clip_button = QPushButton("Export Clip…")
+        self.clip_button.setToolTip(
+            "A video of the replay from 5 s before the finding to 5 s after"
+        )
+        self.clip_button.clicked.connect(lambda: self.clip_row(self.table.currentRow()))
         self.export_button = QPushButton("Export checked…")
         self.export_button.clicked.connect(lambda: self.export_requested.emit(self.checked_ids()))
         self.message = QLabel()
@@ -57,6 +64,7 @@ class FindingsScreen(ArchiveScreen):
         buttons.addWidget(self.open_button)
         buttons.addWidget(self.compare_button)
         buttons.addWidget(self.test_button)
+        buttons.addWidget(self.clip_button)
         buttons.addWidget(self.export_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
@@ -127,6 +135,7 @@ class FindingsScreen(ArchiveScreen):
         self.export_button.setEnabled(bool(self.findings))
         self.open_button.setEnabled(bool(self.findings))
         self.test_button.setEnabled(bool(self.findings))
+        self.clip_button.setEnabled(bool(self.findings))
         self._row_chosen(self.table.currentRow())
 
     def checked_ids(self) -> list[str]:
@@ -150,6 +159,10 @@ class FindingsScreen(ArchiveScreen):
         if 0 <= row < len(self.findings) and self.findings[row].compared_with:
             finding = self.findings[row]
             self.navigate(ShowComparison(finding.session_id, finding.compared_with))
+
+    def clip_row(self, row: int) -> None:
+        if 0 <= row < len(self.findings):
+            self.clip_requested.emit(self.findings[row])
 
     def reproduce_row(self, row: int) -> None:
         if 0 <= row < len(self.findings):

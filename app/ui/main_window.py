@@ -37,6 +37,7 @@ from app.store.store import SessionStore
 from app.ui.archive_banner import ArchiveBanner, plural
 from app.ui.archive_definitions import ArchiveDefinitions
 from app.ui.archive_screen import ArchiveScreen, ScreenModels
+from app.ui.clip_actions import ClipActions
 from app.ui.comparisons import Comparisons
 from app.ui.dashboard import Dashboard
 from app.ui.desktop_files import DesktopFiles
@@ -158,9 +159,12 @@ class MainWindow(DesktopFiles, ArchiveDefinitions, QMainWindow):
             self.archive, self.tasks, self._replayed_session, self
         )  # Replay › Export as Playwright Test…, and a finding's button
         self.findings_screen.reproduce_requested.connect(self.reproduction.choose_for_finding)
+        self.clips = ClipActions(self.archive, self.tasks, self._replayed_session, self)
+        self.findings_screen.clip_requested.connect(self.clips.choose_for_finding)
         self.comparing = Comparisons(self.archive, self.tasks, self.tabs, self)  # Compare tab
         self.links = MomentLinks(self)  # Copy Link to This Moment, and following links
-        for exporter in (self.exports, self.reproduction, self.comparing, self.links):
+        self.exporters = (self.exports, self.reproduction, self.clips, self.comparing, self.links)
+        for exporter in self.exporters:
             exporter.status.connect(self.set_status)
             exporter.error.connect(self.show_error)
         file_menu.addSeparator()
@@ -180,7 +184,9 @@ class MainWindow(DesktopFiles, ArchiveDefinitions, QMainWindow):
             investigation.addAction(action)
 
         replay_menu = self.menuBar().addMenu("&Replay")
-        replay_menu.addActions([self.reproduction.action, self.comparing.action, self.links.action])
+        replay_menu.addActions(
+            [self.reproduction.action, self.clips.action, self.comparing.action, self.links.action]
+        )
         self.menuBar().addMenu("&View").addMenu(self.appearance.menu)
         self.menuBar().addMenu(self.help.menu)
 
@@ -329,7 +335,13 @@ class MainWindow(DesktopFiles, ArchiveDefinitions, QMainWindow):
             from app.ui.replay_screen import ReplayScreen  # its import loads the web engine
 
             screen = self.replay_screen = ReplayScreen(self.tasks, archive=self.archive)
-            for exporter in (self.exports, self.reproduction, self.comparing, self.links):
+            for exporter in (
+                self.exports,
+                self.reproduction,
+                self.clips,
+                self.comparing,
+                self.links,
+            ):
                 exporter.follow(screen)  # what the replay shows is what they export
             self.tabs.addTab(screen, "Replay")
         if not screen.open_session(self.store, session_id, at_ms):
@@ -350,7 +362,7 @@ class MainWindow(DesktopFiles, ArchiveDefinitions, QMainWindow):
         """What closing the window now would stop ("" when nothing runs)."""
         if self.is_ingesting:
             return "An archive is still being read. Quitting stops reading it (nothing is kept)."
-        if self.exports.job is not None:
+        if self.exports.job is not None or self.clips.job is not None:
             return "An export is still running. Quitting stops it (no partial file is left)."
         return ""
 
@@ -365,7 +377,7 @@ class MainWindow(DesktopFiles, ArchiveDefinitions, QMainWindow):
 
     def shutdown(self) -> None:
         """Stop every ingest, export and task and close the store (the window closes)."""
-        self.exports.cancel()
+        self.exports.cancel()  # a clip export stops with its archive (ClipActions)
         self.comparing.shutdown()
         if self.replay_screen is not None:
             self.replay_screen.shutdown()

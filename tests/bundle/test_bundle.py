@@ -84,3 +84,19 @@ def test_the_bundle_runs_the_command_line(bundle: Path, tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.split() == ["n", "300"]
+
+
+def test_the_bundle_exports_a_video_clip(bundle: Path, tmp_path: Path) -> None:
+    """PyAV and the FFmpeg libraries in its wheel travel with the bundle."""
+    import av
+
+    demo = bundle / "_internal" / "app" / "_resources" / "demo" / "performancewear.webreplay"
+    out = tmp_path / "clip.mp4"
+    result = subprocess.run(
+        [str(bundle / "replay-investigator"), "export", str(demo), "--session", "s0191",
+         "--format", "mp4", "--from", "70", "--to", "72", "--out", str(out)],
+        cwd=tmp_path, env=bundle_env(tmp_path), capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    with av.open(str(out)) as container:
+        assert sum(1 for _ in container.decode(video=0)) == 20
