@@ -95,18 +95,24 @@ def startup(folder: Path, repeat: int) -> Figure:
 class Watchdog:
     """Longest gap between ticks of a fast timer on the GUI thread.
 
-    While a gap lasts longer than ``SAMPLE_AFTER_S`` a background thread samples the GUI
-    thread's Python stack every few milliseconds, so :meth:`culprits` can say which code of
-    the app the long gaps were spent in (C++ work shows as the Python frame that called it).
-    A sample needs the GIL: native code that holds it (or a sampler given no CPU on a busy
-    machine) shows as a stretch without samples.
+    With ``explain`` (``--explain``), while a gap lasts longer than ``SAMPLE_AFTER_S`` a
+    background thread samples the GUI thread's Python stack every few milliseconds, so
+    :meth:`culprits` can say which code of the app the long gaps were spent in (C++ work
+    shows as the Python frame that called it). A sample needs the GIL: native code that
+    holds it (or a sampler given no CPU on a busy machine) shows as a stretch without samples.
+
+    Why off by default: the sampler is one more thread taking the GIL, exactly while the GUI
+    thread is late, and it made the gaps it explained longer. Opening another archive during
+    problem detection measured 280–570 ms with it and 51 ms without it, in the same full run
+    under the same load (the GUI thread was seen waiting to take the GIL back after a
+    1 ms sleep). A user's process has no sampler, so the figures are taken without it.
     """
 
     SAMPLE_AFTER_S = 0.04
     SILENCE_S = 0.06  # no sample for this long: said so, not charged to the previous sample
     IN_ORDER = (14, 6)  # the longest gap in order: its first and last changes of code
 
-    def __init__(self, interval_ms: int = 5) -> None:
+    def __init__(self, interval_ms: int = 5, explain: bool = False) -> None:
         import threading
 
         from PySide6.QtCore import QTimer
@@ -121,7 +127,9 @@ class Watchdog:
         self.timeline: list[tuple[float, str, str]] = []
         self._gui_thread = threading.get_ident()
         self._running = False
-        threading.Thread(target=self._sample, daemon=True, name="watchdog-sampler").start()
+        self.explain = explain
+        if explain:
+            threading.Thread(target=self._sample, daemon=True, name="watchdog-sampler").start()
 
     def _tick(self) -> None:
         now = time.perf_counter()
@@ -173,6 +181,8 @@ class Watchdog:
     def culprits(self, top: int = 6) -> str:
         """The code most often running during long gaps, then the longest gap: where the GUI
         thread entered the app's code, what it ran most, and what it ran in order."""
+        if not self.explain:
+            return "  (not sampled: run with --explain to see the code)"
         ranked = self._charged(self.timeline, 1)[:top]
         lines = [f"  {s * 1000:6.0f} ms  {where}" for where, s in ranked] or ["  (none)"]
         end = self.worst_at + self.worst
@@ -576,6 +586,7 @@ def in_window(
     heavy_minutes: float = 60,
     filter_sessions: int = 10_000,
     filter_events: int = 50,
+    explain: bool = False,
 ) -> list[Figure]:
     os.environ.update(child_env(folder))
     from app.replay.engine import allow_root_without_sandbox, prepare_web_engine
@@ -648,7 +659,7 @@ def in_window(
     )  # fmt: skip
 
     # --- GUI thread: idle, scrubbing ---------------------------------------------------------
-    dog = Watchdog()
+    dog = Watchdog(explain=explain)
     dog.start()
     deadline = time.perf_counter() + 1.0
     wait_until(app, lambda: time.perf_counter() > deadline)
@@ -770,13 +781,17 @@ def main() -> int:
     parser.add_argument("--heavy-minutes", type=float, default=60, help="heavy session replayed")
     parser.add_argument("--filter-sessions", type=int, default=10_000, help="filter/switch rows")
     parser.add_argument("--filter-events", type=int, default=50, help="events per session there")
+    parser.add_argument(
+        "--explain", action="store_true",
+        help="sample the GUI thread during long gaps and print the code (lengthens the gaps)",
+    )  # fmt: skip
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-window-") as tmp:
         folder = Path(tmp)
         figures = [startup(folder, args.repeat)]
         figures += in_window(
             folder, args.sessions, args.events,
-            args.heavy_minutes, args.filter_sessions, args.filter_events,
+            args.heavy_minutes, args.filter_sessions, args.filter_events, args.explain,
         )  # fmt: skip
         report(figures)
     return 0 if all(f.met for f in figures) else 1
