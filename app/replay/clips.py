@@ -315,7 +315,7 @@ def export_clip(
 
 def export_clip_with_qt(*args: Any, **kwargs: Any) -> Path:
     """:func:`export_clip` for the command line: starts a headless QApplication first."""
-    from app.replay.frames import _start_qt
+    from app.replay.frames import start_qt
 
-    _start_qt()
+    start_qt()
     return export_clip(*args, **kwargs)
