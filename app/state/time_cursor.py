@@ -25,10 +25,13 @@ class TimeCursor(QObject):
     playing_changed = Signal(bool)
     speed_changed = Signal(float)
     skip_inactive_changed = Signal(bool)
+    marked_changed = Signal(object)
+    """((start ms, end ms) or None) — the range marked on the timeline (for a clip) changed."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._start = self._end = self._time = 0
+        self._marked: tuple[int, int] | None = None
         self._playing = False
         self._speed = 1.0
         self._skip_inactive = False
@@ -39,6 +42,7 @@ class TimeCursor(QObject):
         self.set_playing(False)
         self._start, self._end = start_ms, end_ms
         self._time = start_ms
+        self.set_marked(None)  # a mark belongs to the session it was made in
         self.range_changed.emit(start_ms, end_ms)
         self.time_changed.emit(start_ms, "range")
 
@@ -98,3 +102,31 @@ class TimeCursor(QObject):
         if skip != self._skip_inactive:
             self._skip_inactive = skip
             self.skip_inactive_changed.emit(skip)
+
+    # ---- marked range ----------------------------------------------------------------------
+    def marked(self) -> tuple[int, int] | None:
+        """The range marked on the timeline (Shift+drag, or ``[`` and ``]``), if any.
+
+        Why here: the timeline draws it, the keys set it and Export Clip offers it, and none of
+        them knows the others — they share the replay's one time model.
+        """
+        return self._marked
+
+    def set_marked(self, marked: tuple[int, int] | None) -> None:
+        """Mark ``(start, end)`` (ordered and clamped to the range; empty is no mark)."""
+        if marked is not None:
+            a, b = sorted(min(max(int(t), self._start), self._end) for t in marked)
+            marked = (a, b) if b > a else None
+        if marked != self._marked:
+            self._marked = marked
+            self.marked_changed.emit(marked)
+
+    def mark_edge(self, edge: str) -> None:
+        """Set the mark's ``"start"`` or ``"end"`` at the current time. The other edge stays
+        where it was when it is on the right side, else it is the session's end (or start)."""
+        start, end = self._marked or (self._start, self._end)
+        now = self._time
+        if edge == "start":
+            self.set_marked((now, end if end > now else self._end))
+        else:
+            self.set_marked((start if start < now else self._start, now))

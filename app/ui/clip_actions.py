@@ -32,10 +32,17 @@ if TYPE_CHECKING:
 CurrentSession = Callable[[], tuple[SessionStore, str] | None]
 
 
-def read_clip_subject(store: SessionStore, session_id: str, now_ms: int | None) -> ClipSubject:
+def read_clip_subject(
+    store: SessionStore,
+    session_id: str,
+    now_ms: int | None,
+    marked: tuple[int, int] | None = None,
+) -> ClipSubject:
     """The session's times and findings (on a worker), as the test export reads them."""
     subject = read_subject(store, session_id)
-    return ClipSubject(session_id, subject.start_ms, subject.end_ms, subject.findings, now_ms)
+    return ClipSubject(
+        session_id, subject.start_ms, subject.end_ms, subject.findings, now_ms, marked
+    )
 
 
 class ClipActions(QObject):
@@ -85,8 +92,9 @@ class ClipActions(QObject):
         if shown is None:
             return
         now = self.replay.cursor.time() if self.replay is not None else None
+        marked = self.replay.cursor.marked() if self.replay is not None else None
         selected = self.replay.findings.selected() if self.replay is not None else None
-        self._open_dialog(shown[0], shown[1], now, selected.id if selected else None)
+        self._open_dialog(shown[0], shown[1], now, selected.id if selected else None, marked)
 
     def choose_for_finding(self, finding: Finding) -> None:
         """The dialog for a finding's session, 5 s before to 5 s after it."""
@@ -95,7 +103,12 @@ class ClipActions(QObject):
             self._open_dialog(store, finding.session_id, None, finding.id)
 
     def _open_dialog(
-        self, store: SessionStore, session_id: str, now_ms: int | None, finding_id: str | None
+        self,
+        store: SessionStore,
+        session_id: str,
+        now_ms: int | None,
+        finding_id: str | None,
+        marked: tuple[int, int] | None = None,
     ) -> None:
         def show(subject: ClipSubject) -> None:
             if store is not self.archive.store:
@@ -110,7 +123,7 @@ class ClipActions(QObject):
             self.error.emit("Cannot export a clip", f"Session {session_id}: {exc}")
 
         self.tasks.submit(
-            lambda: read_clip_subject(store, session_id, now_ms), show, failed,
+            lambda: read_clip_subject(store, session_id, now_ms, marked), show, failed,
             owner=self, store=store, lane="findings", name="clip subject",
         )  # fmt: skip
 

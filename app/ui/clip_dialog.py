@@ -45,6 +45,8 @@ class ClipSubject:
     end_ms: int
     findings: list[Finding]
     now_ms: int | None = None
+    marked: tuple[int, int] | None = None
+    """The range marked on the replay's timeline (offered first when there is one)."""
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,9 @@ class ClipDialog(QDialog):
         length = (subject.end_ms - subject.start_ms) / 1000
 
         self.preset = QComboBox()
+        if subject.marked is not None:
+            a, b = (_when(t - subject.start_ms) for t in subject.marked)
+            self.preset.addItem(f"The range marked on the timeline ({a} to {b})", subject.marked)
         for finding in subject.findings:
             label = f"Around the finding at {_when(finding.ts_ms - subject.start_ms)} · "
             self.preset.addItem(label + finding.title, (finding.ts_ms, finding.id))
@@ -134,7 +139,9 @@ class ClipDialog(QDialog):
         for box in (self.start, self.end):
             box.valueChanged.connect(self._refresh)
         self.path.textChanged.connect(self._refresh)
-        if finding_id is not None:
+        if subject.marked is not None:
+            self.preset.setCurrentIndex(0)  # marking a range says what the clip is of
+        elif finding_id is not None:
             for index in range(self.preset.count()):
                 data = self.preset.itemData(index)
                 if data is not None and data[1] == finding_id:
@@ -157,6 +164,9 @@ class ClipDialog(QDialog):
         if data is None:
             self.start.setValue(0)
             self.end.setValue(length)
+        elif data == self.subject.marked:
+            self.start.setValue((data[0] - self.subject.start_ms) / 1000)
+            self.end.setValue((data[1] - self.subject.start_ms) / 1000)
         else:
             at = (data[0] - self.subject.start_ms) / 1000
             self.start.setValue(max(0.0, at - AROUND_MS / 1000))

@@ -57,6 +57,9 @@ REPLAY_SHORTCUTS: dict[str, str] = {
     "Ctrl+F": "Find in this session (text shown, typed, logged…)",
     "F3": "Next hit of the find bar",
     "Shift+F3": "Previous hit of the find bar",
+    "[": "Mark the start of a range here (Export Clip offers it; Shift+drag marks too)",
+    "]": "Mark the end of the range here",
+    "\\": "Clear the marked range",
 }
 
 
@@ -306,6 +309,9 @@ class ReplayScreen(QWidget):
             "Ctrl+F": self.find_bar.open_bar,
             "F3": self.find_bar.next,
             "Shift+F3": self.find_bar.previous,
+            "[": lambda: self.cursor.mark_edge("start"),
+            "]": lambda: self.cursor.mark_edge("end"),
+            "\\": lambda: self.cursor.set_marked(None),
         }
         assert bindings.keys() == REPLAY_SHORTCUTS.keys()  # the documented keys are the real ones
         self._bindings = []

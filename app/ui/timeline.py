@@ -38,6 +38,8 @@ from app.state.time_cursor import TimeCursor
 from app.ui.clock_axis import ClockAxis
 from app.ui.theme import is_dark
 from app.ui.timed_lists import format_clock, format_offset
+from app.ui.timeline_mark import TimelineMark
+from app.ui.timeline_view_box import TimelineViewBox
 
 DRAG_INTERVAL_MS = 80
 """Least time between two cursor updates while the line is dragged (leading + trailing)."""
@@ -133,25 +135,6 @@ class _CursorLabel(pg.InfLineLabel):
         self.updatePosition()
 
 
-class _TimelineViewBox(pg.ViewBox):
-    """A ViewBox whose left click on the background seeks.
-
-    Wheel zoom and background drag (pan) stay pyqtgraph's, limited to x by the widget.
-    Double clicks are handled by the widget on the viewport (see ``eventFilter``)."""
-
-    def __init__(self, on_click: Callable[[float], None]) -> None:
-        super().__init__(enableMenu=False)
-        self._on_click = on_click
-
-    def mouseClickEvent(self, ev: Any) -> None:
-        if ev.button() != Qt.MouseButton.LeftButton:
-            ev.ignore()
-            return
-        ev.accept()
-        if not ev.double():
-            self._on_click(self.mapSceneToView(ev.scenePos()).x())
-
-
 class TimelineWidget(QWidget):
     """Wall-clock timeline of one session with a draggable cursor bound to a TimeCursor."""
 
@@ -174,7 +157,7 @@ class TimelineWidget(QWidget):
         small = QFont(self.font())
         small.setPointSizeF(max(self.font().pointSizeF() * 0.85, 7.0))
 
-        self.view_box = _TimelineViewBox(self._click_at)
+        self.view_box = TimelineViewBox(self._click_at)
         self.axis = ClockAxis()
         self.plot = pg.PlotWidget(viewBox=self.view_box, axisItems={"bottom": self.axis})
         self.plot.setBackground(background)
@@ -228,6 +211,8 @@ class TimelineWidget(QWidget):
         self.time_label.setFont(small)
         self.line.label = self.time_label
         self.plot.addItem(self.line, ignoreBounds=True)
+        self.mark = TimelineMark(self.plot, cursor)
+        self.view_box.on_shift_drag = self.mark.drag
         self.line.sigDragged.connect(self._on_line_dragged)
         self.line.sigPositionChangeFinished.connect(self._on_line_released)
 

@@ -54,3 +54,17 @@ def test_ranges_that_make_no_clip_are_refused(qtbot: Any, tmp_path: Path) -> Non
     assert not dialog.export_button.isEnabled()
     dialog.format.setCurrentIndex(dialog.format.findData("webm"))
     assert dialog.problem.text() == "" and dialog.export_button.isEnabled()
+
+
+def test_a_range_marked_on_the_timeline_is_offered_first(qtbot: Any) -> None:
+    base = subject(now_ms=START + 30_000)
+    marked = ClipSubject(
+        base.session_id, base.start_ms, base.end_ms, base.findings, base.now_ms,
+        (START + 41_500, START + 58_000),
+    )  # fmt: skip
+    dialog = ClipDialog(marked, "f1")  # even with a finding selected: the mark says more
+    qtbot.addWidget(dialog)
+    assert dialog.preset.currentText() == "The range marked on the timeline (0:41.5 to 0:58.0)"
+    assert (dialog.start.value(), dialog.end.value()) == (41.5, 58.0)
+    request = dialog.request()
+    assert (request.clip.start_ms, request.clip.end_ms) == (START + 41_500, START + 58_000)

@@ -98,3 +98,31 @@ def test_cancel_in_the_progress_dialog_leaves_no_file(
     assert done.args == [False, "Export cancelled"]
     assert not out.exists() and not partial_path(out).exists()
     assert window.shown_errors == []
+
+
+def test_a_range_marked_with_the_bracket_keys_is_the_clip_offered(qtbot: Any, window: Any) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    sid = open_demo(qtbot, window)
+    screen = replay(qtbot, window, sid)
+    start = screen.cursor.start()
+    qtbot.waitUntil(lambda: screen.controller.first_ms is not None, timeout=60_000)
+    window.activateWindow()
+    qtbot.waitActive(window)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
+    target = QApplication.focusWidget()  # the player: where the replay's keys work
+    screen.cursor.set_time(start + 60_000, "test")
+    qtbot.keyClick(target, Qt.Key.Key_BracketLeft)
+    screen.cursor.set_time(start + 64_500, "test")
+    qtbot.keyClick(target, Qt.Key.Key_BracketRight)
+    assert screen.cursor.marked() == (start + 60_000, start + 64_500)
+    assert screen.timeline.mark.region.isVisible()
+    with qtbot.waitSignal(window.clips.dialog_opened, timeout=TIMEOUT_MS) as opened:
+        clip_action(window).trigger()
+    dialog = opened.args[0]
+    assert dialog.preset.currentText() == "The range marked on the timeline (1:00.0 to 1:04.5)"
+    assert (dialog.start.value(), dialog.end.value()) == (60.0, 64.5)
+    dialog.reject()
+    qtbot.keyClick(target, Qt.Key.Key_Backslash)
+    assert screen.cursor.marked() is None and not screen.timeline.mark.region.isVisible()

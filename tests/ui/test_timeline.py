@@ -15,7 +15,7 @@ from typing import Any
 import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QPoint, QPointF, QRect, Qt
-from PySide6.QtGui import QImage, QPainter, QWheelEvent
+from PySide6.QtGui import QImage, QMouseEvent, QPainter, QWheelEvent
 from PySide6.QtWidgets import QApplication
 
 from app.replay import controller
@@ -325,7 +325,8 @@ def test_new_data_replaces_the_old(timeline: TimelineWidget) -> None:
     assert [len(s.points()) for s in scatters] == [1]
     assert list(timeline.marker_items) == ["frustration"]
     assert timeline.idle_items == []
-    assert not any(isinstance(i, pg.LinearRegionItem) for i in timeline.plot.getPlotItem().items)
+    regions = [i for i in timeline.plot.getPlotItem().items if isinstance(i, pg.LinearRegionItem)]
+    assert regions == [timeline.mark.region] and not timeline.mark.region.isVisible()  # no idle
     assert not timeline.density_item.isVisible()
 
 
@@ -448,3 +449,74 @@ def test_markers_drawn_before_a_switch_to_dark_are_recoloured(
         assert min(marker_contrasts(timeline).values()) >= 3.0
     finally:
         apply_appearance(Appearance.SYSTEM, remember=False)
+
+
+# ---- the marked range (a clip's span) --------------------------------------------------------
+SHIFT = Qt.KeyboardModifier.ShiftModifier
+
+
+def drag(widget: TimelineWidget, from_s: float, to_s: float, modifiers: Any) -> None:
+    """Press at ``from_s``, move in steps with the button held, release at ``to_s``."""
+    viewport = widget.plot.viewport()
+    start, end = at(widget, from_s), at(widget, to_s)
+
+    def send(kind: Any, pos: QPoint, buttons: Any) -> None:
+        event = QMouseEvent(
+            kind, QPointF(pos), QPointF(viewport.mapToGlobal(pos)), LEFT, buttons, modifiers
+        )
+        QApplication.sendEvent(viewport, event)
+
+    send(QMouseEvent.Type.MouseButtonPress, start, LEFT)
+    for i in range(1, 11):
+        send(QMouseEvent.Type.MouseMove, start + (end - start) * i / 10, LEFT)
+    send(QMouseEvent.Type.MouseButtonRelease, end, Qt.MouseButton.NoButton)
+
+
+def test_shift_drag_marks_a_range_and_a_plain_drag_pans(
+    qtbot: Any, timeline: TimelineWidget, cursor: TimeCursor
+) -> None:
+    marks: list[Any] = []
+    cursor.marked_changed.connect(marks.append)
+    drag(timeline, (T0 + 60_000) / 1000, (T0 + 90_000) / 1000, SHIFT)
+    assert len(marks) == 1 and cursor.marked() is not None
+    start, end = cursor.marked()
+    assert abs(start - (T0 + 60_000)) < 1_000 and abs(end - (T0 + 90_000)) < 1_000
+    assert timeline.mark.region.isVisible()
+    low, high = timeline.mark.region.getRegion()
+    assert (round(low * 1000), round(high * 1000)) == (start, end)  # the band is the model's
+
+    timeline.view_box.setXRange((T0 + 100_000) / 1000, (T0 + 200_000) / 1000, padding=0)
+    before = x_range(timeline)
+    drag(timeline, (T0 + 150_000) / 1000, (T0 + 180_000) / 1000, Qt.KeyboardModifier.NoModifier)
+    assert cursor.marked() == (start, end) and len(marks) == 1  # a plain drag marks nothing,
+    assert x_range(timeline)[0] < before[0]  # it pans
+
+
+def test_a_dragged_edge_changes_the_mark(
+    qtbot: Any, timeline: TimelineWidget, cursor: TimeCursor
+) -> None:
+    cursor.set_marked((T0 + 60_000, T0 + 90_000))
+    edge = timeline.mark.region.lines[1]
+    edge.setValue((T0 + 100_000) / 1000)
+    edge.sigPositionChangeFinished.emit(edge)
+    assert cursor.marked() == (T0 + 60_000, T0 + 100_000)
+
+
+def test_brackets_mark_at_the_cursor_and_a_new_session_forgets_the_mark(qapp: Any) -> None:
+    model = TimeCursor()
+    model.set_range(T0, END)
+    model.set_time(T0 + 50_000, "test")
+    model.mark_edge("end")  # nothing marked: from the session's start
+    assert model.marked() == (T0, T0 + 50_000)
+    model.set_time(T0 + 20_000, "test")
+    model.mark_edge("start")
+    assert model.marked() == (T0 + 20_000, T0 + 50_000)
+    model.set_time(T0 + 70_000, "test")
+    model.mark_edge("start")  # past the end: the end moves to the session's end
+    assert model.marked() == (T0 + 70_000, END)
+    model.set_marked((T0 + 5, T0 + 5))
+    assert model.marked() is None  # an empty range is no mark
+    model.set_marked((END + 9_000, T0 + 230_000))
+    assert model.marked() == (T0 + 230_000, END)  # ordered and clamped
+    model.set_range(T0 + 1_000_000, T0 + 2_000_000)
+    assert model.marked() is None
