@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from app.cli.filter_options import add_filter_options, filter_from_args
-from app.maps import ClickMap, click_map, scroll_map
+from app.maps import ClickMap, HeatMode, click_map, ranked, scroll_map
 from app.store.store import SessionStore
 
 MapWriter = Callable[..., dict[str, Any]]
@@ -35,6 +35,13 @@ def add_parser(commands: Any) -> None:
         choices=("elements", "raw", "scroll"),
         default="elements",
         help="what the PNG shows: clicks per element (default), raw positions, scroll depth",
+    )
+    parser.add_argument(
+        "--heat",
+        choices=("trouble", "clicks"),
+        default="trouble",
+        help="what colours and ranks the elements: clicks + 4x the clicks that went wrong "
+        "(error, rage, dead; default) or the raw click count",
     )
     parser.add_argument("--json", action="store_true", help="print the elements as JSON")
     parser.add_argument("--db", type=Path, help="store path (default: the user cache)")
@@ -56,18 +63,20 @@ def run_clickmap(store: SessionStore, args: argparse.Namespace, writer: MapWrite
                 f"replay-investigator: no click on a page matching '{args.page}'", file=sys.stderr
             )
             return 1
-        boxes = writer(store, result, scroll_map(store, args.page, flt), args.out, args.layer)
+        scrolls = scroll_map(store, args.page, flt)
+        boxes = writer(store, result, scrolls, args.out, args.layer, args.heat)
     if args.json:
-        json.dump(as_json(result, boxes), sys.stdout, indent=2, ensure_ascii=False)
+        json.dump(as_json(result, boxes, args.heat), sys.stdout, indent=2, ensure_ascii=False)
         print()
     else:
-        print_table(result, args.out)
+        print_table(result, args.out, args.heat)
     return 0
 
 
-def as_json(result: ClickMap, boxes: dict[str, Any]) -> dict[str, Any]:
+def as_json(result: ClickMap, boxes: dict[str, Any], heat: HeatMode = "trouble") -> dict[str, Any]:
     return {
         "page": result.page,
+        "heat": heat,
         "clicks": result.total,
         "unanchored": result.unanchored,
         "frame": {"session": result.frame_session, "at": result.frame_ms},
@@ -78,23 +87,28 @@ def as_json(result: ClickMap, boxes: dict[str, Any]) -> dict[str, Any]:
                 "rage": e.rage,
                 "dead": e.dead,
                 "error": e.error,
+                "trouble": e.trouble,
+                "heat": e.heat(heat),
                 "box": list(boxes[e.selector]) if e.selector in boxes else None,
                 "sessions": [
                     {"session": s.session_id, "at": s.first_ms, "clicks": s.clicks}
                     for s in e.sessions
                 ],
             }
-            for e in result.elements
+            for e in ranked(result, heat)
         ],
     }
 
 
-def print_table(result: ClickMap, out: Path | None) -> None:
-    print(f"{result.total} clicks on pages matching '{result.page}'")
-    print(f"{'clicks':>7} {'error':>6} {'rage':>5} {'dead':>5} {'sessions':>8}  element")
-    for e in result.elements:
+def print_table(result: ClickMap, out: Path | None, heat: HeatMode = "trouble") -> None:
+    print(f"{result.total} clicks on pages matching '{result.page}' (hottest first: {heat})")
+    print(
+        f"{'heat':>6} {'clicks':>7} {'error':>6} {'rage':>5} {'dead':>5} {'sessions':>8}  element"
+    )
+    for e in ranked(result, heat):
         print(
-            f"{e.clicks:>7} {e.error:>6} {e.rage:>5} {e.dead:>5} {len(e.sessions):>8}  {e.selector}"
+            f"{e.heat(heat):>6} {e.clicks:>7} {e.error:>6} {e.rage:>5} {e.dead:>5}"
+            f" {len(e.sessions):>8}  {e.selector}"
         )
     if out is not None:
         print(f"map: {out} (frame of session {result.frame_session})")

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+from app.export.click_map_document import click_map_html, click_map_markdown
 from app.export.comparison_document import comparison_html, comparison_markdown
 from app.export.funnel_document import funnel_html, funnel_markdown
 from app.export.masking import ReportMasking
@@ -167,6 +168,8 @@ def _finding_html(report: FindingReport, index: int) -> str:
         parts.append(comparison_html(report.comparison))
     if report.funnel is not None:
         parts.append(funnel_html(report.funnel))
+    if report.click_map is not None:
+        parts.append(click_map_html(report.click_map, report.click_map_png))
     parts.append(
         "<h3>Steps to reproduce</h3><table><tr><th>Time</th><th>Type</th><th>User action</th></tr>"
         f"{steps}</table>"
@@ -278,6 +281,8 @@ def report_markdown(
             lines += comparison_markdown(r.comparison, index, frames_dir, link)
         if r.funnel is not None:
             lines += funnel_markdown(r.funnel)
+        if r.click_map is not None:
+            lines += click_map_markdown(r.click_map, r.click_map_png, index, frames_dir, link)
         if r.test is not None:
             lines += _test_markdown(r.test)
         if r.error:

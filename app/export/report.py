@@ -64,6 +64,8 @@ class FindingReport:
     test: ReportTest | None = None  # the session as a pytest-playwright test, up to the moment
     comparison: ComparedSection | None = None  # with the session it was compared with
     funnel: dict[str, Any] | None = None  # the funnel it was made on (funnel_document)
+    click_map: dict[str, Any] | None = None  # the map it was made on (click_map_document)
+    click_map_png: bytes | None = None  # that map drawn again (filled by Qt)
     link: str = ""  # replay-investigator://open?… at the moment ("" when the archive has no key)
 
 
@@ -158,6 +160,7 @@ def build_report(
         test=_test_of(store, finding, detail, masking, user),
         comparison=compared,
         funnel=json.loads(finding.funnel) if finding.funnel else None,
+        click_map=json.loads(finding.click_map) if finding.click_map else None,
         link=finding_link(store, finding),
     )
 

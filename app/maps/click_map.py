@@ -8,15 +8,17 @@ drawn over the wrong page state; an element named by its selector
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import groupby
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from app.maps.anchoring import anchor_clicks
 from app.store.filters import SessionFilter
+from app.store.maps_index import MapIndex, ensure_map_index
 from app.store.queries import maps as map_queries
-from app.store.queries.maps import ClickedNode
+from app.store.queries.maps import ElementSession
 
 if TYPE_CHECKING:
     from app.store.store import SessionStore
@@ -35,6 +37,15 @@ class ClickedBy:
     clicks: int
 
 
+HeatMode = Literal["trouble", "clicks"]
+TROUBLE_WEIGHT = 4
+"""In the ``trouble`` heat a click that went wrong (an error, rage or dead click) counts
+this many times more than one that worked: the map is for finding where users got stuck,
+and a button that fails a fifth of its presses matters more than a field typed into once
+more. With 4, on the demo's checkout Place order (109 clicks, 25 error clicks: heat 209)
+is the hot spot ahead of the Full name field (120 plain clicks: 120)."""
+
+
 @dataclass
 class ElementClicks:
     selector: str
@@ -42,7 +53,14 @@ class ElementClicks:
     rage: int = 0
     dead: int = 0
     error: int = 0
+    trouble: int = 0
+    """Clicks with any of the three signals."""
     sessions: list[ClickedBy] = field(default_factory=list)
+
+    def heat(self, mode: HeatMode = "trouble") -> int:
+        """How hot the element is drawn: ``clicks`` (the raw count) or ``trouble``
+        (clicks + :data:`TROUBLE_WEIGHT` × trouble clicks)."""
+        return self.clicks + (TROUBLE_WEIGHT * self.trouble if mode == "trouble" else 0)
 
 
 @dataclass(frozen=True)
@@ -56,11 +74,28 @@ class RawClick:
 
 
 @dataclass(frozen=True)
+class RawClicks:
+    """Every click of the map where it was recorded, kept as three lists (a busy page has
+    100,000 clicks: no object each until they are drawn)."""
+
+    xs: list[float] = field(default_factory=list)
+    ys: list[float] = field(default_factory=list)
+    signals: list[str | None] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.xs)
+
+    def __iter__(self) -> Iterator[RawClick]:
+        return map(RawClick, self.xs, self.ys, self.signals)
+
+
+@dataclass(frozen=True)
 class ClickMap:
     page: str
     elements: list[ElementClicks]
-    """Most clicked first."""
-    raw: list[RawClick]
+    """Hottest first by the ``trouble`` heat (:meth:`ElementClicks.heat`), then most
+    clicked."""
+    raw: RawClicks
     unanchored: int
     """Clicks on nodes the recording never serialized (counted only in ``raw``)."""
     frame_session: str | None
@@ -72,67 +107,64 @@ class ClickMap:
 
 
 def click_map(store: SessionStore, pattern: str, flt: SessionFilter | None = None) -> ClickMap:
-    """Count the clicks on pages matching ``pattern`` under ``flt`` per element."""
-    cur = store.cursor()
-    nodes = map_queries.clicks_on_page(cur, flt or SessionFilter(), pattern)
-    # A node is named once per session and page load, at its first click: rrweb keeps a
-    # node's id for its life, so later clicks on it are on the same element. The DOM is then
-    # rebuilt only up to the last first click (early in most visits), not the last click.
-    by_session = {
-        session_id: list(group) for session_id, group in groupby(nodes, key=lambda n: n.session_id)
-    }
-    events = map_queries.dom_events(
-        cur, {s: max(n.first_ms for n in group) for s, group in by_session.items()}
-    )
-    anchored: list[tuple[ClickedNode, str | None]] = []
-    for session_id, group in by_session.items():
-        selectors = anchor_clicks(events[session_id], [(n.first_ms, n.node_id) for n in group])
-        anchored.extend(zip(group, selectors, strict=True))
-    return _aggregate(pattern, anchored)
+    """Count the clicks on pages matching ``pattern`` under ``flt`` per element.
+
+    The clicks were anchored once per archive (:func:`anchored_clicks`, built here first if
+    the window has not built it yet): a map is two group-bys over them."""
+    flt = flt or SessionFilter()
+    sessions = map_queries.chosen_sessions(store.cursor(), flt)
+    cur = anchored_clicks(store).cursor()
+    rows = map_queries.element_clicks(cur, sessions, flt, pattern)
+    raw = RawClicks(*map_queries.raw_clicks(cur, sessions, flt, pattern))
+    return _aggregate(pattern, rows, raw)
 
 
-def _aggregate(pattern: str, anchored: list[tuple[ClickedNode, str | None]]) -> ClickMap:
-    by_selector: dict[str, ElementClicks] = {}
-    per_session: dict[str, dict[str, list[tuple[int, int]]]] = defaultdict(
-        lambda: defaultdict(list)
-    )
-    raw: list[RawClick] = []
+def anchored_clicks(
+    store: SessionStore,
+    progress: Callable[[float], None] | None = None,
+    check_cancel: Callable[[], None] | None = None,
+) -> MapIndex:
+    """The store's clicks anchored to elements, kept beside it (built on first use)."""
+    return ensure_map_index(store, anchor_clicks, progress, check_cancel)
+
+
+def _aggregate(pattern: str, rows: list[ElementSession], raw: RawClicks) -> ClickMap:
+    """Elements from their (selector, session) rows, each session's rows most clicks first."""
+    elements: list[ElementClicks] = []
     unanchored = 0
-    for node, selector in anchored:
-        raw.extend(
-            RawClick(x, y, signal)
-            for x, y, signal in zip(node.xs, node.ys, node.signals, strict=True)
-            if x is not None and y is not None
-        )
+    for selector, group in groupby(rows, key=lambda row: row.selector):
+        visits = list(group)
         if selector is None:
-            unanchored += node.clicks
+            unanchored += sum(v.clicks for v in visits)
             continue
-        element = by_selector.setdefault(selector, ElementClicks(selector))
-        element.clicks += node.clicks
-        element.rage += node.rage
-        element.dead += node.dead
-        element.error += node.error
-        per_session[selector][node.session_id].append((node.first_ms, node.clicks))
-    for selector, element in by_selector.items():
-        element.sessions = sorted(
-            (
-                ClickedBy(s, min(t for t, _ in visits), sum(n for _, n in visits))
-                for s, visits in per_session[selector].items()
-            ),
-            key=lambda c: (-c.clicks, c.first_ms),
+        elements.append(
+            ElementClicks(
+                selector,
+                clicks=sum(v.clicks for v in visits),
+                rage=sum(v.rage for v in visits),
+                dead=sum(v.dead for v in visits),
+                error=sum(v.error for v in visits),
+                trouble=sum(v.trouble for v in visits),
+                sessions=[ClickedBy(v.session_id, v.first_ms, v.clicks) for v in visits],
+            )
         )
-    elements = sorted(by_selector.values(), key=lambda e: (-e.clicks, e.selector))
+    elements.sort(key=lambda e: (-e.heat(), -e.clicks, e.selector))
     frame_session, frame_ms = _frame_moment(elements)
     return ClickMap(pattern, elements, raw, unanchored, frame_session, frame_ms)
 
 
 def _frame_moment(elements: list[ElementClicks]) -> tuple[str | None, int | None]:
-    """The most common state: the session that clicked the top element most (its first such
-    click), just before that click — the page loaded, the element on screen."""
+    """The state of the hot spot: the session that clicked the hottest element most (its
+    first such click), just before that click — the page loaded, the element on screen."""
     if not elements or not elements[0].sessions:
         return None, None
     chosen = elements[0].sessions[0]
     return chosen.session_id, chosen.first_ms - FRAME_LEAD_MS
+
+
+def ranked(result: ClickMap, mode: HeatMode) -> list[ElementClicks]:
+    """The elements hottest first under ``mode``."""
+    return sorted(result.elements, key=lambda e: (-e.heat(mode), -e.clicks, e.selector))
 
 
 def signal_counts(result: ClickMap) -> Counter[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from app.maps.click_map import anchored_clicks
 from app.store.filters import SessionFilter
 from app.store.queries import maps as map_queries
 
@@ -35,5 +36,9 @@ class ScrollMap:
 
 
 def scroll_map(store: SessionStore, pattern: str, flt: SessionFilter | None = None) -> ScrollMap:
-    depths = map_queries.scroll_depths(store.cursor(), flt or SessionFilter(), pattern)
+    """The scroll depths of the page's visitors under ``flt``, read from the scrolls kept
+    beside the store with the anchored clicks (:func:`app.maps.click_map.anchored_clicks`)."""
+    flt = flt or SessionFilter()
+    sessions = map_queries.chosen_sessions(store.cursor(), flt)
+    depths = map_queries.scroll_depths(anchored_clicks(store).cursor(), sessions, flt, pattern)
     return ScrollMap(pattern, sorted(depths.values()))

@@ -18,6 +18,7 @@ from app.export.masking import ReportMasking, UserIds, mask_events_json
 from app.export.report import FindingReport, build_report
 from app.files import atomic_output
 from app.replay.frames import render_frames
+from app.replay.map_image import snapshot_map_png
 from app.store.findings import Finding
 from app.store.queries import replay as replay_queries
 from app.store.store import SessionStore
@@ -65,6 +66,8 @@ def build_reports(
             return mask_events_json(data) if mask else data
 
         report.frames = _frames(store, finding.session_id, moments, provider)
+        if report.click_map is not None:
+            report.click_map_png = snapshot_map_png(store, report.click_map, provider)
         if report.comparison is not None:
             compared = report.comparison
             sides = [("a", finding.session_id, compared.moment_a_ms),

@@ -6,24 +6,29 @@ the element boxes are asked of that same replayed document (``replayBoxes`` in t
 so a box is where the element is in the frame shown.
 
 Layers: ``elements`` (a box per element, coloured from cold blue to hot yellow by its share
-of the top element's clicks, its count on it; error, rage and dead clicks outline it in red,
-magenta and grey with their counts), ``raw`` (every click where it was recorded, scaled from
-its own viewport to the frame's) and ``scroll`` (the share of sessions reaching each depth,
-as a band from hot to cold down the page).
+of the hottest element's heat — clicks weighted by the trouble they met, or plain clicks,
+:meth:`~app.maps.click_map.ElementClicks.heat` — its click count on it; error, rage and
+dead clicks outline it in red, magenta and grey with their counts), ``raw`` (every click
+where it was recorded, scaled from its own viewport to the frame's) and ``scroll`` (the
+share of sessions reaching each depth, as a band from hot to cold down the page). A strip
+along the bottom says what the colours mean.
 """
 
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPen
 
-from app.maps import ClickMap, ScrollMap
+from app.maps import ClickMap, HeatMode, ScrollMap, click_map, ranked, scroll_map
+from app.maps.click_map import TROUBLE_WEIGHT
 from app.replay.frames import render_frames, start_qt
+from app.store.filters import SessionFilter
 
 if TYPE_CHECKING:
     from app.state.tasks import TaskRunner
@@ -55,14 +60,29 @@ def render_map_frame(
     selectors: list[str],
     size: tuple[int, int] = (1280, 800),
     tasks: TaskRunner | None = None,
+    events_provider: Callable[..., bytes] | None = None,
 ) -> MapFrame:
-    """The replay of ``session_id`` at ``at_ms`` with the boxes of ``selectors``."""
+    """The replay of ``session_id`` at ``at_ms`` with the boxes of ``selectors`` (waits for
+    it: for the command line and an export's job, never the window's GUI thread)."""
     with tempfile.TemporaryDirectory(prefix="ri-map-") as folder:
         frame = render_frames(
-            store, session_id, [at_ms], Path(folder), size, tasks=tasks, selectors=selectors
+            store,
+            session_id,
+            [at_ms],
+            Path(folder),
+            size,
+            events_provider=events_provider,
+            tasks=tasks,
+            selectors=selectors,
         )[0]
         image = QImage(str(frame.png))
-    layout: dict[str, Any] = frame.layout or {}
+    return map_frame_from(image, frame.layout)
+
+
+def map_frame_from(image: QImage, found: dict[str, Any] | None) -> MapFrame:
+    """The frame ``image`` with the player's ``replayBoxes`` answer ``found`` (page pixels)
+    turned into image pixels."""
+    layout: dict[str, Any] = found or {}
     ratio = image.width() / max(1.0, float(layout.get("viewWidth") or image.width()))
     boxes = {
         selector: (box[0] * ratio, box[1] * ratio, box[2] * ratio, box[3] * ratio)
@@ -88,9 +108,13 @@ def heat_colour(share: float, alpha: int = 255) -> QColor:
 
 
 def draw_map(
-    frame: MapFrame, clicks: ClickMap | None, scrolls: ScrollMap | None, layer: Layer
+    frame: MapFrame,
+    clicks: ClickMap | None,
+    scrolls: ScrollMap | None,
+    layer: Layer,
+    heat: HeatMode = "trouble",
 ) -> QImage:
-    """The frame with one layer of the map drawn over it (a new image)."""
+    """The frame with one layer of the map drawn over it and its legend (a new image)."""
     image = frame.image.convertToFormat(QImage.Format.Format_ARGB32)
     painter = QPainter(image)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -100,9 +124,40 @@ def draw_map(
     elif layer == "raw" and clicks is not None:
         _draw_raw(painter, frame, clicks)
     elif clicks is not None:
-        _draw_elements(painter, frame, clicks)
+        _draw_elements(painter, frame, clicks, heat)
+    _draw_legend(painter, frame, legend_text(layer, heat))
     painter.end()
     return image
+
+
+def legend_text(layer: Layer, heat: HeatMode = "trouble") -> str:
+    """What the colours of ``layer`` mean, in one line (drawn on the map and shown beside
+    it)."""
+    if layer == "scroll":
+        return "Colour: share of visiting sessions whose view reached this depth (yellow: all)"
+    signals = "outlines: red error, magenta rage, grey dead clicks"
+    if layer == "raw":
+        return f"Dots: every click where it was recorded; {signals}"
+    if heat == "trouble":
+        return (
+            f"Colour: clicks + {TROUBLE_WEIGHT}× clicks that went wrong (error, rage, dead), "
+            f"yellow the hottest; badge: clicks; {signals}"
+        )
+    return f"Colour: clicks, yellow the most clicked; {signals}"
+
+
+def _draw_legend(painter: QPainter, frame: MapFrame, text: str) -> None:
+    """``text`` in a dark strip along the bottom of the replayed viewport."""
+    left, top, width, height = frame.viewport
+    font = QFont()
+    font.setPixelSize(12)
+    painter.setFont(font)
+    strip = QRectF(left, top + height - 22, width, 22)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor(0, 0, 0, 190))
+    painter.drawRect(strip)
+    painter.setPen(QColor("white"))
+    painter.drawText(strip.adjusted(8, 0, -8, 0), Qt.AlignmentFlag.AlignVCenter, text)
 
 
 def _badge(painter: QPainter, x: float, y: float, text: str, colour: QColor) -> float:
@@ -121,16 +176,18 @@ def _badge(painter: QPainter, x: float, y: float, text: str, colour: QColor) -> 
     return width
 
 
-def _draw_elements(painter: QPainter, frame: MapFrame, clicks: ClickMap) -> None:
-    top = max((e.clicks for e in clicks.elements), default=1)
-    for element in reversed(clicks.elements):  # the hottest drawn last, on top
+def _draw_elements(painter: QPainter, frame: MapFrame, clicks: ClickMap, heat: HeatMode) -> None:
+    elements = ranked(clicks, heat)
+    top = max((e.heat(heat) for e in elements), default=1) or 1
+    for element in reversed(elements):  # the hottest drawn last, on top
         box = frame.boxes.get(element.selector)
         if box is None:
             continue
         rect = QRectF(*box)
-        colour = heat_colour(element.clicks / top)
+        share = element.heat(heat) / top
+        colour = heat_colour(share)
         painter.setPen(QPen(colour, 2))
-        painter.setBrush(QBrush(heat_colour(element.clicks / top, 120)))
+        painter.setBrush(QBrush(heat_colour(share, 120)))
         painter.drawRect(rect)
         signals = [
             (k, n)
@@ -186,12 +243,38 @@ def _draw_scroll(painter: QPainter, frame: MapFrame, scrolls: ScrollMap) -> None
         )
 
 
+def snapshot_map_png(
+    store: SessionStore, snapshot: dict[str, Any], events_provider: Callable[..., bytes]
+) -> bytes | None:
+    """A finding's map (:mod:`app.export.click_map_document`) drawn again from its page,
+    filter, layer and heat, over a frame from ``events_provider`` (masked in a masked
+    report); None when no click matches any more."""
+    flt = SessionFilter(**snapshot.get("filter", {}))
+    clicks = click_map(store, snapshot["page"], flt)
+    if clicks.frame_session is None or clicks.frame_ms is None:
+        return None
+    layer: Layer = snapshot.get("layer") or "elements"
+    scrolls = scroll_map(store, snapshot["page"], flt) if layer == "scroll" else None
+    selectors = [e.selector for e in clicks.elements]
+    frame = render_map_frame(
+        store, clicks.frame_session, clicks.frame_ms, selectors, events_provider=events_provider
+    )
+    image = draw_map(frame, clicks, scrolls, layer, snapshot.get("heat") or "trouble")
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")
+    buffer.close()
+    return bytes(data.data())
+
+
 def write_map_png(
     store: SessionStore,
     clicks: ClickMap,
     scrolls: ScrollMap | None,
     out: Path,
     layer: Layer = "elements",
+    heat: HeatMode = "trouble",
 ) -> dict[str, Box]:
     """Render the map's frame, draw ``layer`` on it and save it as ``out`` (PNG); the
     element boxes found in the frame, by selector (the command line's ``--json``)."""
@@ -202,6 +285,6 @@ def write_map_png(
         store, clicks.frame_session, clicks.frame_ms, [e.selector for e in clicks.elements]
     )
     out.parent.mkdir(parents=True, exist_ok=True)
-    if not draw_map(frame, clicks, scrolls, layer).save(str(out)):
+    if not draw_map(frame, clicks, scrolls, layer, heat).save(str(out)):
         raise OSError(f"could not write {out}")
     return frame.boxes

@@ -47,10 +47,12 @@ _MIGRATIONS = (
     "ALTER TABLE findings ADD COLUMN IF NOT EXISTS compared_with VARCHAR",
     # issue 21: the funnel a finding was made on (a JSON snapshot of what the tab showed)
     "ALTER TABLE findings ADD COLUMN IF NOT EXISTS funnel VARCHAR",
+    # issue 21: the click map a finding was made on (a JSON snapshot: page, filter, layer)
+    "ALTER TABLE findings ADD COLUMN IF NOT EXISTS click_map VARCHAR",
 )
 _COLUMNS = (
     "id, archive_key, archive_name, session_id, ts_ms, title, note, severity, tags, "
-    "created_ms, updated_ms, compared_with, funnel"
+    "created_ms, updated_ms, compared_with, funnel, click_map"
 )
 
 
@@ -77,6 +79,7 @@ class Finding:
     updated_ms: int = 0
     compared_with: str = ""  # the other session of its comparison ("" when none)
     funnel: str = ""  # JSON: the funnel it was made on (app.export.funnel_document; "" when none)
+    click_map: str = ""  # JSON: the map it was made on (app.export.click_map_document; "")
 
 
 TITLE_LENGTH = 120
@@ -130,7 +133,7 @@ class FindingsStore:
             con.execute("BEGIN TRANSACTION")
             con.execute("DELETE FROM findings WHERE id = ?", [saved.id])
             con.execute(
-                f"INSERT INTO findings ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO findings ({_COLUMNS}) VALUES ({', '.join('?' * 14)})",
                 [
                     saved.id,
                     saved.archive_key,
@@ -145,6 +148,7 @@ class FindingsStore:
                     saved.updated_ms,
                     saved.compared_with or None,
                     saved.funnel or None,
+                    saved.click_map or None,
                 ],
             )
             con.execute("COMMIT")
@@ -184,6 +188,7 @@ class FindingsStore:
                 updated_ms=int(r[10] or 0),
                 compared_with=r[11] or "",
                 funnel=r[12] or "",
+                click_map=r[13] or "",
             )
             for r in rows
         ]

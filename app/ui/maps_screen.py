@@ -1,21 +1,40 @@
 """The Maps tab (issue 21): a page's click map or scroll map over a frame its replay rendered,
 under the filter bar's selection; every element one click from the sessions that clicked it.
 
-Why the counting runs as a task and the frame on the GUI thread: the counts are SQL plus a
-DOM rebuild per clicking session (seconds on a large archive), the frame is a replay in a
-web view, which lives on the GUI thread (it pumps events while it loads, as an export does).
+Why nothing waits on the GUI thread: the counting is a task (a group-by over the clicks
+anchored once per archive, :mod:`app.store.maps_index`, which a task builds right after the
+archive opens, on the lane the counting then waits on), and the frame is rendered by
+:class:`~app.replay.map_frame_renderer.MapFrameRenderer` step by step from the event loop,
+with a placeholder saying what it is doing meanwhile. A rendered frame is kept per page,
+session and moment, so switching layer, heat or filter does not render it again unless the
+frame's moment changes.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QRectF, Qt
-from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPen, QPixmap
+import json
+from dataclasses import asdict
+from datetime import UTC, datetime
+
+from PySide6.QtCore import QPoint, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QColor,
+    QImage,
+    QKeySequence,
+    QMouseEvent,
+    QPainter,
+    QPen,
+    QPixmap,
+    QShortcut,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QProgressBar,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -25,21 +44,36 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.maps import ClickMap, ScrollMap, click_map, scroll_map
-from app.replay.map_image import Layer, MapFrame, draw_map, render_map_frame
+from app.export.click_map_document import click_map_snapshot
+from app.maps import ClickMap, ElementClicks, HeatMode, ScrollMap, click_map, ranked, scroll_map
+from app.maps.click_map import anchored_clicks
+from app.replay.map_frame_renderer import MapFrameRenderer
+from app.replay.map_image import Layer, MapFrame, draw_map, legend_text
 from app.state.navigation import ShowReplay
 from app.state.open_archive import ArchiveState
+from app.state.tasks import Task
+from app.store.findings import Finding
 from app.store.queries import maps as map_queries
+from app.store.sidecar import SidecarCancelled
 from app.store.store import SessionStore
 from app.ui.archive_screen import ArchiveScreen, ScreenModels
+from app.ui.findings_panel import ask_and_save
 
 LAYERS: tuple[tuple[str, Layer], ...] = (
     ("Clicks per element", "elements"),
     ("Raw click positions", "raw"),
     ("Scroll depth", "scroll"),
 )
+HEATS: tuple[tuple[str, HeatMode], ...] = (
+    ("Heat: clicks + trouble", "trouble"),
+    ("Heat: clicks only", "clicks"),
+)
 REPLAY_LEAD_MS = 1_000
 """A session opens this long before its click on the element."""
+LANE = "maps"
+"""The lane of the anchoring build and of every count: a count waits for the build."""
+FrameKey = tuple[str, str, int]
+"""(page pattern, session, moment) of a rendered frame."""
 
 
 class MapImage(QLabel):
@@ -55,11 +89,23 @@ class MapImage(QLabel):
 
 
 class MapsScreen(ArchiveScreen):
+    finding_dialog_opened = Signal(object)
+    """(FindingDialog) — a finding with this map is being added (tests drive it)."""
+
     def __init__(self, models: ScreenModels, parent: QWidget | None = None) -> None:
         super().__init__(models, parent)
         self.clicks: ClickMap | None = None
         self.scrolls: ScrollMap | None = None
         self.frame: MapFrame | None = None
+        self.frames: dict[FrameKey, tuple[MapFrame, frozenset[str]]] = {}
+        """Rendered frames, and the selectors whose boxes each holds."""
+        self.renders = 0
+        """Frames rendered so far (a cached frame is not rendered again)."""
+        self.renderer = MapFrameRenderer(self.tasks, parent=self)
+        self.renderer.progressed.connect(self._render_progress)
+        self.renderer.rendered.connect(self._rendered)
+        self.renderer.failed.connect(self._render_failed)
+        self._wanted: tuple[FrameKey, frozenset[str]] | None = None
         self.page_box = QComboBox()
         self.page_box.setEditable(True)
         self.page_box.setMinimumWidth(380)
@@ -67,27 +113,56 @@ class MapsScreen(ArchiveScreen):
         self.layer_box = QComboBox()
         for title, layer in LAYERS:
             self.layer_box.addItem(title, layer)
+        self.heat_box = QComboBox()
+        for title, heat in HEATS:
+            self.heat_box.addItem(title, heat)
+        self.heat_box.setToolTip(
+            "What ranks and colours the elements: clicks plus 4× the clicks that went wrong"
+            " (error, rage, dead) — where users got stuck — or the plain click count"
+        )
         self.draw_button = QPushButton("Draw map")
+        self.finding_button = QPushButton("Add Finding…")
+        self.finding_button.setToolTip(
+            "A finding at the chosen element's first click that keeps this map (page, filter,"
+            " layer); its report shows the map — B"
+        )
+        self.finding_button.setEnabled(False)
+        self.finding_button.clicked.connect(self.add_finding)
+        QShortcut(QKeySequence("B"), self, self.add_finding,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)  # fmt: skip
         self.summary = QLabel()
+        self.summary.setWordWrap(True)
         bar = QHBoxLayout()
-        for widget in (QLabel("Page:"), self.page_box, self.layer_box, self.draw_button):
+        for widget in (QLabel("Page:"), self.page_box, self.layer_box, self.heat_box):
             bar.addWidget(widget)
+        bar.addWidget(self.draw_button)
+        bar.addWidget(self.finding_button)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)  # busy: a replay has no known length of loading
+        self.progress.setMaximumWidth(160)
+        self.progress.hide()
+        bar.addWidget(self.progress)
         bar.addWidget(self.summary, 1)
+        self.legend = QLabel(legend_text("elements"))
+        self.legend.setWordWrap(True)
 
         self.image = MapImage(self)
         scroller = QScrollArea()
         scroller.setWidget(self.image)
         scroller.setWidgetResizable(False)
-        self.elements = QTableWidget(0, 5)
-        self.elements.setHorizontalHeaderLabels(["Element", "Clicks", "Error", "Rage", "Dead"])
+        self.elements = QTableWidget(0, 6)
+        self.elements.setHorizontalHeaderLabels(
+            ["Element", "Heat", "Clicks", "Error", "Rage", "Dead"]
+        )
         self.elements.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.elements.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
         self.elements.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.elements.verticalHeader().hide()
         self.elements.horizontalHeader().setStretchLastSection(False)
         self.elements.setColumnWidth(0, 230)
-        for column in range(1, 5):
+        for column in range(1, 6):
             self.elements.setColumnWidth(column, 52)
+        self.shown_elements: list[ElementClicks] = []
         self.sessions_title = QLabel("Sessions that clicked it (double-click: ▶ replay at it)")
         self.sessions_list = QListWidget()
         side = QWidget()
@@ -106,11 +181,13 @@ class MapsScreen(ArchiveScreen):
         self.shown_scale = 1.0
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
+        layout.addWidget(self.legend)
         layout.addWidget(splitter, 1)
 
         self.draw_button.clicked.connect(self.draw)
         self.page_box.lineEdit().returnPressed.connect(self.draw)
         self.layer_box.currentIndexChanged.connect(lambda _i: self._paint())
+        self.heat_box.currentIndexChanged.connect(lambda _i: self._heat_changed())
         self.elements.itemSelectionChanged.connect(self._element_selected)
         self.sessions_list.itemActivated.connect(self._replay)
 
@@ -118,10 +195,31 @@ class MapsScreen(ArchiveScreen):
     def archive_opened(self, state: ArchiveState) -> None:
         flt = self.selection.filter
         self.query(lambda store: map_queries.pages_by_clicks(store.cursor(), flt), self._pages)
+        # the clicks anchored once, now, so that the first map is a group-by too; the build
+        # stops between batches of sessions when the archive closes (its task is cancelled)
+        building: list[Task] = []
+
+        def check_cancel() -> None:
+            if building and building[0].cancelled:
+                raise SidecarCancelled("the archive is closing")
+
+        def build(store: SessionStore) -> object:
+            return anchored_clicks(store, check_cancel=check_cancel)
+
+        task = self.query(build, lambda _index: None, lambda _error: None, lane=LANE)
+        if task is not None:
+            building.append(task)
 
     def archive_closed(self) -> None:
         self.page_box.clear()
+        self.renderer.release()
+        self.frames.clear()
         self._clear()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self.renderer.view is None:  # once per window, just after the tab first shows
+            QTimer.singleShot(0, self.renderer.prepare)
 
     def selection_changed(self) -> None:
         if self.clicks is not None:
@@ -142,6 +240,9 @@ class MapsScreen(ArchiveScreen):
 
     def _clear(self) -> None:
         self.clicks = self.scrolls = self.frame = None
+        self._wanted = None
+        self.progress.hide()
+        self.finding_button.setEnabled(False)
         self.image.clear()
         self.elements.setRowCount(0)
         self.sessions_list.clear()
@@ -154,43 +255,95 @@ class MapsScreen(ArchiveScreen):
             return
         flt = self.selection.filter
         self.summary.setText(f"Counting the clicks on {pattern}…")
+        self.progress.show()
+        if self.frame is None:
+            self.image.setText(f"Counting the clicks on {pattern}…")
+            self.image.adjustSize()
 
         def work(store: SessionStore) -> tuple[ClickMap, ScrollMap]:
             return click_map(store, pattern, flt), scroll_map(store, pattern, flt)
 
-        self.query(work, self._counted)
+        self.query(work, self._counted, lane=LANE)
 
     def _counted(self, maps: tuple[ClickMap, ScrollMap]) -> None:
         self.clicks, self.scrolls = maps
         clicks = self.clicks
-        self._fill_elements(clicks)
+        self._fill_elements()
         if clicks.frame_session is None or clicks.frame_ms is None or self.store is None:
             self.frame = None
             self.image.clear()
+            self.progress.hide()
             self.summary.setText(f"No click on a page matching {clicks.page} under this filter.")
             return
-        self.summary.setText(f"Rendering the page as session {clicks.frame_session} saw it…")
-        self.frame = render_map_frame(
-            self.store,
-            clicks.frame_session,
-            clicks.frame_ms,
-            [e.selector for e in clicks.elements],
-            tasks=self.tasks,
+        key = (clicks.page, clicks.frame_session, clicks.frame_ms)
+        selectors = frozenset(e.selector for e in clicks.elements)
+        cached = self.frames.get(key)
+        if cached is not None and selectors <= cached[1]:
+            self._show_frame(cached[0])
+            return
+        self._wanted = (key, selectors)
+        self.frame = None
+        self.image.clear()
+        self.image.setText(f"Rendering the page as session {clicks.frame_session} saw it…")
+        self.image.adjustSize()
+        self.summary.setText(
+            f"{clicks.total} clicks on {len(clicks.elements)} elements; rendering the frame…"
         )
-        shown = sum(1 for e in clicks.elements if e.selector in self.frame.boxes)
+        self.renderer.render(self.store, clicks.frame_session, clicks.frame_ms, sorted(selectors))
+
+    def _render_progress(self, message: str) -> None:
+        if self._wanted is not None:
+            self.image.setText(message)
+            self.image.adjustSize()
+
+    def _rendered(self, frame: MapFrame) -> None:
+        if self._wanted is None:
+            return
+        key, selectors = self._wanted
+        self._wanted = None
+        self.renders += 1
+        self.frames[key] = (frame, selectors)
+        self._show_frame(frame)
+
+    def _render_failed(self, message: str) -> None:
+        self._wanted = None
+        self.progress.hide()
+        self.image.setText(f"The frame could not be rendered: {message}")
+
+    def _show_frame(self, frame: MapFrame) -> None:
+        self.progress.hide()
+        self.frame = frame
+        clicks = self.clicks
+        if clicks is None:
+            return
+        shown = sum(1 for e in clicks.elements if e.selector in frame.boxes)
         self.summary.setText(
             f"{clicks.total} clicks on {len(clicks.elements)} elements ({shown} in this frame) "
             f"by {len({s.session_id for e in clicks.elements for s in e.sessions})} sessions; "
             f"scroll map of {self.scrolls.sessions if self.scrolls else 0} sessions. "
             f"Frame: session {clicks.frame_session}."
         )
+        self.finding_button.setEnabled(True)
+        self._paint()
+
+    @property
+    def heat(self) -> HeatMode:
+        return self.heat_box.currentData()  # type: ignore[no-any-return]
+
+    @property
+    def layer(self) -> Layer:
+        return self.layer_box.currentData()  # type: ignore[no-any-return]
+
+    def _heat_changed(self) -> None:
+        if self.clicks is not None:
+            self._fill_elements()
         self._paint()
 
     def _paint(self) -> None:
+        self.legend.setText(legend_text(self.layer, self.heat))
         if self.frame is None:
             return
-        layer: Layer = self.layer_box.currentData()
-        image: QImage = draw_map(self.frame, self.clicks, self.scrolls, layer)
+        image: QImage = draw_map(self.frame, self.clicks, self.scrolls, self.layer, self.heat)
         self._outline_selected(image)
         # the whole frame in view: scaled down to the map's width, never up
         room = self.scroller.viewport().width() - 2
@@ -202,10 +355,10 @@ class MapsScreen(ArchiveScreen):
 
     def _outline_selected(self, image: QImage) -> None:
         """The element chosen in the table, outlined in white on the map."""
-        rows = self.elements.selectionModel().selectedRows()
-        if self.clicks is None or self.frame is None or not rows:
+        element = self.selected_element()
+        if element is None or self.frame is None:
             return
-        box = self.frame.boxes.get(self.clicks.elements[rows[0].row()].selector)
+        box = self.frame.boxes.get(element.selector)
         if box is None:
             return
         painter = QPainter(image)
@@ -213,22 +366,25 @@ class MapsScreen(ArchiveScreen):
         painter.drawRect(QRectF(*box).adjusted(-8, -8, 8, 8))
         painter.end()
 
-    def map_image(self) -> QImage | None:
-        """The map as shown (for a finding's report)."""
-        pixmap = self.image.pixmap()
-        return pixmap.toImage() if pixmap is not None and not pixmap.isNull() else None
-
     # ---- elements and their sessions -----------------------------------------------------
-    def _fill_elements(self, clicks: ClickMap) -> None:
-        self.elements.setRowCount(len(clicks.elements))
-        for row, element in enumerate(clicks.elements):
-            values = (element.clicks, element.error, element.rage, element.dead)
+    def _fill_elements(self) -> None:
+        """The elements hottest first under the chosen heat."""
+        self.shown_elements = ranked(self.clicks, self.heat) if self.clicks else []
+        self.elements.setRowCount(len(self.shown_elements))
+        for row, element in enumerate(self.shown_elements):
+            values = (element.heat(self.heat), element.clicks, element.error, element.rage)
             self.elements.setItem(row, 0, QTableWidgetItem(element.selector))
-            for column, value in enumerate(values, 1):
+            for column, value in enumerate((*values, element.dead), 1):
                 item = QTableWidgetItem()
                 item.setData(Qt.ItemDataRole.DisplayRole, value)
                 self.elements.setItem(row, column, item)
         self.sessions_list.clear()
+
+    def selected_element(self) -> ElementClicks | None:
+        rows = self.elements.selectionModel().selectedRows()
+        if not rows or rows[0].row() >= len(self.shown_elements):
+            return None
+        return self.shown_elements[rows[0].row()]
 
     def pick_at(self, point: QPoint) -> None:
         """Select the smallest element whose box holds ``point`` (pixels of the map shown)."""
@@ -237,7 +393,7 @@ class MapsScreen(ArchiveScreen):
         point = QPoint(round(point.x() / self.shown_scale), round(point.y() / self.shown_scale))
         hits = [
             (box[2] * box[3], row)
-            for row, element in enumerate(self.clicks.elements)
+            for row, element in enumerate(self.shown_elements)
             if (box := self.frame.boxes.get(element.selector))
             and box[0] <= point.x() <= box[0] + box[2]
             and box[1] <= point.y() <= box[1] + box[3]
@@ -247,10 +403,9 @@ class MapsScreen(ArchiveScreen):
 
     def _element_selected(self) -> None:
         self.sessions_list.clear()
-        rows = self.elements.selectionModel().selectedRows()
-        if self.clicks is None or not rows:
+        element = self.selected_element()
+        if element is None:
             return
-        element = self.clicks.elements[rows[0].row()]
         self._paint()
         self.sessions_title.setText(
             f"{len(element.sessions)} sessions clicked {element.selector} "
@@ -264,3 +419,33 @@ class MapsScreen(ArchiveScreen):
     def _replay(self, item: QListWidgetItem) -> None:
         session_id, first_ms = item.data(Qt.ItemDataRole.UserRole)
         self.navigate(ShowReplay(session_id, first_ms - REPLAY_LEAD_MS))
+
+    # ---- findings ------------------------------------------------------------------------
+    def add_finding(self) -> None:
+        """A finding at the chosen element's (else the hot spot's) first click, by the session
+        chosen in the list (else the one that clicked it most), keeping the map shown."""
+        clicks, state = self.clicks, self.state
+        if clicks is None or state is None or self.frame is None or not self.shown_elements:
+            return
+        element = self.selected_element() or self.shown_elements[0]
+        current = self.sessions_list.currentItem()
+        session_id, at_ms = (
+            current.data(Qt.ItemDataRole.UserRole)
+            if current is not None
+            else (element.sessions[0].session_id, element.sessions[0].first_ms)
+        )
+        snapshot = click_map_snapshot(
+            clicks, asdict(self.selection.filter), self.layer, self.heat, element.selector
+        )
+        trouble = f", {element.error} error clicks" if element.error else ""
+        finding = Finding(
+            archive_key=state.content_key,
+            archive_name=state.source_name,
+            session_id=session_id,
+            ts_ms=at_ms,
+            title=f"Click map of {clicks.page}: {element.selector} — "
+            f"{element.clicks} clicks{trouble}",
+            click_map=json.dumps(snapshot),
+        )
+        moment = datetime.fromtimestamp(at_ms / 1000, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+        ask_and_save(finding, moment, self, self.finding_dialog_opened.emit)

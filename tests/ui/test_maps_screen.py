@@ -4,13 +4,17 @@ Ashley's among them, and a double-click on hers opens her replay at that click."
 
 from __future__ import annotations
 
+import itertools
+import json
+import time
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, Qt, QTimer
 
 from app.replay.engine import prepare_web_engine
 from app.state.navigation import ShowReplay
+from app.store.findings import FindingsStore
 from app.ui.application import open_demo
 from app.ui.main_window import MainWindow
 from app.ui.maps_screen import MapsScreen
@@ -22,13 +26,19 @@ ASHLEY = "s0191"
 PLACE_ORDER = "#btn_sell-421198"
 
 
-def test_checkout_click_map_leads_to_ashleys_replay(qtbot: Any, window: MainWindow) -> None:
+def maps_tab(qtbot: Any, window: MainWindow) -> MapsScreen:
+    """The Maps tab of the demo, its pages listed."""
     window.resize(1400, 900)
     with qtbot.waitSignal(window.store_opened, timeout=120_000):
         open_demo(window)
     screen = next(s for s in window.screens if isinstance(s, MapsScreen))
     window.tabs.setCurrentWidget(screen)
     qtbot.waitUntil(lambda: screen.page_box.count() > 0, timeout=30_000)
+    return screen
+
+
+def test_checkout_click_map_leads_to_ashleys_replay(qtbot: Any, window: MainWindow) -> None:
+    screen = maps_tab(qtbot, window)
     pages = [screen.page_box.itemText(i) for i in range(screen.page_box.count())]
     assert "/checkout" in pages
     screen.page_box.setEditText("/checkout")
@@ -53,3 +63,80 @@ def test_checkout_click_map_leads_to_ashleys_replay(qtbot: Any, window: MainWind
     window.navigation.requested.connect(asked.append)
     screen.sessions_list.itemActivated.emit(ashley)
     assert asked and isinstance(asked[0], ShowReplay) and asked[0].session_id == ASHLEY
+
+
+def test_the_map_renders_without_stalling_the_window_and_once_per_moment(
+    qtbot: Any, window: MainWindow
+) -> None:
+    """Counting is a task and the frame is rendered from the event loop's callbacks, so a
+    10 ms timer keeps firing while a map is drawn. The margin: a timer tick may wait for one
+    piece of GUI-thread work — grabbing the 1280×800 frame and painting the map over it
+    (measured 20-50 ms on this machine with another test run beside it) — never for the
+    replay to load (seconds), which stalled the window before. The hidden web view itself
+    is made once per window when the tab first shows (about 0.3 s of the GUI thread, the
+    cost of any web view's construction), before this measurement starts. On a shared
+    machine (2 cores, other test runs beside it) a process also waits for the CPU: the idle
+    window's longest gap over the same timer, measured just before, is added to the
+    allowance, so the test measures what drawing the map adds."""
+    screen = maps_tab(qtbot, window)
+    qtbot.waitUntil(lambda: screen.renderer.view is not None, timeout=10_000)
+    screen.page_box.setEditText("/checkout")
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    placeholders: list[str] = []
+    screen.renderer.progressed.connect(lambda _m: placeholders.append(screen.image.text()))
+    timer.start()
+    qtbot.wait(1_000)
+    idle = max(b - a for a, b in itertools.pairwise(ticks))
+    ticks.clear()
+    qtbot.mouseClick(screen.draw_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: screen.frame is not None, timeout=60_000)
+    timer.stop()
+    gaps = [b - a for a, b in itertools.pairwise(ticks)]
+    longest = max(gaps)
+    assert len(ticks) > 20 and longest < 0.110 + idle, (
+        f"longest gap {longest * 1000:.0f} ms (idle window: {idle * 1000:.0f} ms)"
+    )
+    assert placeholders and all(text for text in placeholders)  # the placeholder said what
+    assert screen.renders == 1 and screen.progress.isHidden()
+    assert screen.shown_elements[0].selector == PLACE_ORDER  # the trouble-weighted hot spot
+    assert "4×" in screen.legend.text()
+    # other layers, the raw heat and the same map drawn again reuse the rendered frame
+    screen.layer_box.setCurrentIndex(1)
+    screen.heat_box.setCurrentIndex(1)
+    assert screen.shown_elements[0].selector != PLACE_ORDER  # raw counts: Full name first
+    assert "4×" not in screen.legend.text()
+    drawn = screen.frame
+    screen.frame = None
+    qtbot.mouseClick(screen.draw_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: screen.frame is not None, timeout=30_000)
+    assert screen.renders == 1 and screen.frame is drawn
+
+
+def test_b_saves_a_finding_with_the_map(qtbot: Any, window: MainWindow) -> None:
+    screen = maps_tab(qtbot, window)
+    screen.page_box.setEditText("/checkout")
+    qtbot.mouseClick(screen.draw_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: screen.frame is not None, timeout=60_000)
+    screen.elements.selectRow(0)
+    row = next(
+        i
+        for i in range(screen.sessions_list.count())
+        if ASHLEY in screen.sessions_list.item(i).text()
+    )
+    screen.sessions_list.setCurrentRow(row)
+    screen.finding_dialog_opened.connect(lambda dialog: QTimer.singleShot(0, dialog.accept))
+    window.activateWindow()
+    qtbot.waitActive(window)  # shortcuts work in the active window …
+    screen.elements.setFocus()
+    qtbot.waitUntil(screen.elements.hasFocus)  # … with the focus in the tab
+    qtbot.keyClick(screen.elements, Qt.Key.Key_B)
+    assert window.archive.current is not None
+    (saved,) = FindingsStore().for_archive(window.archive.current.content_key, ASHLEY)
+    snapshot = json.loads(saved.click_map)
+    assert snapshot["page"] == "/checkout" and snapshot["chosen"] == PLACE_ORDER
+    assert snapshot["layer"] == "elements" and snapshot["heat"] == "trouble"
+    assert snapshot["elements"][0]["selector"] == PLACE_ORDER
+    assert PLACE_ORDER in saved.title and "error clicks" in saved.title

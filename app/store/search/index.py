@@ -8,15 +8,9 @@ of its own (the window searches on a worker while the user types).
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import threading
-import weakref
 from collections.abc import Callable
-from pathlib import Path
 from typing import Literal
-
-import duckdb
 
 from app.store.search import compile as compiler
 from app.store.search.build import (
@@ -28,46 +22,14 @@ from app.store.search.build import (
 from app.store.search.fold import match_spans, snippet
 from app.store.search.model import KINDS, Hit, SearchResult
 from app.store.search.query import parse, positive_terms
-from app.store.store import STORE_CONFIG, SessionStore
+from app.store.sidecar import OpenSidecars, SidecarFile
+from app.store.store import SessionStore
 
 Order = Literal["time", "relevance"]
 
 
-class SearchIndex:
+class SearchIndex(SidecarFile):
     """A built index, open read-only."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._owner = duckdb.connect(str(path), read_only=True, config=STORE_CONFIG)
-        self._owner_thread = threading.get_ident()
-        self._cursors: dict[int, duckdb.DuckDBPyConnection] = {}
-        self._lock = threading.Lock()
-
-    def cursor(self) -> duckdb.DuckDBPyConnection:
-        """This thread's cursor (a DuckDB connection runs one statement at a time)."""
-        thread = threading.get_ident()
-        if thread == self._owner_thread:
-            return self._owner
-        with self._lock:
-            cursor = self._cursors.get(thread)
-            if cursor is None:
-                cursor = self._cursors[thread] = self._owner.cursor()
-            return cursor
-
-    def interrupt(self) -> None:
-        """Stop every running search (safe from any thread)."""
-        with self._lock:
-            targets = [self._owner, *self._cursors.values()]
-        for connection in targets:
-            with contextlib.suppress(duckdb.Error):
-                connection.interrupt()
-
-    def close(self) -> None:
-        with self._lock:
-            for cursor in self._cursors.values():
-                cursor.close()
-            self._cursors.clear()
-        self._owner.close()
 
     def __enter__(self) -> SearchIndex:
         return self
@@ -146,8 +108,7 @@ class SearchIndex:
         return [row[0] for row in rows.fetchall()]
 
 
-_open: weakref.WeakKeyDictionary[SessionStore, SearchIndex] = weakref.WeakKeyDictionary()
-_open_lock = threading.Lock()
+_open = OpenSidecars(SearchIndex)
 
 
 def ensure_index(
@@ -161,19 +122,13 @@ def ensure_index(
     reused (and kept open for the store's lifetime). ``check_cancel`` raises to stop a
     build; nothing is kept then.
     """
-    with _open_lock:
-        index = _open.get(store)
-    if index is not None:
-        return index
     path = index_path_for(store.db_path)
-    if not index_is_current(store, path):
-        build_index(store, path, progress, check_cancel)
-    with _open_lock:
-        index = _open.get(store)
-        if index is None:
-            index = _open[store] = SearchIndex(path)
-            weakref.finalize(store, index.close)
-    return index
+    return _open.ensure(
+        store,
+        path,
+        lambda: index_is_current(store, path),
+        lambda: build_index(store, path, progress, check_cancel),
+    )
 
 
 def search(
