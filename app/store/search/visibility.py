@@ -50,6 +50,8 @@ an ingest of 11-20 s): it scales with the nodes of the sessions that need it.
 
 from __future__ import annotations
 
+from app.store.sql_constants import EVENT_FULL_SNAPSHOT, EVENT_INCREMENTAL_SNAPSHOT, SOURCE_MUTATION
+
 _STRING = r'"(?:[^"\\]|\\.)*"'
 _VALUE = rf"(?:{_STRING}|null|\{{[^{{}}]*\}})"
 ATTRIBUTE_CHANGE_RE = (
@@ -140,7 +142,7 @@ STATEMENTS: list[tuple[str, str]] = [
 
         CREATE TEMP TABLE snapshots_at AS
         SELECT session_id, window_id, epoch_ms(ts) AS page FROM src.events
-        WHERE type = 2 AND session_id IN (SELECT session_id FROM tree_sessions);
+        WHERE type = {EVENT_FULL_SNAPSHOT} AND session_id IN (SELECT session_id FROM tree_sessions);
 
         CREATE TEMP TABLE tree_events AS
         SELECT v.*, s.page FROM (
@@ -148,8 +150,9 @@ STATEMENTS: list[tuple[str, str]] = [
                    regexp_extract_all(data::VARCHAR, '{TOKEN_RE}') AS t
             FROM src.events
             WHERE session_id IN (SELECT session_id FROM tree_sessions)
-              AND (type = 2 OR (type = 3 AND source = 0
-                                AND contains(data::VARCHAR, '"adds":[{{')))
+              AND (type = {EVENT_FULL_SNAPSHOT}
+                   OR (type = {EVENT_INCREMENTAL_SNAPSHOT} AND source = {SOURCE_MUTATION}
+                       AND contains(data::VARCHAR, '"adds":[{{')))
         ) v ASOF JOIN snapshots_at s
           ON v.session_id = s.session_id AND v.window_id IS NOT DISTINCT FROM s.window_id
          AND v.ts >= s.page;
