@@ -101,8 +101,13 @@ class RecordedPage:
         self.qtbot.wait(30)
 
     def type(self, selector: str, text: str) -> None:
+        """Click ``selector`` and type ``text``; returns once the page has every key (key
+        events reach the renderer later: on a loaded machine the next click could blur the
+        field first, and its change would come out of order)."""
         self.click(selector)
         QTest.keyClicks(self.view.focusProxy(), text)
+        field = f"document.querySelector({json.dumps(selector)})"
+        self.wait_for(f"{field}.value.endsWith({json.dumps(text)})")
         self.qtbot.wait(30)
 
     def batches(self, final: bool = False) -> list[dict[str, Any]]:
