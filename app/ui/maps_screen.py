@@ -97,6 +97,7 @@ class MapsScreen(ArchiveScreen):
         self.clicks: ClickMap | None = None
         self.scrolls: ScrollMap | None = None
         self.frame: MapFrame | None = None
+        self._counting = False  # a count asked for and not back yet
         self.frames: dict[FrameKey, tuple[MapFrame, frozenset[str]]] = {}
         """Rendered frames, and the selectors whose boxes each holds."""
         self.renders = 0
@@ -186,6 +187,7 @@ class MapsScreen(ArchiveScreen):
 
         self.draw_button.clicked.connect(self.draw)
         self.page_box.lineEdit().returnPressed.connect(self.draw)
+        self.page_box.activated.connect(lambda _index: self.draw())  # a page picked: its map
         self.layer_box.currentIndexChanged.connect(lambda _i: self._paint())
         self.heat_box.currentIndexChanged.connect(lambda _i: self._heat_changed())
         self.elements.itemSelectionChanged.connect(self._element_selected)
@@ -220,6 +222,13 @@ class MapsScreen(ArchiveScreen):
         super().showEvent(event)
         if self.renderer.view is None:  # once per window, just after the tab first shows
             QTimer.singleShot(0, self.renderer.prepare)
+        self._draw_first()
+
+    def _draw_first(self) -> None:
+        """Arriving on the tab shows a map (the most clicked page's), not an empty panel."""
+        if self.isVisible() and self.clicks is None and not self._counting:
+            self._counting = True
+            QTimer.singleShot(0, self.draw)
 
     def selection_changed(self) -> None:
         if self.clicks is not None:
@@ -237,10 +246,12 @@ class MapsScreen(ArchiveScreen):
             self.page_box.setItemData(self.page_box.count() - 1, f"{clicks} clicks", 3)
         if current:
             self.page_box.setEditText(current)
+        self._draw_first()
 
     def _clear(self) -> None:
         self.clicks = self.scrolls = self.frame = None
         self._wanted = None
+        self._counting = False  # a count asked for and not back yet
         self.progress.hide()
         self.finding_button.setEnabled(False)
         self.image.clear()
@@ -251,6 +262,7 @@ class MapsScreen(ArchiveScreen):
     # ---- drawing -------------------------------------------------------------------------
     def draw(self) -> None:
         pattern = self.page_box.currentText().strip()
+        self._counting = bool(pattern)
         if not pattern:
             return
         flt = self.selection.filter
@@ -266,6 +278,7 @@ class MapsScreen(ArchiveScreen):
         self.query(work, self._counted, lane=LANE)
 
     def _counted(self, maps: tuple[ClickMap, ScrollMap]) -> None:
+        self._counting = False
         self.clicks, self.scrolls = maps
         clicks = self.clicks
         self._fill_elements()
