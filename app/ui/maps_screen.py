@@ -143,7 +143,7 @@ class MapsScreen(ArchiveScreen):
         self.progress.setMaximumWidth(160)
         self.progress.hide()
         bar.addWidget(self.progress)
-        bar.addWidget(self.summary, 1)
+        bar.addStretch(1)  # the summary has a line of its own: beside the bar it squeezed it
         self.legend = QLabel(legend_text("elements"))
         self.legend.setWordWrap(True)
 
@@ -183,6 +183,7 @@ class MapsScreen(ArchiveScreen):
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.legend)
+        layout.addWidget(self.summary)
         layout.addWidget(splitter, 1)
 
         self.draw_button.clicked.connect(self.draw)
