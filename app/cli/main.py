@@ -22,6 +22,7 @@ from app import __version__
 from app.archive.problems import UnreadableFile
 from app.cli import clickmap
 from app.cli import funnel as funnel_command
+from app.cli import lake as lake_commands
 from app.cli import search as search_command
 from app.cli.compare import add_parser as add_compare_parser
 from app.cli.compare import run_compare
@@ -32,6 +33,7 @@ from app.export.tables import write_csv
 from app.logs import configure_logging
 from app.store.findings import FindingsError, FindingsStore
 from app.store.ingest import ingest_file
+from app.store.lake import LakeStore
 from app.store.open import open_store
 from app.store.queries import replay as replay_queries
 from app.store.queries import sessions as session_queries
@@ -49,6 +51,8 @@ COMMANDS = {
     "compare",
     "funnel",
     "clickmap",
+    "collect",
+    "compact",
 }
 PROG = "replay-investigator"
 
@@ -139,6 +143,7 @@ def _parser() -> argparse.ArgumentParser:
     add_compare_parser(commands)
     funnel_command.add_parser(commands)
     clickmap.add_parser(commands)
+    lake_commands.add_parsers(commands)
 
     demo = commands.add_parser("demo", help="the demo shop: record its archive again")
     demo_commands = demo.add_subparsers(dest="demo_command", required=True)
@@ -187,10 +192,19 @@ def run_cli(argv: Sequence[str], services: CliServices | None = None) -> int:
             return _ingest(args)
         if args.command == "demo":
             return _demo_build(args)
-        store, result = open_store(args.file, args.db)
+        if args.command == "collect":
+            return lake_commands.run_collect(args, PROG)
+        if args.command == "compact":
+            return lake_commands.run_compact(args)
+        if lake_commands.opens_lake(args.file):
+            store: SessionStore = LakeStore(args.file)
+            source_format = "lake"
+        else:
+            store, result = open_store(args.file, args.db)
+            source_format = result.format
         with store:
             if args.command == "info":
-                return _info(store, result.format, args.json)
+                return _info(store, source_format, args.json)
             if args.command == "export":
                 if args.format in CLIP_FORMATS:
                     return export_clip_command(store, args, services.clip_runner, PROG)

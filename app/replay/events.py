@@ -180,10 +180,10 @@ def parts_in_child(
 
 def events_worker_main(args: list[str]) -> int:
     """The child of :func:`parts_in_child`: ``DB SESSION [WINDOW]`` → length-prefixed parts."""
-    from app.store.store import SessionStore  # only the child reads the store itself
+    from app.store.lake import open_session_store  # only the child reads the store itself
 
     db_path, session_id, window_id = args[0], args[1], (args[2] if len(args) > 2 else None)
-    with SessionStore(db_path) as store:
+    with open_session_store(db_path) as store:  # a lake's store is its directory
         raw = replay_queries.events_json(store.cursor(), session_id, window_id)
     out = sys.stdout.buffer
     for part in split_events(events_for_player(raw)):

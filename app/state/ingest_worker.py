@@ -18,6 +18,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
 from app.store.ingest import IngestCancelled, IngestJob, IngestResult
+from app.store.lake import LakeStore, is_lake
 from app.store.queries import sessions as session_queries
 from app.store.queries.sessions import SessionSummary
 from app.store.store import SessionStore
@@ -76,10 +77,15 @@ class IngestWorker(QObject):
     def run(self) -> None:
         """Ingest, open the store and read what the window shows first."""
         try:
-            result = self.job.run()
-            if self.cancel_requested:
-                raise IngestCancelled(f"ingest of {self.path.name} was cancelled")
-            store = SessionStore(result.db_path)
+            store: SessionStore
+            if is_lake(self.path):  # read in place: a lake is never ingested
+                store = LakeStore(self.path)
+                result = IngestResult(self.path, "lake", 0, reused=True)
+            else:
+                result = self.job.run()
+                if self.cancel_requested:
+                    raise IngestCancelled(f"ingest of {self.path.name} was cancelled")
+                store = SessionStore(result.db_path)
             try:
                 opened = OpenedArchive(
                     self.path,

@@ -1,5 +1,5 @@
 """How the desktop hands files to the window: drops, open events, a later launch, and
-File › Open Folder….
+File › Open Folder… and File › Open Lake….
 
 A mixin for the main window (listed before ``QMainWindow``, so its event handlers are the
 window's): every way a file or a folder of recordings arrives ends in ``open_file``, and the
@@ -43,6 +43,22 @@ class DesktopFiles:
         action.setStatusTip("Open every recording in a folder and its subfolders")
         action.triggered.connect(self.choose_folder)
         return action
+
+    def make_open_lake_action(self) -> QAction:
+        """File › Open Lake…: a collector's lake directory, its Parquet read in place."""
+        action = QAction("Open &Lake…", self)  # type: ignore[call-overload]
+        action.setStatusTip("Open a lake written by `replay-investigator collect` and `compact`")
+        action.triggered.connect(self.choose_lake)
+        return action
+
+    def choose_lake(self) -> None:
+        name = QFileDialog.getExistingDirectory(
+            self,  # type: ignore[arg-type]
+            "Open a lake (the folder holding lake.json)",
+            "",
+        )
+        if name:
+            self.open_file(name)
 
     def choose_folder(self) -> None:
         current = getattr(self, "current_path", None)

@@ -145,6 +145,8 @@ class MainWindow(DesktopFiles, ArchiveDefinitions, QMainWindow):
         file_menu.addAction(self.open_action)
         self.open_folder_action = self.make_open_folder_action()
         file_menu.addAction(self.open_folder_action)
+        self.open_lake_action = self.make_open_lake_action()
+        file_menu.addAction(self.open_lake_action)
         self.recent = RecentFiles(self.tasks, self)
         self.recent.open_requested.connect(self.open_file)
         file_menu.addMenu(self.recent.menu)

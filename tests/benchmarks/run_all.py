@@ -40,6 +40,7 @@ FULL = {
     "bench_funnels.py": ["--sessions", "10000", "--repeat", "5"],
     "bench_maps.py": ["--sessions", "10000", "--repeat", "3"],
     "bench_clips.py": ["--seconds", "20", "--repeat", "3"],
+    "bench_lake.py": ["--sessions", "10000", "--copies", "10", "--repeat", "3"],
 }  # fmt: skip
 QUICK = {
     "bench_ingest.py": ["--sessions", "1000", "--events", "500", "--repeat", "1"],
@@ -55,6 +56,7 @@ QUICK = {
     "bench_funnels.py": ["--sessions", "1000", "--repeat", "3"],
     "bench_maps.py": ["--sessions", "1000", "--repeat", "3"],
     "bench_clips.py": ["--seconds", "10", "--repeat", "1"],
+    "bench_lake.py": ["--sessions", "1000", "--copies", "10", "--repeat", "1"],
 }  # fmt: skip
 
 
