@@ -13,7 +13,7 @@ frame's moment changes.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QPoint, QRectF, Qt, QTimer, Signal
@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QProgressBar,
     QPushButton,
     QScrollArea,
@@ -46,7 +47,7 @@ from PySide6.QtWidgets import (
 
 from app.export.click_map_document import click_map_snapshot
 from app.maps import ClickMap, ElementClicks, HeatMode, ScrollMap, click_map, ranked, scroll_map
-from app.maps.click_map import anchored_clicks
+from app.maps.click_map import FRAME_LEAD_MS, anchored_clicks
 from app.replay.map_frame_renderer import MapFrameRenderer
 from app.replay.map_image import Layer, MapFrame, draw_map, legend_text
 from app.state.navigation import ShowReplay
@@ -165,6 +166,7 @@ class MapsScreen(ArchiveScreen):
             self.elements.setColumnWidth(column, 52)
         self.shown_elements: list[ElementClicks] = []
         self.sessions_title = QLabel("Sessions that clicked it (double-click: ▶ replay at it)")
+        self.sessions_title.setToolTip("Right-click a session to draw the map over its page")
         self.sessions_list = QListWidget()
         side = QWidget()
         side_layout = QVBoxLayout(side)
@@ -193,6 +195,8 @@ class MapsScreen(ArchiveScreen):
         self.heat_box.currentIndexChanged.connect(lambda _i: self._heat_changed())
         self.elements.itemSelectionChanged.connect(self._element_selected)
         self.sessions_list.itemActivated.connect(self._replay)
+        self.sessions_list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.sessions_list.customContextMenuRequested.connect(self._sessions_menu)
 
     # ---- archive -------------------------------------------------------------------------
     def archive_opened(self, state: ArchiveState) -> None:
@@ -288,6 +292,12 @@ class MapsScreen(ArchiveScreen):
             self.image.clear()
             self.progress.hide()
             self.summary.setText(f"No click on a page matching {clicks.page} under this filter.")
+            return
+        self._render_frame(clicks)
+
+    def _render_frame(self, clicks: ClickMap) -> None:
+        """Show the map over the page as ``clicks.frame_session`` saw it at ``frame_ms``."""
+        if clicks.frame_session is None or clicks.frame_ms is None or self.store is None:
             return
         key = (clicks.page, clicks.frame_session, clicks.frame_ms)
         selectors = frozenset(e.selector for e in clicks.elements)
@@ -429,6 +439,27 @@ class MapsScreen(ArchiveScreen):
             item = QListWidgetItem(f"▶ {clicked.session_id} — {clicked.clicks} click(s)")
             item.setData(Qt.ItemDataRole.UserRole, (clicked.session_id, clicked.first_ms))
             self.sessions_list.addItem(item)
+
+    def _sessions_menu(self, point: QPoint) -> None:
+        item = self.sessions_list.itemAt(point)
+        if item is None:
+            return
+        session_id, first_ms = item.data(Qt.ItemDataRole.UserRole)
+        menu = QMenu(self)
+        menu.addAction("Replay at Its Click", lambda: self._replay(item))
+        menu.addAction(
+            "Draw the Map over This Session's Page",
+            lambda: self.use_frame_of(session_id, first_ms - FRAME_LEAD_MS),
+        )
+        menu.exec(self.sessions_list.viewport().mapToGlobal(point))
+
+    def use_frame_of(self, session_id: str, at_ms: int) -> None:
+        """Draw the map over the page as ``session_id`` saw it at ``at_ms`` (the default frame
+        is the session that clicked the hot spot most): another viewport, another state."""
+        if self.clicks is not None:
+            self.clicks = replace(self.clicks, frame_session=session_id, frame_ms=at_ms)
+            self.progress.show()
+            self._render_frame(self.clicks)
 
     def _replay(self, item: QListWidgetItem) -> None:
         session_id, first_ms = item.data(Qt.ItemDataRole.UserRole)

