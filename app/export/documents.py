@@ -280,7 +280,7 @@ def report_markdown(
         if r.comparison is not None:
             lines += comparison_markdown(r.comparison, index, frames_dir, link)
         if r.funnel is not None:
-            lines += funnel_markdown(r.funnel)
+            lines += funnel_markdown(r.funnel, index, frames_dir, link)
         if r.click_map is not None:
             lines += click_map_markdown(r.click_map, r.click_map_png, index, frames_dir, link)
         if r.test is not None:

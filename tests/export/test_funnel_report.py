@@ -4,6 +4,7 @@ both sides, the significant difference starred, the step its session dropped off
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from app.analysis.funnels import compare_funnels
@@ -52,6 +53,16 @@ def test_the_report_shows_the_funnel_of_a_finding(tmp_path: Path) -> None:
     (row,) = [line for line in markdown.splitlines() if line.startswith("| 4. goal:purchase")]
     assert row.split(" | ")[1:5] == ["55", "87.3%", "23.3 s", ""]
     assert row.endswith("-48.1 pts ★ |")
+    # the chart: inline in the HTML, a file beside the Markdown, the last step starred
+    svg = html.split("<figure class='funnel'>")[1].split("</figure>")[0]
+    assert svg.startswith("<svg") and svg.count("★") == 1
+    heights = [float(h) for h in re.findall(r'<rect x="[^"]+" y="[^"]+" width="[^"]+" '
+                                            r'height="([^"]+)" fill="#f08c00"', svg)]  # fmt: skip
+    bars = heights[1:]  # the first is the legend's swatch
+    assert len(bars) == 4 and bars[3] < bars[2] / 2  # B drops by half at the last step
+    assert "![The funnel](frames/finding-1-funnel.svg)" in markdown
+    written = (tmp_path / "frames" / "finding-1-funnel.svg").read_text(encoding="utf-8")
+    assert written == svg
 
 
 def test_a_finding_without_a_funnel_has_no_funnel_section(tmp_path: Path) -> None:
