@@ -4,8 +4,8 @@ A step is ``page:PATTERN``, ``action:NAME`` or ``goal:ID`` (:func:`parse_step`).
 *occurrences* in a session are moments:
 
 - ``page:PATTERN`` — every action whose URL path matches PATTERN: with ``*`` a wildcard
-  (``/product/*``) the whole path must match, without one the path must begin with it
-  (``/checkout`` also matches ``/checkout/payment``); case-insensitive.
+  (``/product/*``) the whole path must match; without one, the path is it or lies under it
+  (``/checkout`` also matches ``/checkout/payment``, not ``/checkouts``); case-insensitive.
 - ``action:NAME`` — every action whose name contains NAME, case-insensitive
   (``action:click on 'Place order'``).
 - ``goal:ID`` — every time the recorder reported goal ID, and, for a goal the archive
@@ -102,8 +102,10 @@ def _page_condition(pattern: str) -> tuple[str, list[Any]]:
     if "*" in pattern:
         parts = [like_match("x", part, "equals")[1] for part in pattern.split("*")]
         return f"{path} ILIKE ? ESCAPE '\\'", ["%".join(parts)]
-    condition, value = like_match(path, pattern, "begins")
-    return condition, [value]
+    base = pattern.rstrip("/") or "/"  # a path segment: /cart is not /cartography
+    same, exact = like_match(path, base, "equals")
+    under, prefix = like_match(path, base.rstrip("/") + "/", "begins")
+    return f"({same} OR {under})", [exact, prefix]
 
 
 def _goal_actions(goal: Mapping[str, Any]) -> tuple[str, list[Any]] | None:
