@@ -23,7 +23,9 @@ from app.store.findings import Finding, FindingsStore
 from app.store.open import open_store
 
 prepare_web_engine()
-pytestmark = pytest.mark.webengine
+# the application the rest of the suite expects (tests/conftest.py's qapp_cls), made before the
+# report's map renderer would make a plain QApplication of its own (app.replay.frames.start_qt)
+pytestmark = [pytest.mark.webengine, pytest.mark.usefixtures("qapp")]
 ASHLEY = "s0191"
 PLACE_ORDER = "#btn_sell-421198"
 DEMO = str(demo_archive_path())

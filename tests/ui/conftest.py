@@ -153,6 +153,12 @@ def stores_dir(isolated_cache: Path) -> Path:
     return isolated_cache / "stores"
 
 
+def store_files(folder: Path) -> list[Path]:
+    """The stores in ``folder`` (``<content key>.duckdb``), not the indexes built beside
+    them (``<content key>.search.duckdb``, ``.maps.duckdb``)."""
+    return sorted(p for p in folder.glob("*.duckdb") if "." not in p.stem)
+
+
 @pytest.fixture
 def window(qtbot: Any, monkeypatch: pytest.MonkeyPatch) -> MainWindow:
     """A shown window whose error dialogs are recorded in ``shown_errors`` instead."""

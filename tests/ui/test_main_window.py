@@ -19,6 +19,7 @@ from app.store.cache import store_path_for
 from app.ui.main_window import EMPTY_TEXT, MainWindow
 from app.ui.session_table import COLUMN_INDEX, SessionTableModel
 from app.ui.theme import colour
+from tests.ui.conftest import store_files
 
 TIMEOUT_MS = 30_000
 
@@ -244,7 +245,7 @@ def test_ingest_runs_off_the_gui_thread(
     assert window.sessions.model.rowCount() == 400
     assert not window.status.progress_bar.isVisible()
     assert not window.status.cancel_button.isVisible()
-    assert list(stores_dir.glob("*.duckdb")) == [window.store.db_path]
+    assert store_files(stores_dir) == [window.store.db_path]
 
 
 def test_cancel_stops_the_ingest_and_keeps_nothing(
@@ -274,7 +275,7 @@ def test_cancel_stops_the_ingest_and_keeps_nothing(
     assert not window.status.cancel_button.isVisible()
     assert window.store is None
     assert window.pages.currentWidget() is window.empty_page
-    assert list(stores_dir.glob("*.duckdb")) == []
+    assert store_files(stores_dir) == []
     assert list(stores_dir.glob("*.part*")) == []
     assert window.shown_errors == []
 
@@ -298,7 +299,7 @@ def test_opening_another_file_cancels_the_running_ingest(
     assert window.windowTitle() == "second.webreplay — Replay Investigator"
     assert column(window.sessions.model, "User") == ["solo"]
     assert not store_path_for(big).exists()
-    assert list(stores_dir.glob("*.duckdb")) == [store_path_for(small)]
+    assert store_files(stores_dir) == [store_path_for(small)]
 
 
 def test_recent_files(
@@ -408,7 +409,7 @@ def test_closing_during_an_ingest_stops_the_thread(
     win.close()
     assert asked and "still being read" in asked[0]
     assert win.archive.running_ingests == 0
-    assert list(stores_dir.glob("*.duckdb")) == []
+    assert store_files(stores_dir) == []
 
 
 @pytest.mark.parametrize(

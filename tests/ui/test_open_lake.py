@@ -13,6 +13,7 @@ from app.lake.spool import HourlySpool
 from app.replay.engine import prepare_web_engine
 from app.ui.main_window import MainWindow
 from tests.lake.collector_process import make_batch
+from tests.ui.conftest import store_files
 from tests.ui.test_main_window import TIMEOUT_MS, column
 
 prepare_web_engine()
@@ -45,7 +46,7 @@ def test_open_lake_shows_its_sessions_and_replays_one(
         window.open_lake_action.trigger()
     assert window.windowTitle() == "shop-lake — Replay Investigator"
     assert sorted(column(window.sessions.model, "User")) == ["user-0", "user-0", "user-1"]
-    assert not list(stores_dir.glob("*.duckdb"))  # read in place, never ingested
+    assert not store_files(stores_dir)  # read in place, never ingested
     assert window.replay_session("lake-1")
     screen = window.replay_screen
     assert screen is not None
