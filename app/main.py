@@ -9,6 +9,7 @@ if TYPE_CHECKING:
     from app.cli.main import CliServices
 
 EVENTS_WORKER = "player-events"  # internal: the replay prepares a long session's events
+CHECKPOINTS_WORKER = "player-checkpoints"  # internal: a session's checkpoints, for windows
 DEMO_WORKER = "demo-worker"  # internal: how `demo build` starts its recording processes
 
 
@@ -22,6 +23,10 @@ def main(argv: list[str] | None = None) -> int:
         from app.replay.events import events_worker_main
 
         return events_worker_main(args[1:])
+    if args[:1] == [CHECKPOINTS_WORKER]:  # a child of the replay (app.replay.checkpoint_cache)
+        from app.replay.checkpoint_cache import checkpoints_worker_main
+
+        return checkpoints_worker_main(args[1:])
     if args[:1] == [DEMO_WORKER]:  # a child of `demo build` (see app.resources.app_command)
         from app.demo.worker import main as worker_main
 

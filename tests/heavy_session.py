@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from tests.conftest import SHARED
@@ -109,6 +111,25 @@ def heavy_session(
     minutes: float = 60, rate: float = 10, seed: int = 7, subtree: int = 100
 ) -> list[dict[str, Any]]:
     """A Meta + FullSnapshot and ``minutes × 60 × rate`` incremental events (no checkouts)."""
+    return list(iter_heavy_session(minutes, rate, seed, subtree))
+
+
+def write_heavy_ndjson(path: Path, minutes: float, rate: float = 10, seed: int = 7) -> int:
+    """The heavy session as an rrweb NDJSON file (one event a line), written as generated:
+    six hours are ~0.5 GB of JSON, which must not be held as Python objects. Bytes written."""
+    size = 0
+    with path.open("w", encoding="utf-8") as out:
+        for event in iter_heavy_session(minutes, rate, seed):
+            line = json.dumps(event, separators=(",", ":")) + "\n"
+            out.write(line)
+            size += len(line)
+    return size
+
+
+def iter_heavy_session(
+    minutes: float = 60, rate: float = 10, seed: int = 7, subtree: int = 100
+) -> Iterator[dict[str, Any]]:
+    """:func:`heavy_session` one event at a time, in time order."""
     rng = random.Random(seed)
     page, _ = base_page()
     body = next(n for n, _ in _walk(page) if n.get("tagName") == "body")
@@ -144,6 +165,7 @@ def heavy_session(
     ]
     events[0]["timestamp"] = start
     events[1]["timestamp"] = start + 5
+    yield from events
     total = int(minutes * 60 * rate)
     step = 1000 / rate
     live_root: int | None = None
@@ -298,5 +320,4 @@ def heavy_session(
                 data = {"source": 3, "id": scroller, "x": 0, "y": rng.randrange(0, 121)}
             else:  # the page itself does not scroll (it fits the viewport): offsets stay 0
                 data = {"source": 3, "id": page["id"], "x": 0, "y": 0}
-        events.append({"type": 3, "data": data, "timestamp": ts})
-    return events
+        yield {"type": 3, "data": data, "timestamp": ts}

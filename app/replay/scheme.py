@@ -5,7 +5,9 @@ paths. Everything the player needs is served from memory by :class:`ReplayScheme
 
 * ``replay://app/<file>`` — the player page from ``resources/player/``;
 * ``replay://app/vendor/<file>`` — rrweb from the build's vendored npm files;
-* ``replay://data/<session id>/events.json[?window=<id>]`` — events from the store.
+* ``replay://data/<session id>/events.json[?window=<id>]`` — events from the store;
+* ``replay://data/<session id>/window.json?t=<epoch ms>[&window=<id>]`` — the window of
+  events around ``t`` (:mod:`app.replay.windows`), for the player's windowed loading.
 
 :func:`register_replay_scheme` must run before the ``QApplication`` exists.
 """
@@ -36,6 +38,9 @@ log = logging.getLogger(__name__)
 SCHEME = "replay"
 PLAYER_URL = f"{SCHEME}://app/player.html"
 EventsProvider = Callable[[str, str | None], "bytes | list[bytes]"]
+WindowsProvider = Callable[[str, str | None, "float | None", "float | None"], bytes]
+"""``(session id, window id or None, time or None, reach or None) → a window's JSON``
+(:meth:`app.replay.windows.SessionWindows.window`)."""
 
 _MIME = {
     ".html": b"text/html",
@@ -125,21 +130,31 @@ class ReplaySchemeHandler(QWebEngineUrlSchemeHandler):
         super().__init__(parent)
         self.tasks = tasks
         self._events = events
+        self._windows: WindowsProvider | None = None
         self._store: Interruptible | None = None
         self._parts: dict[Key, Parts] = {}  # the stream prepared last, for its later parts
         self._preparing: dict[Key, _Preparation] = {}
 
     def set_events_provider(
-        self, events: EventsProvider | None, store: Interruptible | None = None
+        self,
+        events: EventsProvider | None,
+        store: Interruptible | None = None,
+        windows: WindowsProvider | None = None,
     ) -> None:
-        """Serve ``events`` from now on (None: none); requests still waiting are failed.
+        """Serve ``events`` (and ``windows``) from now on (None: none); requests still
+        waiting are failed.
 
         ``store`` is what ``events`` reads: its tasks are interrupted when the store is
         retired (archive switched) and the store is not closed under them.
         """
         self._drop_pending()
         self._events = events
+        self._windows = windows
         self._store = store
+
+    def serves_windows(self) -> bool:
+        """Whether the page may load sessions window by window."""
+        return self._windows is not None
         self._parts = {}
 
     def pending(self) -> int:
@@ -156,6 +171,16 @@ class ReplaySchemeHandler(QWebEngineUrlSchemeHandler):
                 query = parse_qs(url.query())
                 key = (path.rsplit("/", 1)[0], query.get("window", [None])[0])
                 self._events_part(job, key, int(query.get("part", ["0"])[0]))
+            elif host == "data" and path.endswith("/window.json") and self._windows:
+                query = parse_qs(url.query())
+                at, ahead = query.get("t", [None])[0], query.get("ahead", [None])[0]
+                key = (path.rsplit("/", 1)[0], query.get("window", [None])[0])
+                self._window(
+                    job,
+                    key,
+                    None if at is None else float(at),
+                    None if ahead is None else float(ahead),
+                )
             else:
                 job.fail(QWebEngineUrlRequestJob.Error.UrlNotFound)
         except (OSError, LookupError, ValueError):
@@ -188,6 +213,34 @@ class ReplaySchemeHandler(QWebEngineUrlSchemeHandler):
                 dropped=lambda: self._dropped(preparation, key),
             )
         preparation.waiting.append((job, part))
+
+    def _window(
+        self, job: QWebEngineUrlRequestJob, key: Key, at: float | None, ahead: float | None
+    ) -> None:
+        """Answer with the window of ``key``'s events around ``at``, read on a task.
+
+        Windows are not superseded by each other: the page asks for the next one while
+        playing (a prefetch) and for one far away when seeking; it ignores stale answers.
+        """
+        windows = self._windows
+        assert windows is not None
+
+        def answer(outcome: _Outcome) -> None:
+            if outcome.parts is None:
+                log.warning("a window of %s could not be read: %s", key[0], outcome.error)
+                _fail(job)
+            else:
+                self._reply_part(job, outcome.parts, 0)
+
+        self.tasks.submit(
+            lambda: _read_window(windows, key, at, ahead),
+            answer,
+            owner=self,
+            store=self._store,
+            lane=REPLAY_LANE,
+            name=f"replay window of {key[0]}",
+            dropped=lambda: _fail(job),
+        )
 
     def _prepared(self, preparation: _Preparation, key: Key, outcome: _Outcome) -> None:
         if self._preparing.get(key) is not preparation:
@@ -267,6 +320,16 @@ def _prepare(events: EventsProvider, key: Key) -> _Outcome:
             if isinstance(prepared, list):  # already cut into parts (a long session)
                 return _Outcome([QByteArray(part) for part in prepared])
             return _Outcome(split_into_parts(prepared))
+    except Exception as exc:
+        return _Outcome(None, exc)
+
+
+def _read_window(
+    windows: WindowsProvider, key: Key, at: float | None, ahead: float | None
+) -> _Outcome:
+    """On a worker: one window (see :mod:`app.replay.windows`); errors handed back."""
+    try:
+        return _Outcome([QByteArray(windows(key[0], key[1], at, ahead))])
     except Exception as exc:
         return _Outcome(None, exc)
 

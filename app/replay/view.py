@@ -16,7 +16,13 @@ from PySide6.QtWidgets import QWidget
 
 from app.replay.bridge import PlayerBridge
 from app.replay.guard import GuardedPage, NetworkGuard, guarded_profile
-from app.replay.scheme import PLAYER_URL, SCHEME, EventsProvider, ReplaySchemeHandler
+from app.replay.scheme import (
+    PLAYER_URL,
+    SCHEME,
+    EventsProvider,
+    ReplaySchemeHandler,
+    WindowsProvider,
+)
 from app.state.tasks import Interruptible, TaskRunner
 
 
@@ -85,18 +91,25 @@ class ReplayView(QWebEngineView):
         super().changeEvent(event)
 
     def set_events_provider(
-        self, provider: EventsProvider | None, store: Interruptible | None = None
+        self,
+        provider: EventsProvider | None,
+        store: Interruptible | None = None,
+        windows: WindowsProvider | None = None,
     ) -> None:
         """Where the sessions' events come from; ``store`` is what ``provider`` reads.
+
+        With ``windows`` the player loads sessions window by window (issue 23: it holds
+        only the events around the cursor); without, whole.
 
         Why the store: its replay tasks are interrupted when it is retired (archive
         switched), and it is not closed while one of them reads it.
         """
-        self.scheme_handler.set_events_provider(provider, store)
+        self.scheme_handler.set_events_provider(provider, store, windows)
 
     def show_session(self, session_id: str, window_id: str | None = None) -> None:
         """Load a session's events into the player (queued until the page is ready)."""
-        url = f"{SCHEME}://data/{QUrl.toPercentEncoding(session_id).data().decode()}/events.json"
+        name = "window.json" if self.scheme_handler.serves_windows() else "events.json"
+        url = f"{SCHEME}://data/{QUrl.toPercentEncoding(session_id).data().decode()}/{name}"
         if window_id is not None:
             url += "?window=" + QUrl.toPercentEncoding(window_id).data().decode()
         self._pending = url

@@ -36,7 +36,9 @@ def side_markers(detail: SessionDetail, divergence_ms: int | None, label: str) -
     markers += [TimelineMarker(e.ts_ms, "error", e.message) for e in detail.errors]
     if divergence_ms is not None:
         markers.append(TimelineMarker(divergence_ms, DIVERGENCE_KIND, label))
-    return TimelineData(detail.start_ms, detail.end_ms, markers, detail.activity_ms, detail.idle)
+    return TimelineData(
+        detail.start_ms, detail.end_ms, markers, detail.activity_ms, detail.idle, detail.gaps
+    )
 
 
 class ComparedReplay(QWidget):

@@ -74,6 +74,8 @@ class TimelineData:
     """Timestamps of user-interaction events; the density band is a histogram of them."""
     idle: list[tuple[int, int]] = field(default_factory=list)
     """Inactive stretches (start ms, end ms), shaded."""
+    gaps: list[tuple[int, int]] = field(default_factory=list)
+    """Stretches with no recorded event at all (a lost batch, a pause): shaded darker."""
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,7 @@ KIND_STYLES: dict[str, _KindStyle] = {
 _OTHER_STYLE = _KindStyle("Other", ("#868e96", "#adb5bd"), "|", 11)
 CURSOR_COLOUR = "#f08c00"
 IDLE_COLOUR = (134, 142, 150, 55)
+GAP_COLOUR = (73, 80, 87, 110)
 DENSITY_COLOUR = (76, 110, 150)
 
 
@@ -288,11 +291,12 @@ class TimelineWidget(QWidget):
 
         # No tooltip per stretch: item tooltips win over the markers' (pyqtgraph puts those on
         # the ViewBox), so an error in an idle stretch would read "inactive". The legend has it.
-        for start_ms, end_ms in data.idle:
+        shaded = [(*s, IDLE_COLOUR) for s in data.idle] + [(*s, GAP_COLOUR) for s in data.gaps]
+        for start_ms, end_ms, colour in shaded:
             region = pg.LinearRegionItem(
                 values=(start_ms / 1000, end_ms / 1000),
                 movable=False,
-                brush=pg.mkBrush(IDLE_COLOUR),
+                brush=pg.mkBrush(colour),
                 pen=pg.mkPen(None),
             )
             region.setZValue(-10)
@@ -369,6 +373,10 @@ class TimelineWidget(QWidget):
         if self.data.idle:
             idle_ms = sum(b - a for a, b in self.data.idle)
             parts.append(f'<span style="color:#adb5bd">■</span> inactive {format_offset(idle_ms)}')
+        if gap_ms := sum(b - a for a, b in self.data.gaps):
+            parts.append(
+                f'<span style="color:#495057">■</span> not recorded {format_offset(gap_ms)}'
+            )
         if self.data.activity_ms:
             parts.append('<span style="color:#7d95b0">▁▃▅</span> activity')
         return "&nbsp;&nbsp;&nbsp;".join(parts) if parts else "No events in this session"

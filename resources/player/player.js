@@ -4,8 +4,6 @@
 
 let bridge = null;
 let replayer = null;
-let firstTs = 0;
-let lastTs = 0;
 let seekSeq = 0;
 let playing = false;
 let speed = 1;
@@ -60,10 +58,44 @@ async function fetchPart(url, part) {
   return response.json();
 }
 
+function makeReplayer(events, pointerAtStart = null) {
+  events.forEach(window.defuseReplayEvent); // defuse.js: hints no policy sees
+  indexPointer(events, pointerAtStart, events.length ? events[0].timestamp : 0);
+  replayer = new rrweb.Replayer(events, {
+    root: frame,
+    speed,
+    skipInactive,
+    mouseTail: false,
+    showWarning: false,
+    showDebug: false,
+    triggerFocus: false,
+    UNSAFE_replayCanvas: false,
+    logger: { log() {}, warn() {} },
+  });
+  replayer.on("resize", () => setTimeout(fit, 0));
+  replayer.on("finish", () => {
+    if (!playing) return; // a paused seek to the end casts the last event as well
+    if (windowUrl && win.end < sessionLast) {
+      setTimeout(continueInNextWindow, 0); // not inside rrweb's own callback
+      return;
+    }
+    playing = false;
+    tick(true);
+    wake();
+    bridge.page_finished();
+  });
+  const meta = replayer.getMetaData();
+  base = meta.startTime;
+  replayerEnd = meta.endTime;
+}
+
 // Events arrive in parts: the replayer starts on the first part, later parts are added as
 // they come, so a long session is watchable before all of it has crossed the bridge.
 async function load(url) {
+  if (url.includes("/window.json")) return loadWindowed(url);
   destroy();
+  windowUrl = null;
+  win = { start: -Infinity, end: Infinity };
   const token = ++loadToken;
   showMessage("Loading…");
   let first;
@@ -83,32 +115,12 @@ async function load(url) {
     return;
   }
   showMessage("");
-  events.forEach(window.defuseReplayEvent); // defuse.js: hints no policy sees
-  replayer = new rrweb.Replayer(events, {
-    root: frame,
-    speed,
-    skipInactive,
-    mouseTail: false,
-    showWarning: false,
-    showDebug: false,
-    triggerFocus: false,
-    UNSAFE_replayCanvas: false,
-    logger: { log() {}, warn() {} },
-  });
-  replayer.on("resize", () => setTimeout(fit, 0));
-  replayer.on("finish", () => {
-    if (!playing) return; // a paused seek to the end casts the last event as well
-    playing = false;
-    tick(true);
-    wake();
-    bridge.page_finished();
-  });
-  const meta = replayer.getMetaData();
-  firstTs = meta.startTime;
-  lastTs = meta.endTime;
+  makeReplayer(events);
+  sessionFirst = base;
+  sessionLast = replayerEnd;
   replayer.pause(0);
   setTimeout(fit, 0);
-  bridge.page_loaded(firstTs, lastTs);
+  bridge.page_loaded(sessionFirst, sessionLast);
   for (let part = 1; part < first.parts; part++) {
     let chunk;
     try {
@@ -120,11 +132,12 @@ async function load(url) {
     if (token !== loadToken || !replayer) return;
     for (const event of chunk.events) {
       replayer.addEvent(window.defuseReplayEvent(event));
+      indexPointerEvent(event); // parts come in time order
       // addEvent inserts on a microtask, so getMetaData() lags: track the end ourselves.
-      if (event.timestamp > lastTs) lastTs = event.timestamp;
+      if (event.timestamp > sessionLast) sessionLast = replayerEnd = event.timestamp;
     }
   }
-  if (first.parts > 1) bridge.page_loaded(firstTs, lastTs);
+  if (first.parts > 1) bridge.page_loaded(sessionFirst, sessionLast);
 }
 
 function tick(force) {
@@ -132,7 +145,8 @@ function tick(force) {
   const now = performance.now();
   if (force || now - lastTick > 33) {
     lastTick = now;
-    bridge.page_tick(Math.min(replayer.getCurrentTime(), lastTs - firstTs), seekSeq);
+    const abs = Math.min(base + replayer.getCurrentTime(), sessionLast);
+    bridge.page_tick(abs - sessionFirst, seekSeq);
   }
 }
 
@@ -157,6 +171,9 @@ function loop() {
   loopArmed = false;
   window.playerLoopFrames++;
   if (playing) tick(false);
+  if (playing && windowUrl && replayer && base + replayer.getCurrentTime() > win.end - PREFETCH_MS) {
+    prefetch();
+  }
   placeHighlight();
   if (playing || settleFrames-- > 0) {
     loopArmed = true;
@@ -166,9 +183,15 @@ function loop() {
 
 function seek(offset, seq, play) {
   seekSeq = seq;
-  if (!replayer) return;
-  const end = lastTs - firstTs;
-  offset = Math.max(0, Math.min(offset, end));
+  if (!replayer && !windowUrl) return;
+  const abs = Math.max(sessionFirst, Math.min(sessionFirst + offset, sessionLast));
+  goTo(abs, play);
+}
+
+// `abs` lies in the replayer's window: a seek there, paused or playing on.
+function seekInWindow(abs, play) {
+  const end = replayerEnd - base;
+  const offset = Math.max(0, Math.min(abs - base, end));
   if (play) {
     // rrweb cannot seek while skipping inactivity (rrweb#884): turn it off around the seek.
     if (skipInactive) replayer.setConfig({ skipInactive: false });
@@ -181,6 +204,9 @@ function seek(offset, seq, play) {
     replayer.pause(offset >= end ? end + 1 : offset);
     playing = false;
   }
+  const at = base + (play || offset < end ? offset : end + 1);
+  applyHover(at);
+  if (!play) applyScrolls(at);
   tick(true);
   wake();
 }
@@ -221,7 +247,17 @@ window.replayHtml = () => {
   const doc = window.replayDocument();
   return doc && doc.documentElement ? "<!doctype html>\n" + doc.documentElement.outerHTML : "";
 };
-window.replayTime = () => (replayer ? replayer.getCurrentTime() : -1);
+window.replayTime = () => (replayer ? base + replayer.getCurrentTime() - sessionFirst : -1);
+// What the page holds (tests and benchmarks): the window's span and its events, the
+// windows loaded so far, and whether a seek waits for its window.
+window.playerWindow = () => ({
+  windowed: windowUrl !== null,
+  start: win.start,
+  end: win.end,
+  events: replayer ? replayer.service.state.context.events.length : 0,
+  loaded: windowsLoaded,
+  waiting: pendingSeek !== null,
+});
 // The click map (issue 21) asks where elements are in the shown frame: for each selector,
 // the box of its first match in the player page's pixels (the replayed page is scaled to
 // fit), or null when nothing matches; and the replayed viewport, its scroll and page height.
@@ -308,6 +344,7 @@ new QWebChannel(qt.webChannelTransport, (channel) => {
   bridge.load_requested.connect((url) => { load(url); });
   bridge.seek_requested.connect((offset, seq, play) => seek(offset, seq, play));
   bridge.pause_requested.connect(() => {
+    if (pendingSeek) pendingSeek.play = false;
     if (replayer) replayer.pause();
     playing = false;
     tick(true);

@@ -41,6 +41,7 @@ FULL = {
     "bench_maps.py": ["--sessions", "10000", "--repeat", "3"],
     "bench_clips.py": ["--seconds", "20", "--repeat", "3"],
     "bench_lake.py": ["--sessions", "10000", "--copies", "10", "--repeat", "3"],
+    "bench_long.py": ["--heavy-minutes", "360"],
 }  # fmt: skip
 QUICK = {
     "bench_ingest.py": ["--sessions", "1000", "--events", "500", "--repeat", "1"],
@@ -57,6 +58,7 @@ QUICK = {
     "bench_maps.py": ["--sessions", "1000", "--repeat", "3"],
     "bench_clips.py": ["--seconds", "10", "--repeat", "1"],
     "bench_lake.py": ["--sessions", "1000", "--copies", "10", "--repeat", "1"],
+    "bench_long.py": ["--heavy-minutes", "36", "--seeks", "30", "--triples", "20"],
 }  # fmt: skip
 
 

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from app.replay.events import store_events  # noqa: E402
 from app.replay.guard import GuardedPage  # noqa: E402
 from app.replay.view import ReplayView  # noqa: E402
+from app.replay.windows import SessionWindows  # noqa: E402
 from app.state.tasks import TaskRunner  # noqa: E402
 from app.store.open import open_store  # noqa: E402
 from app.store.queries import sessions as session_queries  # noqa: E402
@@ -58,6 +59,8 @@ class Replay:
         self.bridge = self.view.bridge
         self.store: SessionStore | None = None
         self.session_id = ""
+        self.windowed_ahead_ms: int | None = None  # set: the player loads window by window
+        self.windows: SessionWindows | None = None
         self.first_ms = 0.0
         self.last_ms = 0.0
         self.seq = 100
@@ -78,7 +81,11 @@ class Replay:
             assert len(sessions) == 1, sessions
             session_id = sessions[0].session_id
         self.session_id = session_id
-        self.view.set_events_provider(store_events(self.store), self.store)
+        windows = None
+        if self.windowed_ahead_ms is not None:
+            self.windows = SessionWindows(self.store, self.windowed_ahead_ms)
+            windows = self.windows.window
+        self.view.set_events_provider(store_events(self.store), self.store, windows)
         with self.qtbot.waitSignal(self.view.session_loaded, timeout=LOAD_TIMEOUT_MS) as loaded:
             self.view.show_session(session_id)
         self.first_ms, self.last_ms = loaded.args
@@ -137,6 +144,8 @@ class Replay:
         QCoreApplication.sendPostedEvents(None, 0)  # 0: every type, DeferredDelete included
         QApplication.processEvents()
         self.tasks.shutdown()
+        if self.windows is not None:
+            self.windows.stop()
         if self.store is not None:
             self.store.close()
 

@@ -9,7 +9,7 @@ are the rows as stored (for the CLI's ``info``).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from app.derive.rum import console_text
@@ -84,6 +84,8 @@ class SessionDetail:
     idle: list[tuple[int, int]]
     frustration: list[tuple[int, str, str]]
     """(epoch ms, kind, detail) of the session's frustration signals (app/store/frustration.py)"""
+    gaps: list[tuple[int, int]] = field(default_factory=list)
+    """(start, end) epoch ms of stretches with no event recorded at all (see :func:`gaps`)."""
 
 
 def _rows(cur: Cursor, session_id: str, sql: str) -> list[tuple]:
@@ -208,7 +210,27 @@ def detail(cur: Cursor, session_id: str) -> SessionDetail | None:
         activity,
         [(a, b) for a, b in idle],
         [(int(ts), str(kind), str(detail or "")) for ts, kind, detail in signals],
+        gaps(cur, session_id),
     )
+
+
+GAP_MS = 60_000
+"""No event at all for this long is a gap in the recording: a lost batch or segment, or a
+pause of the recorder (rrweb records mouse moves, scrolls and mutations as they happen, so
+a page in use is never silent this long). Shown on the timeline; playback runs across."""
+
+
+def gaps(cur: Cursor, session_id: str, at_least_ms: int = GAP_MS) -> list[tuple[int, int]]:
+    """(last event before, first event after) of every gap of ``at_least_ms`` or more."""
+    rows = cur.execute(
+        """SELECT epoch_ms(ts), epoch_ms(next_ts) FROM (
+               SELECT ts, lead(ts) OVER (ORDER BY ts) AS next_ts FROM events
+               WHERE session_id = ?)
+           WHERE epoch_ms(next_ts) - epoch_ms(ts) >= ?
+           ORDER BY ts""",
+        [session_id, at_least_ms],
+    ).fetchall()
+    return [(int(a), int(b)) for a, b in rows]
 
 
 def events_size(cur: Cursor, session_id: str, window_id: str | None = None) -> int:

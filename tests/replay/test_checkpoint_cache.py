@@ -1,0 +1,65 @@
+"""The checkpoints of windowed loading (issue 23): computed by a child process reading the
+store a stretch at a time, cached beside the store and reused; a window's size follows
+the window, not the session."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+from app.replay.windows import SessionWindows
+from app.store.open import open_store
+from app.store.queries import sessions as session_queries
+from tests.heavy_session import write_heavy_ndjson
+
+
+def _wait_done(windows: SessionWindows, session_id: str) -> None:
+    """Until the child has finished and its file is published under its final name."""
+    stream = windows._stream(session_id, None)
+    assert stream is not None
+    deadline = time.monotonic() + 120
+    while (
+        not (stream.index.refresh() or stream.index.done) or stream.index.path.suffix != ".ndjson"
+    ):
+        assert time.monotonic() < deadline, "the checkpoint child did not finish"
+        time.sleep(0.05)
+
+
+def _window(windows: SessionWindows, session_id: str, t: float | None) -> dict:
+    return json.loads(windows.window(session_id, None, t))
+
+
+def test_checkpoints_are_cached_beside_the_store_and_windows_stay_small(tmp_path: Path) -> None:
+    recording = tmp_path / "long.ndjson"
+    write_heavy_ndjson(recording, minutes=12, seed=4)
+    store, _ = open_store(recording)
+    with store:
+        [summary] = session_queries.summaries(store.cursor())
+        sid = summary.session_id
+        windows = SessionWindows(store, ahead_ms=60_000)
+        start = _window(windows, sid, None)  # served at once, from the recording's start
+        assert start["start"] == start["first"] and start["end"] == start["first"] + 60_000
+        _wait_done(windows, sid)
+        caches = list(store.db_path.parent.glob(f"{store.db_path.stem}.checkpoints/*.ndjson"))
+        assert len(caches) == 1
+        lines = [json.loads(line) for line in caches[0].read_text().splitlines()]
+        stamps = [line["ts"] for line in lines if "ts" in line]
+        # one per 1,000 events (100 s here): app.rrweb.checkpoints
+        assert len(stamps) >= 6 and stamps == sorted(stamps) and lines[-1] == {"done": True}
+
+        first, last = start["first"], start["last"]
+        sizes = []
+        for t in (first + 3 * 60_000, first + 7 * 60_000, last - 1_000):
+            window = _window(windows, sid, t)
+            assert window["events"][0]["type"] == 4 and window["events"][0].get("synthetic")
+            assert window["start"] <= t <= window["end"] <= t + 60_000
+            assert t - window["start"] < 3 * 60_000  # a checkpoint close before it
+            sizes.append(len(window["events"]))
+        assert max(sizes) < summary.events / 3
+        windows.stop()
+
+        again = SessionWindows(store, ahead_ms=60_000)  # a later opening reuses the file
+        stream = again._stream(sid, None)
+        assert stream is not None and stream.child is None and stream.index.done
+        assert _window(again, sid, last - 1_000) == _window(windows, sid, last - 1_000)
