@@ -63,6 +63,11 @@ class MapFrameRenderer(QObject):
         self._timeout = QTimer(self)
         self._timeout.setSingleShot(True)
         self._timeout.timeout.connect(lambda: self._fail("the player did not load the session"))
+        self._asked: str | None = None
+        """The session last asked of the view: asked again, it is not loaded again (the
+        player would not say ``loaded`` twice, and a run would wait for nothing)."""
+        self._first_ms: float | None = None
+        """Its first event's time once loaded (None while it loads)."""
 
     @property
     def busy(self) -> bool:
@@ -77,8 +82,14 @@ class MapFrameRenderer(QObject):
         if store is not self._store:
             view.set_events_provider(store_events(store), store)
             self._store = store
+            self._forget_session()
         self._runs += 1
-        self._run = _Run(self._runs, session_id, at_ms, list(selectors))
+        run = self._run = _Run(self._runs, session_id, at_ms, list(selectors))
+        if session_id == self._asked:  # the view has it, or is loading it: no second load
+            if self._first_ms is not None:
+                self._seek(run, self._first_ms)
+            return  # (the load under way serves the latest run)
+        self._asked, self._first_ms = session_id, None
         self.progressed.emit(f"Loading session {session_id} into the replay…")
         self._timeout.start(LOAD_TIMEOUT_MS)
         # a player not ready yet keeps only the last session asked: one load to come
@@ -95,11 +106,15 @@ class MapFrameRenderer(QObject):
         self._run = None
         self._timeout.stop()
 
+    def _forget_session(self) -> None:
+        self._asked, self._first_ms = None, None
+
     def release(self) -> None:
         """Forget the archive (it is closing): its events are gone. The view stays, ready
         for the next archive's maps."""
         self.cancel()
         self._loads = 0
+        self._forget_session()
         if self.view is not None and self._store is not None:
             self.view.clear_session()
         self._store = None
@@ -107,6 +122,7 @@ class MapFrameRenderer(QObject):
     def shutdown(self) -> None:
         """Drop the view (the archive is closing, or the screen going)."""
         self.cancel()
+        self._forget_session()
         view, self.view, self._store = self.view, None, None
         if view is not None:
             view.set_events_provider(None)
@@ -131,11 +147,17 @@ class MapFrameRenderer(QObject):
     def _loaded(self, first_ms: float, _last_ms: float) -> None:
         self._loads = max(0, self._loads - 1)
         run, view = self._run, self.view
-        if run is None or view is None or self._loads:
+        if self._loads:
             return
+        self._first_ms = first_ms
+        if run is not None and view is not None:
+            self._seek(run, first_ms)
+
+    def _seek(self, run: _Run, first_ms: float) -> None:
+        assert self.view is not None
         self._timeout.stop()
         self.progressed.emit("Seeking to the moment of the frame…")
-        view.bridge.seek_requested.emit(float(max(0, run.at_ms - int(first_ms))), 1, False)
+        self.view.bridge.seek_requested.emit(float(max(0, run.at_ms - int(first_ms))), 1, False)
         self._js("window.replayTime()", run, lambda _value: self._seeked(run))
 
     def _seeked(self, run: _Run) -> None:
@@ -167,4 +189,5 @@ class MapFrameRenderer(QObject):
             return
         self.cancel()
         self._loads = 0
+        self._forget_session()
         self.failed.emit(message)

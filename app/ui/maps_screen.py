@@ -2,8 +2,8 @@
 under the filter bar's selection; every element one click from the sessions that clicked it.
 
 Why nothing waits on the GUI thread: the counting is a task (a group-by over the clicks
-anchored once per archive, :mod:`app.store.maps_index`, which a task builds right after the
-archive opens, on the lane the counting then waits on), and the frame is rendered by
+anchored once per archive, :mod:`app.store.maps_index`, which a task builds when the tab is
+first shown for the archive, on the lane the counting then waits on), and the frame is rendered by
 :class:`~app.replay.map_frame_renderer.MapFrameRenderer` step by step from the event loop,
 with a placeholder saying what it is doing meanwhile. A rendered frame is kept per page,
 session and moment, so switching layer, heat or filter does not render it again unless the
@@ -21,7 +21,6 @@ from PySide6.QtGui import (
     QColor,
     QImage,
     QKeySequence,
-    QMouseEvent,
     QPainter,
     QPen,
     QPixmap,
@@ -59,34 +58,14 @@ from app.store.sidecar import SidecarCancelled
 from app.store.store import SessionStore
 from app.ui.archive_screen import ArchiveScreen, ScreenModels
 from app.ui.findings_panel import ask_and_save
+from app.ui.map_controls import HEATS, LAYERS, MapImage
 
-LAYERS: tuple[tuple[str, Layer], ...] = (
-    ("Clicks per element", "elements"),
-    ("Raw click positions", "raw"),
-    ("Scroll depth", "scroll"),
-)
-HEATS: tuple[tuple[str, HeatMode], ...] = (
-    ("Heat: clicks + trouble", "trouble"),
-    ("Heat: clicks only", "clicks"),
-)
 REPLAY_LEAD_MS = 1_000
 """A session opens this long before its click on the element."""
 LANE = "maps"
 """The lane of the anchoring build and of every count: a count waits for the build."""
 FrameKey = tuple[str, str, int]
 """(page pattern, session, moment) of a rendered frame."""
-
-
-class MapImage(QLabel):
-    """The drawn map; a click on it selects the element under the pointer."""
-
-    def __init__(self, screen: MapsScreen) -> None:
-        super().__init__()
-        self.screen = screen
-        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:
-        self.screen.pick_at(event.position().toPoint())
 
 
 class MapsScreen(ArchiveScreen):
@@ -99,6 +78,7 @@ class MapsScreen(ArchiveScreen):
         self.scrolls: ScrollMap | None = None
         self.frame: MapFrame | None = None
         self._counting = False  # a count asked for and not back yet
+        self._anchored = False  # the open archive's clicks are anchored (or being anchored)
         self.frames: dict[FrameKey, tuple[MapFrame, frozenset[str]]] = {}
         """Rendered frames, and the selectors whose boxes each holds."""
         self.renders = 0
@@ -148,7 +128,7 @@ class MapsScreen(ArchiveScreen):
         self.legend = QLabel(legend_text("elements"))
         self.legend.setWordWrap(True)
 
-        self.image = MapImage(self)
+        self.image = MapImage(lambda point: self.pick_at(point))
         scroller = QScrollArea()
         scroller.setWidget(self.image)
         scroller.setWidgetResizable(False)
@@ -202,8 +182,18 @@ class MapsScreen(ArchiveScreen):
     def archive_opened(self, state: ArchiveState) -> None:
         flt = self.selection.filter
         self.query(lambda store: map_queries.pages_by_clicks(store.cursor(), flt), self._pages)
-        # the clicks anchored once, now, so that the first map is a group-by too; the build
-        # stops between batches of sessions when the archive closes (its task is cancelled)
+        self._anchored = False
+        if self.isVisible():
+            self._anchor()
+
+    def _anchor(self) -> None:
+        """Anchor the archive's clicks once, when the tab is first shown for it: every map is
+        then a group-by. Not at open: the build (seconds of Python) would compete with the
+        dashboard's first fill on a 2-core machine (it cost the cold launch → replay path 2 s).
+        The build stops between batches of sessions when the archive closes."""
+        if self._anchored or self.store is None:
+            return
+        self._anchored = True
         building: list[Task] = []
 
         def check_cancel() -> None:
@@ -227,6 +217,7 @@ class MapsScreen(ArchiveScreen):
         super().showEvent(event)
         if self.renderer.view is None:  # once per window, just after the tab first shows
             QTimer.singleShot(0, self.renderer.prepare)
+        self._anchor()  # before the first count: both on the maps lane, in this order
         self._draw_first()
 
     def _draw_first(self) -> None:

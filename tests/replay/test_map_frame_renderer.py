@@ -55,3 +55,32 @@ def test_the_latest_render_wins(qtbot: Any, tasks: TaskRunner, tmp_path: Path) -
         renderer.shutdown()
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         store.close()
+
+
+def test_the_same_session_asked_again_is_not_loaded_again(
+    qtbot: Any, tasks: TaskRunner, tmp_path: Path
+) -> None:
+    """Draw map clicked twice quickly asks for the same session while it loads; the player
+    says ``loaded`` once, so the second ask must not wait for a second load (it waited for
+    the load timeout and failed). Asked once more after it loaded, it only seeks."""
+    store, _ = open_store(demo_archive_path(), tmp_path / "demo.duckdb")
+    renderer = MapFrameRenderer(tasks)
+    try:
+        place = click_map(store, "/checkout").elements[0]
+        first = place.sessions[0]
+        frames: list[MapFrame] = []
+        steps: list[str] = []
+        renderer.rendered.connect(frames.append)
+        renderer.progressed.connect(steps.append)
+        renderer.render(store, first.session_id, first.first_ms - 200, [PLACE_ORDER])
+        renderer.render(store, first.session_id, first.first_ms - 200, [PLACE_ORDER, "#name"])
+        qtbot.waitUntil(lambda: len(frames) == 1, timeout=60_000)
+        assert {PLACE_ORDER, "#name"} <= set(frames[0].boxes)
+        loads = sum("Loading session" in step for step in steps)
+        renderer.render(store, first.session_id, first.first_ms - 5_000, [PLACE_ORDER])
+        qtbot.waitUntil(lambda: len(frames) == 2, timeout=60_000)
+        assert loads == 1 and sum("Loading session" in step for step in steps) == 1  # seeks
+    finally:
+        renderer.shutdown()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        store.close()
