@@ -12,8 +12,10 @@ written beside it). Two steps are measured:
 
 - the one-off anchoring (:func:`app.store.maps_index.build_map_index`: every click of the
   archive with its page, each clicking session's DOM rebuilt up to its last node's first
-  click to name the element), which the window runs in the background after open; shown
-  as a share of the ingest when this run ingested (as ``bench_search`` shows its index);
+  click to name the element), which the window runs when the Maps tab is first shown for
+  an archive, so the first map of an archive waits for it; shown as a share of the ingest
+  when this run ingested (as ``bench_search`` shows its index), reported without a goal —
+  the issue sets none, and its "< 1 s" is the map's;
 - the map: the median of ``--repeat`` calls of ``click_map(store, "/checkout")`` once the
   anchors exist (two group-bys over them), and of ``scroll_map``; the baseline is one
   ``SELECT count(*) FROM events`` in the same run.
@@ -106,8 +108,8 @@ def _measure(args: argparse.Namespace, store: SessionStore, ingest_s: float | No
             name=f"maps: one-off click anchoring, {total:,} sessions",
             value=build_s / ingest_s if ingest_s else build_s,
             unit="×" if ingest_s else "s",
-            goal="≤ 0.5× ingest (in the background)",
-            met=build_s <= 0.5 * ingest_s if ingest_s else True,
+            goal="(reported)",  # the first map of an archive waits for it
+            met=True,
             baseline=f"ingest {ingest_s:.2f} s" if ingest_s else "store given: no ingest",
             ratio=build_s / ingest_s if ingest_s else None,
         ),
