@@ -34,6 +34,7 @@ from app.replay.events import array_elements, decode_in_steps
 from app.resources import app_command
 from app.rrweb.checkpoints import Checkpointer
 from app.rrweb.protocol import EventType
+from app.store.cache import fingerprint
 from app.store.queries import replay_window
 
 CHECKPOINTS_WORKER = "player-checkpoints"
@@ -48,6 +49,20 @@ checkpoint costs only its file space (~0.1 MB for the heavy session's page)."""
 STRETCH_MS = 5 * 60 * 1000
 """Events read from the store at a time by the child: memory follows this, not the session."""
 _CHECKPOINT = re.compile(rb'\{"ts":([-+0-9.eE]+),"(events|recorded)"')
+
+
+def store_digest(store_path: Path) -> str:
+    """What the store's content is, for the cache key: a store file's sampled digest (as its
+    seal), or for a lake directory read in place the names, sizes and times of its files."""
+    if not store_path.is_dir():
+        return str(fingerprint(store_path)["digest"])
+    digest = hashlib.blake2b(digest_size=16)
+    for part in sorted(p for p in store_path.rglob("*.parquet") if p.is_file()):
+        stat = part.stat()
+        digest.update(
+            f"{part.relative_to(store_path)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode()
+        )
+    return digest.hexdigest()
 
 
 def cache_path(store_path: Path, store_digest: str, session_id: str, window_id: str | None) -> Path:
@@ -139,11 +154,11 @@ def start_child(
 
 def checkpoints_worker_main(args: list[str]) -> int:
     """The child of :func:`start_child`: ``DB OUT SESSION [WINDOW]``."""
-    from app.store.store import SessionStore  # only the child reads the store itself
+    from app.store.lake import open_session_store  # only the child reads the store itself
 
     db_path, out = Path(args[0]), Path(args[1])
     session_id, window_id = args[2], (args[3] if len(args) > 3 else None)
-    with SessionStore(db_path) as store, out.open("wb") as stream:
+    with open_session_store(db_path) as store, out.open("wb") as stream:
         write_checkpoints(store.cursor(), session_id, window_id, stream)
     return 0
 

@@ -29,9 +29,9 @@ from app.replay.checkpoint_cache import (
     CheckpointIndex,
     cache_path,
     start_child,
+    store_digest,
     wait_for,
 )
-from app.store.cache import fingerprint
 from app.store.queries import replay_window
 
 if TYPE_CHECKING:
@@ -138,7 +138,7 @@ class SessionWindows:
             if key in self._streams:
                 return self._streams[key]
             if self._digest is None:
-                self._digest = str(fingerprint(self.store.db_path)["digest"])
+                self._digest = store_digest(Path(self.store.db_path))
             path = cache_path(Path(self.store.db_path), self._digest, session_id, window_id)
             stream = _Stream(span[0], span[1], CheckpointIndex(path, span[0]))
             stream.index.refresh()

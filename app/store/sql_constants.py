@@ -44,9 +44,18 @@ SOURCE_TOUCH_MOVE: Final = str(int(IncrementalSource.TOUCH_MOVE))
 SOURCE_MOUSE_INTERACTION: Final = str(int(IncrementalSource.MOUSE_INTERACTION))
 SOURCE_SCROLL: Final = str(int(IncrementalSource.SCROLL))
 SOURCE_INPUT: Final = str(int(IncrementalSource.INPUT))
+SOURCE_DRAG: Final = str(int(IncrementalSource.DRAG))
 
 MOUSE_CLICK: Final = str(int(MouseInteraction.CLICK))
 MOUSE_DBL_CLICK: Final = str(int(MouseInteraction.DBL_CLICK))
+POINTER_PRESSES: Final = ", ".join(
+    str(int(m))
+    for m in (
+        MouseInteraction.MOUSE_UP, MouseInteraction.MOUSE_DOWN, MouseInteraction.CLICK,
+        MouseInteraction.TOUCH_START, MouseInteraction.TOUCH_END,
+    )
+)  # fmt: skip
+"""Mouse interactions that put the pointer over an element (an ``IN (…)`` list)."""
 
 USER_INTERACTION: Final = (
     f"source BETWEEN {min(USER_INTERACTION_SOURCES):d} AND {max(USER_INTERACTION_SOURCES):d}"

@@ -10,7 +10,16 @@ from __future__ import annotations
 
 import json
 
+from app.rrweb.protocol import IncrementalSource
 from app.store.queries import Cursor
+from app.store.sql_constants import (
+    EVENT_INCREMENTAL_SNAPSHOT,
+    POINTER_PRESSES,
+    SOURCE_DRAG,
+    SOURCE_MOUSE_INTERACTION,
+    SOURCE_MOUSE_MOVE,
+    SOURCE_TOUCH_MOVE,
+)
 
 _WINDOW = "($all OR window_id IS NOT DISTINCT FROM $window)"
 
@@ -70,10 +79,11 @@ def last_pointer_node(
     """
     row = cur.execute(
         f"""SELECT source, data::VARCHAR FROM events
-            WHERE session_id = $sid AND {_WINDOW} AND type = 3
+            WHERE session_id = $sid AND {_WINDOW} AND type = {EVENT_INCREMENTAL_SNAPSHOT}
               AND ts BETWEEN make_timestamp($lo * 1000) AND make_timestamp($hi * 1000)
-              AND (source IN (1, 6, 12)
-                   OR (source = 2 AND TRY_CAST(data->>'$.type' AS INTEGER) IN (0, 1, 2, 7, 9)))
+              AND (source IN ({SOURCE_MOUSE_MOVE}, {SOURCE_TOUCH_MOVE}, {SOURCE_DRAG})
+                   OR (source = {SOURCE_MOUSE_INTERACTION}
+                       AND TRY_CAST(data->>'$.type' AS INTEGER) IN ({POINTER_PRESSES})))
               AND epoch_ms(ts) < $before
             ORDER BY ts DESC, rowid DESC LIMIT 1""",
         {
@@ -88,7 +98,7 @@ def last_pointer_node(
     if row is None:
         return None
     data = json.loads(row[1])
-    if row[0] == 2:
+    if row[0] == IncrementalSource.MOUSE_INTERACTION:
         node = data.get("id")
     else:
         positions = data.get("positions") or [{}]
