@@ -15,10 +15,9 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from app.cli.export_test import parse_time
+from app.cli.export_test import chosen_session, parse_time
 from app.export.clip_plan import ClipError, ClipRange
 from app.store.queries import replay as replay_queries
-from app.store.queries import sessions as session_queries
 from app.store.store import SessionStore
 
 CLIP_FORMATS = ("mp4", "webm", "gif")
@@ -47,10 +46,7 @@ def parse_size(text: str) -> tuple[int, int]:
 
 def clip_range(store: SessionStore, args: argparse.Namespace) -> ClipRange:
     """The clip the arguments ask for; ValueError says what is wrong with them."""
-    sessions = [s.session_id for s in session_queries.summaries(store.cursor())]
-    session_id = args.session or (sessions[0] if len(sessions) == 1 else None)
-    if session_id is None:
-        raise ValueError(f"holds {len(sessions)} sessions; choose one with --session")
+    session_id = chosen_session(store, args.session)
     detail = replay_queries.detail(store.cursor(), session_id)
     if detail is None:
         raise ValueError(f"there is no session '{session_id}' in this file")

@@ -50,13 +50,20 @@ def parse_time(text: str, session_start_ms: int) -> int:
     return int(value) if value >= _EPOCH_MS else session_start_ms + round(value * 1000)
 
 
+def chosen_session(store: SessionStore, asked: str | None) -> str:
+    """The session ``--session`` names, or the file's only one; ValueError otherwise."""
+    if asked:
+        return asked
+    sessions = queries.session_ids(store.cursor())
+    if len(sessions) != 1:
+        raise ValueError(f"holds {len(sessions)} sessions; choose one with --session")
+    return sessions[0]
+
+
 def export_test(store: SessionStore, args: argparse.Namespace, prog: str) -> int:
     """Write the test; print what was written and one line per unlocated step on stderr."""
     file: Path = args.file
-    sessions = queries.session_ids(store.cursor())
-    session_id = args.session or (sessions[0] if len(sessions) == 1 else None)
-    if session_id is None:
-        raise ValueError(f"holds {len(sessions)} sessions; choose one with --session")
+    session_id = chosen_session(store, args.session)
     record = queries.session_record(store.cursor(), session_id)
     if record is None:
         raise ValueError(f"no session {session_id!r}")
