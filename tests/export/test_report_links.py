@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.demo.plan import ASHLEY_ID, RELEASE_AFTER
 from app.export.documents import report_html, report_markdown
 from app.export.masking import ReportMasking
 from app.export.moment_link import parse_link
@@ -12,18 +11,14 @@ from app.export.report import build_report
 from app.store.demo import demo_archive_path
 from app.store.findings import Finding
 from app.store.open import open_store
+from tests.export.test_reports import ashley_session, first_error_ms
 
 
 def test_each_finding_of_a_report_links_to_its_moment(tmp_path: Path) -> None:
     store, _ = open_store(demo_archive_path())
     with store:
-        (sid,) = store.query(
-            f"SELECT session_id FROM sessions WHERE user_id = '{ASHLEY_ID}'"
-            f" AND release = '{RELEASE_AFTER}'"
-        ).rows[0]
-        (error_ms,) = store.query(
-            f"SELECT epoch_ms(min(ts)) FROM errors WHERE session_id = '{sid}'"
-        ).rows[0]
+        sid = ashley_session(store)
+        error_ms = first_error_ms(store, sid)
         key = store.info()["content_key"]
         finding = Finding(key, sid, error_ms, "Checkout freezes")
         report = build_report(store, finding)

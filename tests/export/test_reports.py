@@ -48,6 +48,14 @@ def ashley_session(store: Any) -> str:
     )
 
 
+def first_error_ms(store: Any, session_id: str) -> int:
+    """When the session's first JavaScript error happened (epoch ms)."""
+    (error_ms,) = store.query(
+        f"SELECT epoch_ms(min(ts)) FROM errors WHERE session_id = '{session_id}'"
+    ).rows[0]
+    return int(error_ms)
+
+
 @pytest.fixture
 def ashley_finding() -> Iterator[Finding]:
     store, _ = open_store(demo_archive_path())

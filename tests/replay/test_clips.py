@@ -15,7 +15,6 @@ import av
 import numpy as np
 import pytest
 
-from app.demo.plan import ASHLEY_ID, RELEASE_AFTER
 from app.export.clip_plan import ClipRange
 from app.files import partial_path
 from app.replay.engine import prepare_web_engine
@@ -28,6 +27,7 @@ prepare_web_engine()
 from PySide6.QtGui import QImage  # noqa: E402
 
 from app.replay.clips import export_clip, rgb_array  # noqa: E402
+from tests.export.test_reports import ashley_session, first_error_ms  # noqa: E402
 
 pytestmark = pytest.mark.webengine
 DEMO = demo_archive_path()
@@ -44,14 +44,8 @@ def ashley() -> Iterator[tuple[SessionStore, str, int]]:
     """The demo's store, Ashley's stuck session and the time of its first error."""
     store, _ = open_store(DEMO)
     with store:
-        sid = str(store.query(
-            f"SELECT session_id FROM sessions WHERE user_id = '{ASHLEY_ID}'"
-            f" AND release = '{RELEASE_AFTER}'"
-        ).rows[0][0])  # fmt: skip
-        (error_ms,) = store.query(
-            f"SELECT epoch_ms(min(ts)) FROM errors WHERE session_id = '{sid}'"
-        ).rows[0]
-        yield store, sid, int(error_ms)
+        sid = ashley_session(store)
+        yield store, sid, first_error_ms(store, sid)
 
 
 def decoded(path: Path) -> tuple[list[np.ndarray], float, Any]:
