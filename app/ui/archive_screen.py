@@ -74,6 +74,10 @@ class ArchiveScreen(QWidget):
         """Show what ``destination`` (of this screen's :attr:`destination` kind) asks for;
         the window has just made this tab current."""
 
+    def shutdown(self) -> None:
+        """The window is closing: let go of what outlives a closed archive (a web view's
+        renderer must go before the web profile, or Chromium warns at exit)."""
+
     # ---- for subclasses ------------------------------------------------------------------
     def query(
         self,

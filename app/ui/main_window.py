@@ -381,6 +381,8 @@ class MainWindow(DesktopFiles, ArchiveDefinitions, QMainWindow):
         """Stop every ingest, export and task and close the store (the window closes)."""
         self.exports.cancel()  # a clip export stops with its archive (ClipActions)
         self.comparing.shutdown()
+        for screen in self.screens:
+            screen.shutdown()
         if self.replay_screen is not None:
             self.replay_screen.shutdown()
         self.archive.shutdown()

@@ -213,6 +213,9 @@ class MapsScreen(ArchiveScreen):
         self.frames.clear()
         self._clear()
 
+    def shutdown(self) -> None:
+        self.renderer.shutdown()
+
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if self.renderer.view is None:  # once per window, just after the tab first shows
