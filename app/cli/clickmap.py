@@ -83,6 +83,7 @@ def as_json(result: ClickMap, boxes: dict[str, Any], heat: HeatMode = "trouble")
         "elements": [
             {
                 "selector": e.selector,
+                "label": e.label,
                 "count": e.clicks,
                 "rage": e.rage,
                 "dead": e.dead,
@@ -108,7 +109,7 @@ def print_table(result: ClickMap, out: Path | None, heat: HeatMode = "trouble") 
     for e in ranked(result, heat):
         print(
             f"{e.heat(heat):>6} {e.clicks:>7} {e.error:>6} {e.rage:>5} {e.dead:>5}"
-            f" {len(e.sessions):>8}  {e.selector}"
+            f" {len(e.sessions):>8}  {e.title}"
         )
     if out is not None:
         print(f"map: {out} (frame of session {result.frame_session})")

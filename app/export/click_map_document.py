@@ -36,6 +36,7 @@ def click_map_snapshot(
         "elements": [
             {
                 "selector": e.selector,
+                "label": e.label,
                 "heat": e.heat(heat),  # type: ignore[arg-type]
                 "clicks": e.clicks,
                 "error": e.error,
@@ -60,6 +61,18 @@ def _caption(snapshot: dict[str, Any]) -> str:
 _COLUMNS = ("heat", "clicks", "error", "rage", "dead", "sessions")
 
 
+def _named_html(element: dict[str, Any]) -> str:
+    """An element's cell: its name (when it has one, from maps of this version on) and its
+    selector."""
+    name = f"{html.escape(element['label'])} " if element.get("label") else ""
+    return f"{name}<code>{html.escape(element['selector'])}</code>"
+
+
+def _escaped_cell(text: str) -> str:
+    """``text`` safe in a Markdown table cell (a name may hold ``|`` or backticks)."""
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("`", "\\`")
+
+
 def click_map_html(snapshot: dict[str, Any], png: bytes | None) -> str:
     """The map's section of a finding's HTML card: the drawn map and its top elements."""
     image = (
@@ -71,7 +84,7 @@ def click_map_html(snapshot: dict[str, Any], png: bytes | None) -> str:
     head = "<th>element</th>" + "".join(f"<th>{c}</th>" for c in _COLUMNS)
     body = "".join(
         "<tr>"
-        + f"<td><code>{html.escape(e['selector'])}</code></td>"
+        + f"<td>{_named_html(e)}</td>"
         + "".join(f"<td>{e.get(c, '')}</td>" for c in _COLUMNS)
         + "</tr>"
         for e in snapshot.get("elements", [])
@@ -95,5 +108,6 @@ def click_map_markdown(
     lines.append("|---" * (len(_COLUMNS) + 1) + "|")
     for e in snapshot.get("elements", []):
         values = " | ".join(str(e.get(c, "")) for c in _COLUMNS)
-        lines.append(f"| `{e['selector']}` | {values} |")
+        name = f"{_escaped_cell(e['label'])} " if e.get("label") else ""
+        lines.append(f"| {name}`{e['selector']}` | {values} |")
     return lines

@@ -10,7 +10,8 @@ selector or the positional path the test generator already chooses
 the moment of the click, when the node was there.
 
 A click inside a button or link (its text, an icon) is counted on that button or link: the
-element a user means to press.
+element a user means to press. Beside the selector each click keeps the element's name as
+it read then (:mod:`app.maps.element_names`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
+from app.maps.element_names import GeneratedContent, generated_content, label_for
 from app.reproduce import dom as page
 from app.reproduce.locators import css_path, generated_id, stable_css
 from app.rrweb.protocol import EventType
@@ -31,6 +33,8 @@ _PRESSABLE_ROLES = frozenset({"button", "link", "checkbox", "radio", "tab", "men
 _CLIMB = 6
 INCREMENTAL = int(EventType.INCREMENTAL_SNAPSHOT)
 _CSS_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+Anchor = tuple[str | None, str | None]
+"""A click's element: its selector and its name (None: not in the recorded DOM / no name)."""
 
 
 def pressed_element(node: Node) -> Node | None:
@@ -81,42 +85,50 @@ class _Anchorer:
         text or nodes without ids); the selectors are chosen again."""
         if data is None or '"id":"' in data or '"removes":[{' in data:
             self._ids: Counter[str] | None = None
-        self._known: dict[int, str | None] = {}
+        if data is None:  # a new page: its style sheets are read again when a name needs them
+            self._rules: GeneratedContent | None = None
+        self._known: dict[int, Anchor] = {}
 
-    def selector(self, node_id: int) -> str | None:
+    def anchor(self, node_id: int) -> Anchor:
         if node_id not in self._known:
             node = self.dom.nodes.get(node_id)
             element = pressed_element(node) if node is not None else None
             if element is None:
-                self._known[node_id] = None
+                self._known[node_id] = (None, None)
             else:
                 if self._ids is None:
                     self._ids = id_counts(self.dom)
-                self._known[node_id] = selector_for(self.dom, element, self._ids)
+                if self._rules is None:
+                    self._rules = generated_content(self.dom)
+                self._known[node_id] = (
+                    selector_for(self.dom, element, self._ids),
+                    label_for(self.dom, element, self._rules),
+                )
         return self._known[node_id]
 
 
 def anchor_clicks(
     events: Iterable[tuple[int, int, str]], clicks: list[tuple[int, int]]
-) -> list[str | None]:
-    """The selector of each click ``(ts_ms, node_id)`` of one session (in time order), from
-    its DOM events ``(ts_ms, type, data)`` in time order; ``None`` when the node is not in the
-    recorded DOM at that moment (a click on a node rrweb never serialized). Events at the
-    click's own millisecond are applied after it: they are what the click did."""
+) -> list[Anchor]:
+    """The selector and name of each click ``(ts_ms, node_id)`` of one session (in time
+    order), from its DOM events ``(ts_ms, type, data)`` in time order; ``(None, None)`` when
+    the node is not in the recorded DOM at that moment (a click on a node rrweb never
+    serialized). Events at the click's own millisecond are applied after it: they are what
+    the click did."""
     dom = ReplayDom()
     anchorer = _Anchorer(dom)
-    selectors: list[str | None] = []
+    selectors: list[Anchor] = []
     pending = iter(clicks)
     click = next(pending, None)
     for ts, kind, data in events:
         while click is not None and click[0] <= ts:
-            selectors.append(anchorer.selector(click[1]))
+            selectors.append(anchorer.anchor(click[1]))
             click = next(pending, None)
         if click is None:
             break
         dom.apply({"timestamp": ts, "type": kind, "data": json.loads(data)})
         anchorer.changed(data if kind == INCREMENTAL else None)
     while click is not None:
-        selectors.append(anchorer.selector(click[1]))
+        selectors.append(anchorer.anchor(click[1]))
         click = next(pending, None)
     return selectors

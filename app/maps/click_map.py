@@ -49,6 +49,7 @@ is the hot spot ahead of the Full name field (120 plain clicks: 120)."""
 @dataclass
 class ElementClicks:
     selector: str
+    """Which element (the same in every session: :mod:`app.maps.anchoring`)."""
     clicks: int = 0
     rage: int = 0
     dead: int = 0
@@ -56,6 +57,13 @@ class ElementClicks:
     trouble: int = 0
     """Clicks with any of the three signals."""
     sessions: list[ClickedBy] = field(default_factory=list)
+    label: str | None = None
+    """What the element reads as ("Place order"), as most of its clicks saw it."""
+
+    @property
+    def title(self) -> str:
+        """The element for a person: its name and, in brackets, its selector."""
+        return f"{self.label}  ({self.selector})" if self.label else self.selector
 
     def heat(self, mode: HeatMode = "trouble") -> int:
         """How hot the element is drawn: ``clicks`` (the raw count) or ``trouble``
@@ -146,11 +154,22 @@ def _aggregate(pattern: str, rows: list[ElementSession], raw: RawClicks) -> Clic
                 error=sum(v.error for v in visits),
                 trouble=sum(v.trouble for v in visits),
                 sessions=[ClickedBy(v.session_id, v.first_ms, v.clicks) for v in visits],
+                label=_most_read(visits),
             )
         )
     elements.sort(key=lambda e: (-e.heat(), -e.clicks, e.selector))
     frame_session, frame_ms = _frame_moment(elements)
     return ClickMap(pattern, elements, raw, unanchored, frame_session, frame_ms)
+
+
+def _most_read(visits: list[ElementSession]) -> str | None:
+    """The name most clicks saw (a button reading "Place order" then "Placing…" is named
+    by what users pressed)."""
+    names: Counter[str] = Counter()
+    for visit in visits:
+        if visit.label:
+            names[visit.label] += visit.clicks
+    return names.most_common(1)[0][0] if names else None
 
 
 def _frame_moment(elements: list[ElementClicks]) -> tuple[str | None, int | None]:

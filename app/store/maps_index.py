@@ -6,7 +6,7 @@ over 10,000 sessions that took 1.5-2 s of Python, and finding the page of every 
 another 1-3 s of SQL, on every map. Done once, in the background after the archive opens
 (as the search index is: the same content key and atomic build, :mod:`app.store.sidecar`),
 a map is a group-by over ``anchored_clicks`` (one row per click: session, time, page URL,
-node, position, signals, selector).
+node, position, signals, selector and the element's name).
 
 The naming is Python of a higher layer, so the builder is handed it (:data:`Anchor`): one
 call per session with the DOM events up to its last node's first click. The scroll map's
@@ -35,13 +35,15 @@ from app.store.queries import maps as map_queries
 from app.store.sidecar import OpenSidecars, SidecarFile, build_sidecar, sidecar_is_current
 from app.store.store import SessionStore
 
-MAPS_VERSION = "2"  # 2: page_scrolls, page_visits
+MAPS_VERSION = "3"  # 2: page_scrolls, page_visits; 3: label
 INFO_TABLE = "maps_info"
 SESSIONS_PER_BATCH = 400
 """Sessions whose DOM events are read at once (each holds full snapshots: a batch is tens
 of megabytes, all 10,000 at once would be gigabytes)."""
 
-Anchor = Callable[[Iterable[tuple[int, int, str]], list[tuple[int, int]]], list[str | None]]
+Anchor = Callable[
+    [Iterable[tuple[int, int, str]], list[tuple[int, int]]], list[tuple[str | None, str | None]]
+]
 """``(dom_events, clicks) -> selectors``: :func:`app.maps.anchoring.anchor_clicks`."""
 Progress = Callable[[float], None]
 
@@ -93,10 +95,14 @@ def build_map_index(
         finally:
             cur.close()
         anchored = time.perf_counter()
-        con.register("anchors", pa.table(names))
+        text = {"selector", "label"}  # typed: a column of only None would have no type
+        con.register(
+            "anchors",
+            pa.table({k: pa.array(v, pa.string()) if k in text else v for k, v in names.items()}),
+        )
         con.execute(
             """CREATE TABLE anchored_clicks AS
-               SELECT c.*, a.selector FROM clicks c
+               SELECT c.*, a.selector, a.label FROM clicks c
                LEFT JOIN anchors a USING (session_id, snapshot_ms, node)
                ORDER BY c.session_id, c.ts_ms"""
         )
@@ -144,7 +150,7 @@ def _anchor_sessions(
         return map_queries.dom_events(reader, until)
 
     names: dict[str, list[object]] = {"session_id": [], "snapshot_ms": [], "node": []}
-    names["selector"] = []
+    names["selector"], names["label"] = [], []
     with ThreadPoolExecutor(1, thread_name_prefix="map-anchors") as pool:
         pending = pool.submit(read, batches[0]) if batches else None
         for index, batch in enumerate(batches):
@@ -156,11 +162,12 @@ def _anchor_sessions(
             for session in batch:
                 rows = by_session[session]
                 selectors = anchor(events[session], [(row[3], row[2]) for row in rows])
-                for row, selector in zip(rows, selectors, strict=True):
+                for row, (selector, label) in zip(rows, selectors, strict=True):
                     names["session_id"].append(session)
                     names["snapshot_ms"].append(row[1])
                     names["node"].append(row[2])
                     names["selector"].append(selector)
+                    names["label"].append(label)
             report(0.3 + 0.6 * (index + 1) / len(batches))
     return names
 

@@ -391,7 +391,10 @@ class MapsScreen(ArchiveScreen):
         self.elements.setRowCount(len(self.shown_elements))
         for row, element in enumerate(self.shown_elements):
             values = (element.heat(self.heat), element.clicks, element.error, element.rage)
-            self.elements.setItem(row, 0, QTableWidgetItem(element.selector))
+            name = QTableWidgetItem(element.label or element.selector)
+            name.setToolTip(element.selector)  # which element; the text, what it reads as
+            name.setData(Qt.ItemDataRole.UserRole, element.selector)
+            self.elements.setItem(row, 0, name)
             for column, value in enumerate((*values, element.dead), 1):
                 item = QTableWidgetItem()
                 item.setData(Qt.ItemDataRole.DisplayRole, value)
@@ -426,7 +429,7 @@ class MapsScreen(ArchiveScreen):
             return
         self._paint()
         self.sessions_title.setText(
-            f"{len(element.sessions)} sessions clicked {element.selector} "
+            f"{len(element.sessions)} sessions clicked {element.title} "
             "(double-click: ▶ replay at the click)"
         )
         for clicked in element.sessions:
@@ -482,8 +485,7 @@ class MapsScreen(ArchiveScreen):
             archive_name=state.source_name,
             session_id=session_id,
             ts_ms=at_ms,
-            title=f"Click map of {clicks.page}: {element.selector} — "
-            f"{element.clicks} clicks{trouble}",
+            title=f"Click map of {clicks.page}: {element.title} — {element.clicks} clicks{trouble}",
             click_map=json.dumps(snapshot),
         )
         moment = datetime.fromtimestamp(at_ms / 1000, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")

@@ -23,6 +23,20 @@ let pointerNodes = [];
 // again, at once.
 let scrollEvents = []; // [timestamp, data] of Scroll events, and [timestamp, null] resets
 
+// rrweb applies a seek's catch-up to a virtual DOM (rrdom) and diffs it into the page at the
+// end ("flush"). A Scroll event on the document is kept as `scrollData` of the virtual
+// document, which is one object for the replayer's life: rrdom's destroyTree() empties its
+// children but keeps that scroll, so every later catch-up that goes through the virtual DOM
+// scrolled the page again to the document scroll of some earlier seek — a scroll recorded
+// seconds later showed on a visit before it (demo s0037: 240 px at 3.5 s, from 8.2 s; 5–6
+// of the demo's 600 A → B → A triples). After rrweb's own flush handler (registered
+// first, so it runs first), the virtual document forgets it.
+function forgetVirtualScroll(r) {
+  r.on("flush", () => {
+    if (r.virtualDom) r.virtualDom.scrollData = null;
+  });
+}
+
 function indexPointer(events, startNode, start) {
   pointerTimes = [];
   pointerNodes = [];

@@ -72,6 +72,7 @@ function makeReplayer(events, pointerAtStart = null) {
     UNSAFE_replayCanvas: false,
     logger: { log() {}, warn() {} },
   });
+  forgetVirtualScroll(replayer); // exact.js
   replayer.on("resize", () => setTimeout(fit, 0));
   replayer.on("finish", () => {
     if (!playing) return; // a paused seek to the end casts the last event as well

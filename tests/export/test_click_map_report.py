@@ -57,7 +57,8 @@ def test_html_and_markdown_reports_carry_the_click_map(tmp_path: Path) -> None:
     assert "Click map of /checkout" in section and "release 2.5.0" in section
     table = section.split("<table class='click-map'>")[1].split("</table>")[0]
     first_row = table.split("<tr>")[2]
-    assert PLACE_ORDER in first_row  # hottest first, with its error clicks
+    assert PLACE_ORDER in first_row  # hottest first, with its error clicks …
+    assert "Place order <code>" in first_row  # … and named as the button reads
     image_data = section.split("src='data:image/png;base64,")[1].split("'")[0]
     image = QImage.fromData(base64.b64decode(image_data))
     assert not image.isNull() and image.width() >= 1000  # a drawn frame, not an icon
@@ -73,7 +74,7 @@ def test_html_and_markdown_reports_carry_the_click_map(tmp_path: Path) -> None:
     md = tmp_path / "map.md"
     assert main(["export", DEMO, "--format", "md", "--out", str(md)]) == 0
     text = md.read_text(encoding="utf-8")
-    assert "### The click map" in text and f"| `{PLACE_ORDER}` |" in text
+    assert "### The click map" in text and f"| Place order `{PLACE_ORDER}` |" in text
     png = tmp_path / "map-frames" / "finding-1-click-map.png"
     assert png.read_bytes()[:4] == b"\x89PNG" and f"map-frames/{png.name}" in text
 

@@ -36,6 +36,12 @@ def maps_tab(qtbot: Any, window: MainWindow) -> MapsScreen:
     return screen
 
 
+def element_rows(screen: MapsScreen) -> dict[str, int]:
+    """The element table's rows by selector (the first column reads as the element's name)."""
+    table = screen.elements
+    return {table.item(r, 0).data(Qt.ItemDataRole.UserRole): r for r in range(table.rowCount())}
+
+
 def test_arriving_on_the_tab_draws_the_most_clicked_page(qtbot: Any, window: MainWindow) -> None:
     screen = maps_tab(qtbot, window)  # no click on Draw map
     qtbot.waitUntil(lambda: screen.frame is not None, timeout=60_000)
@@ -43,7 +49,8 @@ def test_arriving_on_the_tab_draws_the_most_clicked_page(qtbot: Any, window: Mai
     assert screen.page_box.currentText() == screen.page_box.itemText(0)  # the most clicked
     assert screen.elements.rowCount() > 0 and not screen.image.pixmap().isNull()
     # another session's page as the frame: the one Ashley saw just before her click
-    rows = {screen.elements.item(r, 0).text(): r for r in range(screen.elements.rowCount())}
+    rows = element_rows(screen)
+    assert screen.elements.item(rows[PLACE_ORDER], 0).text() == "Place order"  # its name
     screen.elements.selectRow(rows[PLACE_ORDER])
     ashley = next(s for s in screen.selected_element().sessions if s.session_id == ASHLEY)
     rendered = screen.renders
@@ -64,7 +71,7 @@ def test_checkout_click_map_leads_to_ashleys_replay(qtbot: Any, window: MainWind
     qtbot.waitUntil(lambda: screen.frame is not None, timeout=60_000)
     assert screen.frame is not None and PLACE_ORDER in screen.frame.boxes
     # the element table: Place order with its error clicks
-    rows = {screen.elements.item(r, 0).text(): r for r in range(screen.elements.rowCount())}
+    rows = element_rows(screen)
     assert int(screen.elements.item(rows[PLACE_ORDER], 2).text()) > 0
     # a click on the button in the map selects it and lists its sessions
     left, top, width, height = screen.frame.boxes[PLACE_ORDER]

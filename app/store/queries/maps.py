@@ -46,6 +46,8 @@ class ElementSession:
     error: int
     trouble: int
     """Clicks that raised any of the three signals (a click can raise two)."""
+    label: str | None = None
+    """The element's name as this session's clicks read it most often."""
 
 
 def page_condition(column: str, pattern: str) -> tuple[str, str]:
@@ -162,7 +164,7 @@ def element_clicks(
     rows = anchors.execute(
         f"""SELECT selector, session_id, min(ts_ms) AS first_ms, count(*) AS n,
                count(*) FILTER (rage), count(*) FILTER (dead), count(*) FILTER (error),
-               count(*) FILTER (rage OR dead OR error)
+               count(*) FILTER (rage OR dead OR error), mode(label)
             FROM anchored_clicks c WHERE {where} AND c.node IS NOT NULL
             GROUP BY selector, session_id ORDER BY selector, n DESC, first_ms""",
         params,
