@@ -1,8 +1,9 @@
 """Funnels — how many sessions took the steps that matter, in order, and where the others left.
 
 Top: the step editor (pages, actions and goals the archive offers) and the comparison: side
-A is the filter bar's selection, narrowed by a choice (a release, before or after a release),
-and side B another choice or none. Middle: the bars (share of each side's sessions reaching
+A is the filter bar's selection, narrowed by a choice (:mod:`app.analysis.funnel_sides`: a
+release, before or after a release, a browser, system or country), and side B another
+choice or none. Middle: the bars (share of each side's sessions reaching
 each step; a star where the sides differ significantly — :mod:`app.analysis.funnels`). Below:
 the steps table (sessions, users, conversion, median time, dropped) and, after a click on a
 dropped count, the sessions that left there, each one click from its replay where it left.
@@ -13,7 +14,7 @@ Every query is a task (:meth:`ArchiveScreen.query`); the matching rule is in
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt, Signal
@@ -30,8 +31,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.analysis.funnel_sides import Side, sides_of
 from app.analysis.funnels import StepDifference, compare_funnels, default_steps
-from app.archive.model import ms_from_iso
 from app.export.funnel_document import funnel_snapshot
 from app.state.navigation import ShowReplay
 from app.state.open_archive import ArchiveState
@@ -63,46 +64,12 @@ LANE = "funnels"
 
 
 @dataclass(frozen=True)
-class Side:
-    """A choice narrowing the filter bar's selection: a release, or before/after a moment."""
-
-    label: str
-    release: str | None = None
-    start_ms: int | None = None
-    end_ms: int | None = None
-
-    def narrow(self, f: SessionFilter) -> SessionFilter:
-        narrowed = replace(f, release=self.release) if self.release else f
-        if self.start_ms is not None:
-            narrowed = replace(narrowed, start_ms=max(self.start_ms, f.start_ms or 0))
-        if self.end_ms is not None:
-            narrowed = replace(narrowed, end_ms=min(self.end_ms, f.end_ms or self.end_ms))
-        return narrowed
-
-
-@dataclass(frozen=True)
 class Computed:
     steps: list[FunnelStep]
     a: Funnel
     b: Funnel | None
     differences: list[StepDifference] | None
     filters: tuple[SessionFilter, SessionFilter | None]
-
-
-def sides_of(state: ArchiveState) -> list[Side]:
-    """What the comparison offers for this archive: every release, before/after each
-    release of the manifest."""
-    sides = [Side("the filter bar's selection")]
-    sides += [Side(f"release {r}", release=r) for r in state.attribute_values.get("release", [])]
-    manifest = state.info.get("manifest")
-    for release in manifest.get("releases") or [] if isinstance(manifest, dict) else []:
-        try:
-            at = ms_from_iso(str(release["at"]))
-        except (KeyError, ValueError):
-            continue
-        sides.append(Side(f"before release {release.get('version')}", end_ms=at))
-        sides.append(Side(f"after release {release.get('version')}", start_ms=at))
-    return sides
 
 
 class FunnelScreen(ArchiveScreen):
@@ -172,7 +139,7 @@ class FunnelScreen(ArchiveScreen):
 
     # ---- the archive ---------------------------------------------------------------------
     def archive_opened(self, state: ArchiveState) -> None:
-        self.sides = sides_of(state)
+        self.sides = sides_of(state.attribute_values, state.info.get("manifest"))
         for combo, first in ((self.side_a, None), (self.side_b, "no comparison")):
             combo.blockSignals(True)
             combo.clear()

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from app.cli.main import run_cli
+from app.store.demo import demo_archive_path
 from tests.builders import T0, write_archive
 
 
@@ -49,3 +50,26 @@ def test_table_and_time_limit(archive: Path, capsys) -> None:
 def test_a_step_it_cannot_read(archive: Path, capsys) -> None:
     assert run_cli(["funnel", str(archive), "--step", "click:Pay"]) == 2
     assert "not a funnel step: 'click:Pay'" in capsys.readouterr().err
+
+
+def test_two_sides_compared_on_the_demo(tmp_path: Path, capsys) -> None:
+    """Before and after release 2.5.0: the checkout's last step is the one difference that
+    is not chance, in the table (``*``) and in the JSON."""
+    demo = str(demo_archive_path())
+    steps = ["--step", "page:/product", "--step", "page:/cart", "--step", "page:/checkout",
+             "--step", "goal:purchase", "--db", str(tmp_path / "demo.db")]  # fmt: skip
+    sides = ["--compare", "before:2.5.0", "after:2.5.0"]
+    assert run_cli(["funnel", demo, *steps, *sides, "--json"]) == 0
+    compared = json.loads(capsys.readouterr().out)["compare"]
+    assert (compared["a"], compared["b"]) == ("before release 2.5.0", "after release 2.5.0")
+    assert [s["significant"] for s in compared["steps"]] == [False, False, False, True]
+    last = compared["steps"][-1]
+    assert last["a"]["conversion_from_previous"] > 0.8 > 0.5 > last["b"]["conversion_from_previous"]
+    assert last["difference"] < -0.4 and last["z"] < -1.96
+    assert run_cli(["funnel", demo, *steps, *sides]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("A: before release 2.5.0 (") and "B: after release 2.5.0" in lines[0]
+    assert lines[-2].split()[1] == "goal:purchase" and lines[-2].endswith("pts *")
+    assert not any(line.endswith("pts *") for line in lines[3:-2])
+    assert run_cli(["funnel", demo, *steps, "--compare", "release:2.4.3", "os:"]) == 2
+    assert "not a side: 'os:'" in capsys.readouterr().err
