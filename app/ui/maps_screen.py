@@ -30,6 +30,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -140,10 +141,11 @@ class MapsScreen(ArchiveScreen):
         self.elements.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
         self.elements.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.elements.verticalHeader().hide()
-        self.elements.horizontalHeader().setStretchLastSection(False)
-        self.elements.setColumnWidth(0, 230)
+        header = self.elements.horizontalHeader()  # the counts whole, the name what is left
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in range(1, 6):
-            self.elements.setColumnWidth(column, 52)
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.shown_elements: list[ElementClicks] = []
         self.sessions_title = QLabel("Sessions that clicked it (double-click: ▶ replay at it)")
         self.sessions_title.setToolTip("Right-click a session to draw the map over its page")
