@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import random
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -124,6 +125,18 @@ def write_heavy_ndjson(path: Path, minutes: float, rate: float = 10, seed: int =
             out.write(line)
             size += len(line)
     return size
+
+
+def heavy_ndjson(folder: Path, minutes: float, rate: float = 10) -> Path:
+    """The heavy session's NDJSON file in ``folder``: written once (minutes for six hours),
+    then reused by every benchmark that asks for the same length."""
+    path = folder / f"heavy-{minutes:g}min.ndjson"
+    if not path.exists():
+        print(f"Writing a {minutes:g}-minute heavy session …", flush=True)
+        started = time.perf_counter()
+        write_heavy_ndjson(path, minutes, rate)
+        print(f"  {path.stat().st_size / 1e6:,.0f} MB in {time.perf_counter() - started:.0f} s")
+    return path
 
 
 def iter_heavy_session(

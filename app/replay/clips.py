@@ -6,6 +6,10 @@ runs on a lane of the task runner, in order. At most :data:`AHEAD` grabbed frame
 the encoder, so a slow encoder slows the grabbing instead of filling the memory. The view
 is the player itself, off-screen at the clip's size, so a frame of the clip is the frame
 the ``frame`` command renders at the same time (plus the painted cursor and caption).
+The player loads windows of events (issue 23): a clip from t0 to t1 reads the checkpoint
+before t0 and the events on to t1, a window at a time, whatever the session's length; each
+frame is grabbed once the page has applied its seek (it ticks with the seek's number),
+which may wait for the window there.
 
 A cancelled or failed export removes its temporary file: nothing appears under the target
 name (see :class:`app.export.video.VideoWriter`).
@@ -24,11 +28,13 @@ from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QImage
 
 from app.export.clip_plan import ClipRange, PlannedFrame, plan_frames
-from app.export.masking import mask_events_json
 from app.export.video import VideoWriter, even_size
 from app.replay.clip_overlay import PageBox, paint_overlay
 from app.replay.events import store_events
+from app.replay.scheme import WindowsProvider
+from app.replay.store_windows import acquire, masked_windows, release
 from app.replay.view import ReplayView
+from app.replay.windows import SessionWindows
 from app.state.tasks import TaskRunner
 from app.store.queries import replay as replay_queries
 from app.store.queries.pointer import pointer_trail
@@ -43,6 +49,8 @@ POLL_MS = 4
 WARM_UP_MS = 400
 """After loading, the player lays the page out and builds the replayed document once: the
 first frame waits for it (two animation frames, enough after any later seek, were not)."""
+WARM_UP_SEQ = -1
+"""The number of the seek to the first frame made on loading (frames count from 1)."""
 HIDE_REPLAY_CURSOR = (
     "(() => { const s = document.createElement('style');"
     " s.textContent = '.replayer-mouse, .replayer-mouse-tail { display: none !important; }';"
@@ -94,11 +102,18 @@ class ClipExport(QObject):
         tasks: TaskRunner,
         *,
         mask: bool = True,
+        windows: WindowsProvider | None = None,
         parent: QObject | None = None,
     ) -> None:
+        """``windows`` serves the player's windows (by default the store's, its own)."""
         super().__init__(parent)
         self.store, self.clip, self.fmt, self.out, self.tasks = store, clip, fmt, out, tasks
         self.mask = mask
+        self.windows = windows
+        self.own_windows: SessionWindows | None = None  # the store's, held while the clip runs
+        self.seeking: PlannedFrame | None = None  # the frame sought and not yet grabbed
+        self.seek_applied = False  # the page has applied the seek to `seeking`
+        self.warming = False
         self.size = even_size(clip.size)
         self.frames: list[PlannedFrame] = []
         self.writer: VideoWriter | None = None
@@ -139,23 +154,20 @@ class ClipExport(QObject):
         # Shown (the engine paints only a shown view) but never on the screen.
         view.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
         view.resize(*self.size)
-        view.set_events_provider(self._provider(), self.store)
+        windows = self.windows
+        if windows is None:
+            self.own_windows = acquire(self.store)
+            windows = self.own_windows.window
+        if self.mask:
+            windows = masked_windows(windows)
+        view.set_events_provider(store_events(self.store), self.store, windows)
         view.session_loaded.connect(self._loaded)
+        view.bridge.ticked.connect(self._ticked)
         view.bridge.failed.connect(self._page_error)
         self.view = view
         view.show()
         view.show_session(self.clip.session_id)
         self.load_timer.start()
-
-    def _provider(self) -> Callable[..., bytes]:
-        if not self.mask:
-            return store_events(self.store)
-
-        def masked(session_id: str, window: str | None = None) -> bytes:
-            data = replay_queries.events_json(self.store.cursor(), session_id, window)
-            return mask_events_json(data)
-
-        return masked
 
     def _page_error(self, message: str) -> None:
         if not self.has_loaded:  # after loading, a replayed page's own errors are its business
@@ -168,9 +180,23 @@ class ClipExport(QObject):
         self.load_timer.stop()
         self.first_ms = int(first_ms)
         self.view.page().runJavaScript(HIDE_REPLAY_CURSOR, 0)
-        if self.frames:
-            self.view.bridge.seek_requested.emit(self._offset(self.frames[0]), 0, False)
-        QTimer.singleShot(WARM_UP_MS, self, self._step)
+        if self.frames:  # warm up where the clip starts (the window there may take a while)
+            self.view.bridge.seek_requested.emit(self._offset(self.frames[0]), WARM_UP_SEQ, False)
+        else:
+            QTimer.singleShot(WARM_UP_MS, self, self._step)
+
+    def _ticked(self, _offset: float, seq: int) -> None:
+        """The page has applied seek ``seq``: warm up after the first, else wait for paint."""
+        if self.done or self.view is None:
+            return
+        if seq == WARM_UP_SEQ and not self.warming:
+            self.warming = True
+            QTimer.singleShot(WARM_UP_MS, self, self._step)
+        elif self.seeking is not None and seq == self.seeking.index + 1 and not self.seek_applied:
+            self.seek_applied = True
+            frame = self.seeking
+            self.view.page().runJavaScript(AFTER_PAINT % (frame.index + 1), 0)
+            QTimer.singleShot(POLL_MS, self, lambda: self._poll(frame))
 
     def _offset(self, frame: PlannedFrame) -> float:
         return float(max(0, frame.at_ms - self.first_ms))
@@ -185,10 +211,11 @@ class ClipExport(QObject):
             return  # the last encoded frame calls this again
         if self.waiting >= AHEAD:
             return  # an encoded frame calls this again
-        frame = self.frames[self.next_index]
+        if self.seeking is not None:
+            return  # a frame is on its way: its grab steps on
+        frame = self.seeking = self.frames[self.next_index]
+        self.seek_applied = False
         self.view.bridge.seek_requested.emit(self._offset(frame), frame.index + 1, False)
-        self.view.page().runJavaScript(AFTER_PAINT % (frame.index + 1), 0)
-        QTimer.singleShot(POLL_MS, self, lambda: self._poll(frame))
 
     def _poll(self, frame: PlannedFrame) -> None:
         if self.done or self.view is None:
@@ -211,6 +238,7 @@ class ClipExport(QObject):
                                  Qt.TransformationMode.SmoothTransformation)  # fmt: skip
         paint_overlay(image, frame, PageBox(float(box[1]), float(box[2]), float(box[3])))
         pixels = rgb_array(image)
+        self.seeking = None
         self.next_index += 1
         self.waiting += 1
         writer = self.writer
@@ -261,6 +289,9 @@ class ClipExport(QObject):
             view.set_events_provider(None)
             view.shutdown()
             view.deleteLater()
+        if self.own_windows is not None:
+            release(self.own_windows)
+            self.own_windows = None
         self.finished.emit(ok, message)
 
 
@@ -281,14 +312,16 @@ def export_clip(
     mask: bool = True,
     progress: Callable[[float, str], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    windows: WindowsProvider | None = None,
 ) -> Path:
     """Export a clip and wait for it (the command line, tests); needs a QApplication.
+    ``windows``: the player's windows (the store's by default; see :class:`ClipExport`).
 
     Raises :class:`ValueError` with the reason when the export fails, and
     ``InterruptedError`` when ``cancelled()`` turned true (no file is left then).
     """
     runner = TaskRunner()
-    job = ClipExport(store, clip, fmt, out, runner, mask=mask)
+    job = ClipExport(store, clip, fmt, out, runner, mask=mask, windows=windows)
     result: list[tuple[bool, str]] = []
     loop = QEventLoop()
     job.finished.connect(lambda ok, message: (result.append((ok, message)), loop.quit()))

@@ -2,7 +2,7 @@
 
 The report's content comes from :mod:`app.export.report`; this module adds what only the
 browser engine can make — frames of the replay at and around each finding (rendered from
-masked events when masking is on) — and prints the HTML report to PDF.
+windows of masked events when masking is on) — and prints the HTML report to PDF.
 """
 
 from __future__ import annotations
@@ -14,11 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from app.export.documents import markdown_frames_dir, report_html, report_markdown
-from app.export.masking import ReportMasking, UserIds, mask_events_json
+from app.export.masking import ReportMasking, UserIds
 from app.export.report import FindingReport, build_report
 from app.files import atomic_output
 from app.replay.frames import render_frames
 from app.replay.map_image import snapshot_map_png
+from app.replay.scheme import WindowsProvider
+from app.replay.store_windows import masked_windows, windows_of
 from app.store.findings import Finding
 from app.store.queries import replay as replay_queries
 from app.store.store import SessionStore
@@ -46,48 +48,47 @@ def build_reports(
     mask = masking.personal_data
     user_ids = UserIds(masking)
     reports = []
-    for index, finding in enumerate(findings):
-        if cancelled and cancelled():
-            raise ExportCancelled
-        if progress:
-            progress(
-                index / max(1, len(findings)), f"Rendering finding {index + 1} of {len(findings)}"
-            )
-        report = build_report(store, finding, masking=masking, user_ids=user_ids)
-        detail = replay_queries.detail(store.cursor(), finding.session_id)
-        assert detail is not None
-        moments = [
-            min(max(finding.ts_ms + offset, detail.start_ms), detail.end_ms)
-            for offset in FRAME_OFFSETS_MS
-        ]
-
-        def provider(session_id: str, window: str | None = None) -> bytes:
-            data = replay_queries.events_json(store.cursor(), session_id, window)
-            return mask_events_json(data) if mask else data
-
-        report.frames = _frames(store, finding.session_id, moments, provider)
-        if report.click_map is not None:
-            report.click_map_png = snapshot_map_png(store, report.click_map, provider)
-        if report.comparison is not None:
-            compared = report.comparison
-            sides = [("a", finding.session_id, compared.moment_a_ms),
-                     ("b", compared.other_id, compared.moment_b_ms)]  # fmt: skip
-            for side, session_id, moment in sides:
-                if moment is not None:
-                    rendered = _frames(store, session_id, [moment], provider)
-                    compared.frames += [(side, ms, png) for ms, png in rendered]
-        reports.append(report)
+    # one set of windows for every frame of the reports: their checkpoints are read once
+    with windows_of(store) as own:
+        windows = masked_windows(own.window) if mask else own.window
+        for index, finding in enumerate(findings):
+            if cancelled and cancelled():
+                raise ExportCancelled
+            if progress:
+                progress(
+                    index / max(1, len(findings)),
+                    f"Rendering finding {index + 1} of {len(findings)}",
+                )
+            report = build_report(store, finding, masking=masking, user_ids=user_ids)
+            detail = replay_queries.detail(store.cursor(), finding.session_id)
+            assert detail is not None
+            moments = [
+                min(max(finding.ts_ms + offset, detail.start_ms), detail.end_ms)
+                for offset in FRAME_OFFSETS_MS
+            ]
+            report.frames = _frames(store, finding.session_id, moments, windows)
+            if report.click_map is not None:
+                report.click_map_png = snapshot_map_png(store, report.click_map, windows)
+            if report.comparison is not None:
+                compared = report.comparison
+                sides = [("a", finding.session_id, compared.moment_a_ms),
+                         ("b", compared.other_id, compared.moment_b_ms)]  # fmt: skip
+                for side, session_id, moment in sides:
+                    if moment is not None:
+                        rendered = _frames(store, session_id, [moment], windows)
+                        compared.frames += [(side, ms, png) for ms, png in rendered]
+            reports.append(report)
     if progress:
         progress(1.0, "Writing the report")
     return reports
 
 
 def _frames(
-    store: SessionStore, session_id: str, moments: list[int], provider: Callable[..., bytes]
+    store: SessionStore, session_id: str, moments: list[int], windows: WindowsProvider
 ) -> list[tuple[int, bytes]]:
     """Frames of ``session_id`` at ``moments`` (epoch ms), as ``(ms, PNG)``."""
     with tempfile.TemporaryDirectory(prefix="frames-") as tmp:
-        frames = render_frames(store, session_id, moments, Path(tmp), events_provider=provider)
+        frames = render_frames(store, session_id, moments, Path(tmp), windows=windows)
         return [(f.at_ms, f.png.read_bytes()) for f in frames]
 
 

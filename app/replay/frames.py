@@ -4,6 +4,10 @@
 ``DIR/frame-1.png`` and ``DIR/frame-1.html`` (the replayed document at that moment), then
 ``frame-2.*`` and so on, in one process with one player. T is epoch milliseconds, an
 ISO-8601 time, or ``+SECONDS`` from the session start.
+
+The player loads the session window by window (issue 23): a frame at ``t`` needs only the
+checkpoint before ``t`` and the events from there to ``t``, so a frame near the end of a
+six-hour session costs one window, not the session.
 """
 
 from __future__ import annotations
@@ -19,15 +23,19 @@ from typing import TYPE_CHECKING, Any
 
 from app.archive.model import ms_from_iso
 from app.replay.events import store_events
+from app.replay.store_windows import windows_of
+from app.replay.windows import WAIT_S
 from app.store.queries import replay as replay_queries
 from app.store.queries import sessions as session_queries
 from app.store.store import SessionStore
 
 if TYPE_CHECKING:
+    from app.replay.scheme import WindowsProvider
     from app.replay.view import ReplayView
     from app.state.tasks import TaskRunner
 
 SETTLE_MS = 350  # the page paints a moment after the seek returns
+SEEK_TIMEOUT_S = WAIT_S + 60
 
 
 class FrameError(Exception):
@@ -105,17 +113,25 @@ def render_frames(
     moments: list[int],
     out_dir: Path,
     size: tuple[int, int] = (1280, 800),
-    events_provider: Callable[..., bytes] | None = None,
+    windows: WindowsProvider | None = None,
     tasks: TaskRunner | None = None,
     selectors: list[str] | None = None,
+    whole_events: Callable[..., bytes] | None = None,
 ) -> list[Frame]:
     """Render each moment of the session (epoch ms) into ``out_dir``; needs a QApplication.
 
-    ``events_provider`` replaces the store's events (the export masks them this way).
-    ``tasks`` prepares the events (a runner of its own, ended here, when not given: the
-    command line has no window to share one with). ``selectors``: also ask where these
-    elements are in each frame (the click map draws on them).
+    ``windows`` serves the player's windows of events (the export masks them this way;
+    windows of the store, stopped here, when not given). ``whole_events`` loads the session
+    whole instead, as the player did before windows (kept to compare against: tests and
+    benchmarks). ``tasks`` prepares the events (a runner of its own, ended here, when not
+    given: the command line has no window to share one with). ``selectors``: also ask where
+    these elements are in each frame (the click map draws on them).
     """
+    if windows is None and whole_events is None:
+        with windows_of(store) as own:
+            return render_frames(
+                store, session_id, moments, out_dir, size, own.window, tasks, selectors
+            )
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
@@ -129,7 +145,10 @@ def render_frames(
     # an export's renderer otherwise covered the window and its progress dialog for seconds.
     view.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
     view.resize(*size)
-    view.set_events_provider(events_provider or store_events(store), store)
+    if whole_events is not None:
+        view.set_events_provider(whole_events, store)
+    else:
+        view.set_events_provider(store_events(store), store, windows)
     try:
         return _render(app, view, session_id, moments, out_dir, selectors)
     finally:
@@ -161,9 +180,14 @@ def _render(
     first_ms = int(loaded[0][0])
     out_dir.mkdir(parents=True, exist_ok=True)
     frames = []
+    applied: list[int] = []  # the page ticks with a seek's number once it has applied it
+    view.bridge.ticked.connect(lambda _offset, seq: applied.append(seq))
     for index, at_ms in enumerate(moments, 1):
         view.bridge.seek_requested.emit(float(max(0, at_ms - first_ms)), index, False)
-        _run_js(app, view, "window.replayTime()")  # returns once the seek has been applied
+        # A seek outside the page's window waits for the window there, which may wait for
+        # the checkpoints' child to pass its time (the first opening of a long session).
+        if not _wait(app, lambda index=index: index in applied, SEEK_TIMEOUT_S):
+            raise FrameError(f"the player did not reach {at_ms} in time")
         _pause(app, SETTLE_MS)
         html = _run_js(app, view, "window.replayInertHtml()") or ""
         png_path, html_path = out_dir / f"frame-{index}.png", out_dir / f"frame-{index}.html"

@@ -17,7 +17,6 @@ along the bottom says what the colours mean.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -31,6 +30,7 @@ from app.replay.frames import render_frames, start_qt
 from app.store.filters import SessionFilter
 
 if TYPE_CHECKING:
+    from app.replay.scheme import WindowsProvider
     from app.state.tasks import TaskRunner
     from app.store.store import SessionStore
 
@@ -60,7 +60,7 @@ def render_map_frame(
     selectors: list[str],
     size: tuple[int, int] = (1280, 800),
     tasks: TaskRunner | None = None,
-    events_provider: Callable[..., bytes] | None = None,
+    windows: WindowsProvider | None = None,
 ) -> MapFrame:
     """The replay of ``session_id`` at ``at_ms`` with the boxes of ``selectors`` (waits for
     it: for the command line and an export's job, never the window's GUI thread)."""
@@ -71,7 +71,7 @@ def render_map_frame(
             [at_ms],
             Path(folder),
             size,
-            events_provider=events_provider,
+            windows=windows,
             tasks=tasks,
             selectors=selectors,
         )[0]
@@ -244,10 +244,10 @@ def _draw_scroll(painter: QPainter, frame: MapFrame, scrolls: ScrollMap) -> None
 
 
 def snapshot_map_png(
-    store: SessionStore, snapshot: dict[str, Any], events_provider: Callable[..., bytes]
+    store: SessionStore, snapshot: dict[str, Any], windows: WindowsProvider
 ) -> bytes | None:
     """A finding's map (:mod:`app.export.click_map_document`) drawn again from its page,
-    filter, layer and heat, over a frame from ``events_provider`` (masked in a masked
+    filter, layer and heat, over a frame from ``windows`` (masked in a masked
     report); None when no click matches any more."""
     flt = SessionFilter(**snapshot.get("filter", {}))
     clicks = click_map(store, snapshot["page"], flt)
@@ -257,7 +257,7 @@ def snapshot_map_png(
     scrolls = scroll_map(store, snapshot["page"], flt) if layer == "scroll" else None
     selectors = [e.selector for e in clicks.elements]
     frame = render_map_frame(
-        store, clicks.frame_session, clicks.frame_ms, selectors, events_provider=events_provider
+        store, clicks.frame_session, clicks.frame_ms, selectors, windows=windows
     )
     image = draw_map(frame, clicks, scrolls, layer, snapshot.get("heat") or "trouble")
     data = QByteArray()

@@ -3,7 +3,8 @@
 Why its own widget: the two sides are the same thing with a different cursor (the pair's
 one cursor on the left, the cursor that follows it through the alignment on the right).
 Each side has its own player page and controller (one player page per view), so each
-plays at its own pace; its timeline shows the session's actions and errors and marks the
+plays at its own pace, and loads its session window by window (issue 23) from the store's
+shared windows; its timeline shows the session's actions and errors and marks the
 first divergence, and seeks like the replay tab's timeline does.
 """
 
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from app.replay.controller import ReplayController
 from app.replay.events import PlayerEvents
+from app.replay.store_windows import StoreWindows
 from app.replay.view import ReplayView
 from app.state.settings import app_settings, site_assets_key
 from app.state.tasks import TaskRunner
@@ -50,6 +52,7 @@ class ComparedReplay(QWidget):
         self.detail: SessionDetail | None = None
         self.view = ReplayView(tasks)
         self.events = PlayerEvents()
+        self.windows = StoreWindows()  # loaded window by window, as the Replay tab's player
         self.controller = ReplayController(cursor, self.view.bridge, self)
         self.timeline = TimelineWidget(cursor)
         self.title = QLabel()
@@ -72,7 +75,9 @@ class ComparedReplay(QWidget):
         self.view.set_site_assets_allowed(
             app_settings().value(site_assets_key(key), False, type=bool)
         )
-        self.view.set_events_provider(self.events.store_provider(store), store)
+        self.view.set_events_provider(
+            self.events.store_provider(store), store, self.windows.of(store).window
+        )
         self.controller.unload()
         self.controller.set_clicks(detail.clicks)
         self.cursor.set_range(detail.start_ms, detail.end_ms)
@@ -94,6 +99,7 @@ class ComparedReplay(QWidget):
         self.cursor.set_playing(False)
         self.controller.unload()
         self.view.clear_session()
+        self.windows.stop()
         self.detail = None
         self.title.setText("")
         self.cursor.set_range(0, 0)
@@ -102,4 +108,5 @@ class ComparedReplay(QWidget):
     def shutdown(self) -> None:
         self.cursor.set_playing(False)
         self.events.stop()
+        self.windows.stop()
         self.view.shutdown()

@@ -23,8 +23,8 @@ from app.analysis.sourcemaps import (
 )
 from app.replay.controller import ReplayController
 from app.replay.events import PlayerEvents
+from app.replay.store_windows import StoreWindows
 from app.replay.view import ReplayView
-from app.replay.windows import SessionWindows
 from app.state.open_archive import OpenArchive
 from app.state.settings import app_settings, site_assets_key
 from app.state.tasks import TaskRunner
@@ -217,7 +217,7 @@ class ReplayScreen(QWidget):
         self.view = ReplayView(tasks)
         self.setFocusProxy(self.view)  # the keys (Space, arrows, B) go to the player
         self.player_events = PlayerEvents()  # checkpointed events of the sessions opened last
-        self.windows: SessionWindows | None = None  # the player's windows of self.store
+        self.windows = StoreWindows()  # the player's windows of self.store
         self.controller = ReplayController(self.cursor, self.view.bridge, self)
         self.timeline = TimelineWidget(self.cursor)
         self.controls = ReplayControls(self.cursor)
@@ -340,12 +340,8 @@ class ReplayScreen(QWidget):
         allowed = app_settings().value(site_assets_key(self._archive_key), False, type=bool)
         self.controls.show_site_assets(allowed)
         self.view.set_site_assets_allowed(allowed)
-        if self.windows is None or self.windows.store is not store:
-            if self.windows is not None:
-                self.windows.stop()
-            self.windows = SessionWindows(store)
         self.view.set_events_provider(
-            self.player_events.store_provider(store), store, self.windows.window
+            self.player_events.store_provider(store), store, self.windows.of(store).window
         )
         self.controller.unload()
         self.controller.set_clicks(detail.clicks)
@@ -390,9 +386,7 @@ class ReplayScreen(QWidget):
         self.cursor.set_playing(False)
         self.controller.unload()
         self.view.clear_session()
-        if self.windows is not None:
-            self.windows.stop()
-            self.windows = None
+        self.windows.stop()
         self.store, self.detail = None, None
         self._maps, self._maps_of = {}, None
         self.title.setText(
@@ -488,6 +482,5 @@ class ReplayScreen(QWidget):
     def shutdown(self) -> None:
         self.cursor.set_playing(False)
         self.player_events.stop()
-        if self.windows is not None:
-            self.windows.stop()
+        self.windows.stop()
         self.view.shutdown()

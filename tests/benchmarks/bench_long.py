@@ -122,15 +122,10 @@ def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("REPLAY_INVESTIGATOR_CACHE", str(OUT / "cache"))
 
-    from tests.heavy_session import write_heavy_ndjson
+    from tests.heavy_session import heavy_ndjson
 
     minutes = args.heavy_minutes
-    path = OUT / f"heavy-{minutes:g}min.ndjson"
-    if not path.exists():
-        print(f"Writing a {minutes:g}-minute heavy session …", flush=True)
-        started = time.perf_counter()
-        write_heavy_ndjson(path, minutes, args.rate)
-        print(f"  {path.stat().st_size / 1e6:,.0f} MB in {time.perf_counter() - started:.0f} s")
+    path = heavy_ndjson(OUT, minutes, args.rate)
     size_mb = path.stat().st_size / 1e6
     app = start_qt()
     from app.replay.events import store_events

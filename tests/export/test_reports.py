@@ -196,13 +196,13 @@ def test_reports_need_findings(tmp_path: Path, capsys: Any) -> None:
 def test_frames_are_rendered_from_masked_events(
     ashley_finding: Finding, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """What the frame renderer is given: masked events unless masking is turned off."""
+    """What the frame renderer is given: windows of masked events unless masking is off."""
     import app.replay.exporting as exporting
 
     seen: list[bytes] = []
 
     def fake_render(store: Any, session_id: str, moments: Any, out: Any, **kwargs: Any) -> list:
-        seen.append(kwargs["events_provider"](session_id))
+        seen.append(kwargs["windows"](session_id, None, moments[-1], None))
         return []
 
     monkeypatch.setattr(exporting, "render_frames", fake_render)

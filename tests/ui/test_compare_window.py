@@ -4,6 +4,7 @@ replays, and both playing together."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -30,14 +31,17 @@ def demo(qtbot: Any, window: MainWindow) -> MainWindow:
     return window
 
 
-def player_offset(qtbot: Any, view: QWebEngineView) -> float:
-    """Where the player page's replayer really is (ms from the session's first event)."""
-    answer: list[float] = []
-    view.page().runJavaScript(
-        "replayer ? replayer.getCurrentTime() : -1", 0, lambda v: answer.append(float(v))
-    )
+def page_value(qtbot: Any, view: QWebEngineView, code: str) -> Any:
+    answer: list[Any] = []
+    view.page().runJavaScript(code, 0, answer.append)
     qtbot.waitUntil(lambda: bool(answer), timeout=5_000)
     return answer[0]
+
+
+def player_offset(qtbot: Any, view: QWebEngineView) -> float:
+    """Where the player page's replayer really is (ms from the session's first event; the
+    replayer's own time counts from its window's start)."""
+    return float(page_value(qtbot, view, "window.replayTime()"))
 
 
 def compared(qtbot: Any, demo: MainWindow, other: str | None = None) -> Any:
@@ -82,6 +86,22 @@ def test_ashleys_comparison_opens_at_the_first_divergence_on_both_sides(
     only_a = next(i for i, s in enumerate(comparison.steps) if s.b is None)
     assert screen.steps.topLevelItem(only_a).text(4) == ""
     assert "first divergence" in screen.heading.text()
+
+
+def test_both_replays_hold_windows_of_the_archive(qtbot: Any, demo: MainWindow) -> None:
+    """Issue 23: each player holds the window around its moment, from the one set of
+    windows of the archive's store (the Replay tab's too), never the session whole."""
+    screen = compared(qtbot, demo)
+    row = screen.pair.comparison.steps[screen.pair.comparison.first_divergence]
+    at(qtbot, screen, row.a.ts_ms, row.b.ts_ms)
+    shared = screen.left.windows.current
+    assert shared is not None and screen.right.windows.current is shared
+    for side, t_ms in ((screen.left, row.a.ts_ms), (screen.right, row.b.ts_ms)):
+        held = json.loads(page_value(qtbot, side.view, "JSON.stringify(window.playerWindow())"))
+        assert held["windowed"] and held["loaded"] >= 1
+        assert held["start"] <= t_ms <= held["end"]
+    screen.close_pair()
+    assert screen.left.windows.current is None and screen.right.windows.current is None
 
 
 def test_selecting_another_step_seeks_both_replays_to_it(qtbot: Any, demo: MainWindow) -> None:
