@@ -35,11 +35,14 @@ def rate_session(tally: ApdexTally, errors: int) -> str:
     return "tolerable"
 
 
+RULE = session_queries.RatingRule(
+    ACTION_WEIGHT, ERROR_WEIGHT, FRUSTRATING_SHARE, SATISFYING_SHARE, RATINGS
+)
+"""The rule of :func:`rate_session`, for the store to rate every session of a list in one
+query (:func:`app.store.queries.sessions.experience_ratings`; a test holds both to the
+same answers)."""
+
+
 def rate_sessions(store: SessionStore, f: SessionFilter, thresholds: Thresholds) -> dict[str, str]:
     """The experience rating of every selected session."""
-    return {
-        sid: rate_session(tally, errors)
-        for sid, (tally, errors) in session_queries.ratings_input(
-            store.cursor(), f, thresholds
-        ).items()
-    }
+    return session_queries.experience_ratings(store.cursor(), f, thresholds, RULE)

@@ -22,7 +22,6 @@ from PySide6.QtCore import QObject, Signal
 
 from app.state.open_archive import ArchiveState, OpenArchive
 from app.state.tasks import Task, TaskRunner
-from app.store.lake import LakeStore
 from app.store.search import IndexCancelled, SearchIndex, ensure_index
 from app.store.store import SessionStore
 
@@ -77,8 +76,6 @@ class SearchIndexer(QObject):
         """Build (or open) the current archive's index unless it is ready or being built."""
         state: ArchiveState | None = self.archive.current
         if state is None or self.index is not None or self._build is not None:
-            return
-        if isinstance(state.store, LakeStore):  # the index is built from a store file
             return
         self._runs += 1
         build = self._build = _Build(self._runs, state.store)

@@ -10,6 +10,7 @@ queries run unchanged over a lake that was never ingested into one file.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import threading
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import Any
 import duckdb
 
 from app.store import schema
+from app.store.cache import cache_dir
 from app.store.store import PARQUET_TABLES, STORE_CONFIG, SessionStore
 
 LAKE_TABLES = {name: column for name, column in PARQUET_TABLES.items() if column is not None}
@@ -67,19 +69,80 @@ def _empty_table_sql(table: str) -> str:
     return f"CREATE TABLE {table} ({ddl})"
 
 
+ORDERED = "ordered"
+"""The schema of the views the app's own queries read: the user's columns plus ``rowid``."""
+SEARCH_PATH = f"SET search_path = '{ORDERED},main'"
+"""How a cursor of the app's queries finds them (the user's SQL runs without it)."""
+
+
+def lake_parts(lake: Path) -> list[Path]:
+    """The Parquet parts of a lake's tables, in name order."""
+    return sorted((lake / "tables").glob("*/day=*/*.parquet"))
+
+
+def parts_digest(lake: Path) -> str:
+    """What a lake holds: the names, sizes and times of its parts. Compaction only adds
+    parts (each named by its run), so a digest changes exactly when sessions were added."""
+    digest = hashlib.blake2b(digest_size=16)
+    for part in lake_parts(lake):
+        stat = part.stat()
+        digest.update(f"{part.relative_to(lake)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def _create_views(
+    con: duckdb.DuckDBPyConnection, tables: Path, target: str, empties: str, *, rowid: bool
+) -> None:
+    """One view per lake table in ``target`` (a schema or an attached database), with
+    ``rowid`` or without; a table with no part yet reads the empty table ``empties.no_…``.
+
+    Why two sets in a lake: the store's queries break ties by ``rowid``, which a DuckDB
+    table has without showing it; a view can only show it, so the user's ``SELECT *`` reads
+    views without it (and without the cost of numbering rows), the app's queries the others.
+    """
+    for table in LAKE_TABLES:
+        if any((tables / table).glob("day=*/*.parquet")):
+            numbered = ", file_row_number = true" if rowid else ""
+            columns = (
+                "EXCLUDE (day, file_row_number), file_row_number AS rowid"
+                if rowid
+                else "EXCLUDE (day)"
+            )
+            parts = _quoted(tables / table / "*" / "*.parquet")
+            source = (
+                f"SELECT * {columns} FROM read_parquet({parts}, "
+                "hive_partitioning = true, hive_types = {'day': VARCHAR}, "
+                f"union_by_name = true{numbered})"
+            )
+        else:
+            source = f"SELECT *{', 0::BIGINT AS rowid' if rowid else ''} FROM {empties}.no_{table}"
+        con.execute(f"CREATE VIEW {target}.{table} AS {source}")
+
+
+def _create_empties(con: duckdb.DuckDBPyConnection, tables: Path, target: str) -> None:
+    """The empty tables the views of a table with no part read (see :func:`_create_views`)."""
+    for table in LAKE_TABLES:
+        if not any((tables / table).glob("day=*/*.parquet")):
+            con.execute(_empty_table_sql(table).replace(table, f"{target}.no_{table}", 1))
+
+
 class LakeStore(SessionStore):
     """A lake's Parquet tables, read in place, behind the store's interface.
 
     An in-memory DuckDB holds one view per table over its parts; reading files is then
     allowed under the lake's ``tables`` folder only and the configuration is locked, so the
     SQL a user types can read the lake but nothing else. The views have the store's
-    columns (the partition key ``day`` left out) plus ``rowid``, the row's place in its
-    part: the store's queries break ties by a table's ``rowid`` (the order rows were
-    ingested in), and a part keeps that order (one session's rows of one day are in one
-    part, written in ``session_id, time, rowid`` order). A time range prunes by
-    statistics: every part holds one UTC day, sorted by session and time, so its Parquet
+    columns (the partition key ``day`` left out). The app's queries read views of the same
+    names in the schema :data:`ORDERED` (their cursors' search path), which add ``rowid``,
+    the row's place in its part: the store's queries break ties by a table's ``rowid`` (the
+    order rows were ingested in), and a part keeps that order (one session's rows of one
+    day are in one part, written in ``session_id, time, rowid`` order). A time range prunes
+    by statistics: every part holds one UTC day, sorted by session and time, so its Parquet
     min/max of the time column (and of ``session_id``, for one session's replay) let
     DuckDB skip the parts and row groups a query cannot need without reading them.
+
+    Files derived from a lake (its search index) go to the user's cache folder, named by
+    :func:`parts_digest`: a lake may be read-only, and it changes by whole new parts.
     """
 
     def __init__(self, lake: str | Path) -> None:
@@ -88,18 +151,10 @@ class LakeStore(SessionStore):
         tables = self.lake / "tables"
         con = duckdb.connect(config={"threads": STORE_CONFIG["threads"],
                                      "python_enable_replacements": False})  # fmt: skip
-        for table in LAKE_TABLES:
-            if any((tables / table).glob("day=*/*.parquet")):
-                pattern = _quoted(tables / table / "*" / "*.parquet")
-                con.execute(
-                    f"CREATE VIEW {table} AS SELECT * EXCLUDE (day, file_row_number), "
-                    f"file_row_number AS rowid FROM read_parquet({pattern}, "
-                    "hive_partitioning = true, hive_types = {'day': VARCHAR}, "
-                    "union_by_name = true, file_row_number = true)"
-                )
-            else:  # no part yet: the same columns, no rows
-                con.execute(_empty_table_sql(table).replace(table, f"no_{table}", 1))
-                con.execute(f"CREATE VIEW {table} AS SELECT *, 0::BIGINT AS rowid FROM no_{table}")
+        con.execute(f"CREATE SCHEMA {ORDERED}")
+        _create_empties(con, tables, ORDERED)
+        _create_views(con, tables, ORDERED, ORDERED, rowid=True)
+        _create_views(con, tables, "main", ORDERED, rowid=False)
         for table in ("ingest_warnings", "source_maps", "archive_info"):
             con.execute(_empty_table_sql(table))
         con.executemany("INSERT INTO archive_info VALUES (?, ?)", list(self._facts().items()))
@@ -109,11 +164,54 @@ class LakeStore(SessionStore):
         con.execute(f"SET allowed_directories = [{_quoted(tables)}]")
         con.execute("SET enable_external_access = false")
         con.execute("SET lock_configuration = true")
+        con.execute(SEARCH_PATH)
         self._owner = con
         self._owner_thread = threading.get_ident()
         self._cursors = {}
         self._cursors_lock = threading.Lock()
         self._user_cursors = {}
+        self._digest: str | None = None
+
+    def new_cursor(self) -> duckdb.DuckDBPyConnection:
+        cursor = self._owner.cursor()
+        cursor.execute(SEARCH_PATH)
+        return cursor
+
+    def digest(self) -> str:
+        """The lake's parts as it was opened (see :func:`parts_digest`)."""
+        if self._digest is None:
+            self._digest = parts_digest(self.lake)
+        return self._digest
+
+    def sidecar_path(self, suffix: str) -> Path:
+        """In the user's cache folder, named by the lake's parts (the lake may be read-only)."""
+        return cache_dir() / f"lake-{self.digest()}{suffix}"
+
+    def attach_to(self, con: duckdb.DuckDBPyConnection, name: str) -> None:
+        """The lake's tables as views (with ``rowid``, as a store file's tables have it) in an
+        in-memory database ``name``, and ``name.session_parts``: each session's parts, by
+        name, size and time (what a derived file built incrementally keys a session by)."""
+        tables = self.lake / "tables"
+        con.execute(f"ATTACH ':memory:' AS {name}")
+        _create_empties(con, tables, name)
+        _create_views(con, tables, name, name, rowid=True)
+        for table in ("ingest_warnings", "source_maps"):
+            con.execute(_empty_table_sql(table).replace(table, f"{name}.{table}", 1))
+        con.execute(f"CREATE TABLE {name}.parts (part VARCHAR, size BIGINT, mtime BIGINT)")
+        parts = [(str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in lake_parts(self.lake)]
+        con.executemany(f"INSERT INTO {name}.parts VALUES (?, ?, ?)", parts)
+        if not parts:
+            con.execute(f"CREATE TABLE {name}.session_parts (session_id VARCHAR, part VARCHAR)")
+            return
+        globs = ", ".join(
+            _quoted(tables / table / "*" / "*.parquet")
+            for table in sorted({Path(part).parent.parent.name for part, _, _ in parts})
+        )
+        con.execute(
+            f"""CREATE VIEW {name}.session_parts AS
+                SELECT DISTINCT session_id, filename AS part
+                FROM read_parquet([{globs}], union_by_name = true, filename = true)"""
+        )
 
     def _facts(self) -> dict[str, str]:
         marker: dict[str, Any] = {}

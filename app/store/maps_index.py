@@ -52,8 +52,11 @@ class MapIndex(SidecarFile):
     """The anchored clicks of a store, open read-only."""
 
 
-def map_index_path_for(store_path: Path) -> Path:
-    return store_path.with_name(store_path.stem + ".maps.duckdb")
+def map_index_path_for(store: SessionStore | Path) -> Path:
+    """Beside a store file (also given by its path); in the cache folder for a lake."""
+    if isinstance(store, SessionStore):
+        return store.sidecar_path(".maps.duckdb")
+    return store.with_name(store.stem + ".maps.duckdb")
 
 
 def build_map_index(
@@ -70,7 +73,7 @@ def build_map_index(
         started = time.perf_counter()
         # its own cursor: the thread's may hold a pending result, and the DOM events are
         # read on another thread (one statement at a time)
-        cur = store.cursor().cursor()
+        cur = store.new_cursor()
         clicks = map_queries.every_click(cur)
         con.register("every_click", clicks)
         con.execute("CREATE TABLE clicks AS FROM every_click")
@@ -117,7 +120,7 @@ def build_map_index(
 
     timings = build_sidecar(
         store,
-        path or map_index_path_for(store.db_path),
+        path or map_index_path_for(store),
         version=MAPS_VERSION,
         info_table=INFO_TABLE,
         fill=fill,
@@ -183,7 +186,7 @@ def ensure_map_index(
 ) -> MapIndex:
     """The store's anchored clicks, built first when missing, damaged or of other content;
     cheap once built (kept open for the store's lifetime)."""
-    path = map_index_path_for(store.db_path)
+    path = map_index_path_for(store)
     return _open.ensure(
         store,
         path,
@@ -194,5 +197,5 @@ def ensure_map_index(
 
 def map_index_ready(store: SessionStore) -> bool:
     """Whether a map can be drawn without building the anchors first."""
-    path = map_index_path_for(store.db_path)
+    path = map_index_path_for(store)
     return _open.is_open(store) or sidecar_is_current(store, path, INFO_TABLE, MAPS_VERSION)

@@ -24,7 +24,6 @@ from typing import Generic, TypeVar
 import duckdb
 
 from app.store.cache import (
-    fingerprint,
     partial_store_path,
     seal_store,
     store_is_intact,
@@ -49,7 +48,7 @@ def sidecar_key(store: SessionStore, version: str) -> str:
     ingested again, say by a newer version, may hold other rows: its sampled digest, as in
     its seal, differs) and the sidecar's build."""
     content = store.info().get("content_key", "")
-    return f"{content}/{fingerprint(store.db_path)['digest']}/{version}"
+    return f"{content}/{store.digest()}/{version}"
 
 
 def sidecar_is_current(store: SessionStore, path: Path, info_table: str, version: str) -> bool:
@@ -94,8 +93,7 @@ def build_sidecar(
             try:
                 con.execute("SET checkpoint_threshold = '64GB'")
                 if attach_store:
-                    db = str(store.db_path).replace("'", "''")
-                    con.execute(f"ATTACH '{db}' AS store (READ_ONLY)")
+                    store.attach_to(con, "store")
                 timings = fill(con, watch.check)
                 con.execute(f"CREATE TABLE {info_table} (key VARCHAR, value VARCHAR)")
                 rows = {"key": sidecar_key(store, version), "version": version, **(info or {})}

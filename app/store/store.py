@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 
 from app.files import atomic_output
+from app.store.cache import fingerprint
 from app.store.queries import Cursor
 
 if TYPE_CHECKING:
@@ -97,8 +98,28 @@ class SessionStore:
         with self._cursors_lock:
             cursor = self._cursors.get(thread)
             if cursor is None:
-                cursor = self._cursors[thread] = self._owner.cursor()
+                cursor = self._cursors[thread] = self.new_cursor()
             return cursor
+
+    def new_cursor(self) -> duckdb.DuckDBPyConnection:
+        """A cursor of its own for the app's queries (each thread's comes from here; a
+        lake's cursors must find its tables with ``rowid``: never ``cursor().cursor()``)."""
+        return self._owner.cursor()
+
+    def digest(self) -> str:
+        """What this store holds, sampled as its seal is: files derived from the store (its
+        search index, its map anchors) record it, and are rebuilt when it changes."""
+        return str(fingerprint(self.db_path)["digest"])
+
+    def sidecar_path(self, suffix: str) -> Path:
+        """Where a file derived from this store lives: beside the store file."""
+        return self.db_path.with_name(self.db_path.stem + suffix)
+
+    def attach_to(self, con: duckdb.DuckDBPyConnection, name: str) -> None:
+        """Make this store's tables readable on ``con`` (a connection that builds a derived
+        file) as the database ``name``; ``DETACH name`` ends it."""
+        db = str(self.db_path).replace("'", "''")
+        con.execute(f"ATTACH '{db}' AS {name} (READ_ONLY)")
 
     def interrupt(self, thread_id: int | None = None) -> None:
         """Stop the query running on thread ``thread_id`` (every thread's when None).

@@ -9,8 +9,6 @@ shown at once, unrated, until its ratings arrive.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -46,7 +44,7 @@ def sessions_where(store: SessionStore, query: str) -> frozenset[str] | str:
 
 def with_ratings(sessions: list[SessionSummary], ratings: dict[str, str]) -> list[SessionSummary]:
     """``sessions`` with their user-experience rating filled in."""
-    return [replace(s, experience=ratings.get(s.session_id)) for s in sessions]
+    return [s.rated(ratings.get(s.session_id)) for s in sessions]
 
 
 class SessionsScreen(ArchiveScreen):

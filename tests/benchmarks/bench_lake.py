@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 import time
@@ -64,10 +65,10 @@ def write_copies(store_db: Path, lake: Path, copies: int) -> float:
                 + [f"{c} + to_milliseconds(k * {shift_ms}) AS {c}" for c in moved]
             )
             con.execute(
-                f"""COPY (SELECT * REPLACE ({replace}),
+                f"""COPY (SELECT t.* REPLACE ({replace}),
                                  strftime({column} + to_milliseconds(k * {shift_ms}),
                                           '%Y-%m-%d') AS day
-                          FROM store.{table}, range({copies}) AS r(k)
+                          FROM store.{table} t, range({copies}) AS r(k)
                           ORDER BY day, session_id, {column})
                     TO '{lake / "tables" / table}' (FORMAT PARQUET, COMPRESSION ZSTD,
                         PARTITION_BY (day), FILENAME_PATTERN 'part-bench-{{i}}')"""
@@ -103,7 +104,8 @@ def main() -> int:
             lake_seconds = time.perf_counter() - opened
     print(f"lake: {total:,} sessions in {parts} Parquet parts (written in {seconds:.1f} s); "
           f"store: {args.sessions:,} sessions; every query {args.repeat}× after a warm-up "
-          f"({lake_seconds:.1f} s on the lake)")  # fmt: skip
+          f"({lake_seconds:.1f} s on the lake); load average {os.getloadavg()[0]:.1f} "
+          f"on {os.cpu_count()} cores")  # fmt: skip
     print(f"  {'query':<28} {'store':>10} {'lake':>10}  lake/store")
     for name, ms in lake_times.items():
         print(

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QFileDialog
 from app.lake.compaction import compact_lake
 from app.lake.spool import HourlySpool
 from app.replay.engine import prepare_web_engine
+from app.store.search import search
 from app.ui.main_window import MainWindow
 from tests.lake.collector_process import make_batch
 from tests.ui.conftest import store_files
@@ -52,4 +53,9 @@ def test_open_lake_shows_its_sessions_and_replays_one(
     assert screen is not None
     qtbot.waitUntil(lambda: screen.controller.first_ms is not None, timeout=30_000)
     assert screen.controller.first_ms == START + 60_000
+    # the lake is searchable: its index is built in the background, into the cache folder
+    qtbot.waitUntil(lambda: window.search.indexer.index is not None, timeout=60_000)
+    assert search(window.search.indexer.index, "action:click").total == 3 * 2 * 2
+    assert [p.name.startswith("lake-") for p in stores_dir.glob("*.search.duckdb")] == [True]
+    assert not list(lake.rglob("*.duckdb"))
     assert not window.shown_errors

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from app.store.filters import SessionFilter
 from app.store.queries import Cursor
@@ -28,6 +29,17 @@ class SessionSummary:
     country: str | None
     release: str | None = None
     experience: str | None = None  # rated by app.analysis.experience, not by the store
+
+    def rated(self, experience: str | None) -> SessionSummary:
+        """This session with its experience rating.
+
+        Why not ``dataclasses.replace``: it introspects the fields for every copy, 23 µs a
+        session, 2.3 s for a lake's 100,000 sessions on a loaded machine; copying the
+        attributes took a third of that.
+        """
+        copy = object.__new__(SessionSummary)
+        copy.__dict__.update(self.__dict__, experience=experience)
+        return copy
 
 
 _SUMMARY_SQL = """
@@ -80,22 +92,69 @@ def counts(con: Cursor, f: SessionFilter) -> tuple[int, int]:
     return int(row[0]), int(row[1])
 
 
-def ratings_input(
-    con: Cursor, f: SessionFilter, thresholds: Thresholds
-) -> dict[str, tuple[ApdexTally, int]]:
-    """Per selected session: its actions' Apdex tally and its JavaScript error count."""
+def _ratings_input_sql(f: SessionFilter, thresholds: Thresholds) -> tuple[str, list[Any]]:
+    """Per selected session ``session_id, s, t, fr, n``: its actions' Apdex tally and its
+    JavaScript error count, as SQL and its parameters."""
     sub, params = classified_actions(f, thresholds)
     swhere, sparams = f.sessions_where("s")
-    rows = con.execute(
-        f"""WITH r AS (SELECT session_id, count(*) FILTER (WHERE rating = 's') AS s,
+    sql = f"""WITH r AS (SELECT session_id, count(*) FILTER (WHERE rating = 's') AS s,
                               count(*) FILTER (WHERE rating = 't') AS t,
                               count(*) FILTER (WHERE rating = 'f') AS fr
                        FROM ({sub}) GROUP BY session_id),
                  e AS (SELECT session_id, count(*) AS n FROM errors GROUP BY session_id)
-            SELECT s.session_id, coalesce(r.s, 0), coalesce(r.t, 0), coalesce(r.fr, 0),
-                   coalesce(e.n, 0)
+            SELECT s.session_id, coalesce(r.s, 0) AS s, coalesce(r.t, 0) AS t,
+                   coalesce(r.fr, 0) AS fr, coalesce(e.n, 0) AS n
             FROM sessions s LEFT JOIN r USING (session_id) LEFT JOIN e USING (session_id)
-            WHERE {swhere}""",
-        params + sparams,
-    ).fetchall()
+            WHERE {swhere}"""
+    return sql, params + sparams
+
+
+def ratings_input(
+    con: Cursor, f: SessionFilter, thresholds: Thresholds
+) -> dict[str, tuple[ApdexTally, int]]:
+    """Per selected session: its actions' Apdex tally and its JavaScript error count."""
+    sql, params = _ratings_input_sql(f, thresholds)
+    rows = con.execute(sql, params).fetchall()
     return {str(r[0]): (ApdexTally(int(r[1]), int(r[2]), int(r[3])), int(r[4])) for r in rows}
+
+
+@dataclass(frozen=True)
+class RatingRule:
+    """How a session's experience is rated (:mod:`app.analysis.experience` says why):
+    weights of an action and of an error, and the shares of frustrating and satisfied
+    weight that make a session frustrating or satisfying."""
+
+    action_weight: int
+    error_weight: int
+    frustrating_share: float
+    satisfying_share: float
+    names: tuple[str, str, str]  # satisfying, tolerable, frustrating
+
+
+def experience_ratings(
+    con: Cursor, f: SessionFilter, thresholds: Thresholds, rule: RatingRule
+) -> dict[str, str]:
+    """Per selected session its experience rating, by ``rule``, decided in the query.
+
+    Why not rated in Python from :func:`ratings_input`: over a lake of 100,000 sessions
+    the query took ~0.1 s, while fetching five columns of 100,000 rows and making a tally
+    of each took three times more (the session list's ratings measured 1 s under load).
+    """
+    sql, params = _ratings_input_sql(f, thresholds)
+    good, fair, bad = rule.names
+    rows = con.execute(
+        f"""WITH w AS (SELECT ?::BIGINT AS action, ?::BIGINT AS error),
+                 weighed AS (SELECT session_id, w.action * s AS satisfied,
+                                    w.action * fr + w.error * n AS frustrating,
+                                    w.action * (s + t + fr) + w.error * n AS total
+                             FROM ({sql}), w)
+            SELECT session_id,
+                   CASE WHEN total = 0 THEN ?
+                        WHEN frustrating / total > ? THEN ?
+                        WHEN frustrating = 0 AND satisfied / total >= ? THEN ?
+                        ELSE ? END
+            FROM weighed""",
+        [rule.action_weight, rule.error_weight, *params,
+         fair, rule.frustrating_share, bad, rule.satisfying_share, good, fair],
+    ).fetchall()  # fmt: skip
+    return dict(rows)

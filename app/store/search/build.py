@@ -16,7 +16,7 @@ from pathlib import Path
 
 from app.store.queries import Cursor
 from app.store.search.extract import extract
-from app.store.search.reuse import prepare_sources, release_sources
+from app.store.search.reuse import SESSION_KEYS, prepare_sources, release_sources
 from app.store.sidecar import (
     SidecarCancelled,
     build_sidecar,
@@ -31,9 +31,15 @@ IndexCancelled = SidecarCancelled
 """The build was cancelled; nothing was kept."""
 
 
-def index_path_for(store_path: Path) -> Path:
-    """Where the index of the store at ``store_path`` lives (beside it)."""
-    return store_path.with_name(store_path.stem + ".search.duckdb")
+INDEX_SUFFIX = ".search.duckdb"
+
+
+def index_path_for(store: SessionStore | Path) -> Path:
+    """Where the index of ``store`` lives: beside a store file (also given by its path), in
+    the cache folder for a lake (:meth:`~app.store.lake.LakeStore.sidecar_path`)."""
+    if isinstance(store, SessionStore):
+        return store.sidecar_path(INDEX_SUFFIX)
+    return store.with_name(store.stem + INDEX_SUFFIX)
 
 
 def index_is_current(store: SessionStore, path: Path) -> bool:
@@ -54,13 +60,15 @@ def build_index(
     ``check_cancel`` raises to stop the build (see :func:`app.store.sidecar.build_sidecar`);
     the build then raises :class:`IndexCancelled` and keeps nothing.
     """
-    target = path or index_path_for(store.db_path)
+    target = path or index_path_for(store)
     report = progress or (lambda fraction, message: None)
     info = store.info()
-    source = info.get("source_path") if info.get("format") == "folder" else None
+    incremental = info.get("format") in SESSION_KEYS
+    source = info.get("source_path") if incremental else None
+    keys = SESSION_KEYS[info["format"]] if incremental else ""
 
     def fill(con: Cursor, check: Callable[[], None]) -> dict[str, float]:
-        copy_kept, kept = prepare_sources(con, target, source, INDEX_VERSION)
+        copy_kept, kept = prepare_sources(con, target, source, INDEX_VERSION, keys)
         timings = extract(con, report, check, copy_kept)
         release_sources(con)
         sessions = con.execute("SELECT count(*) FROM sessions").fetchone()[0]

@@ -122,7 +122,7 @@ def ensure_index(
     reused (and kept open for the store's lifetime). ``check_cancel`` raises to stop a
     build; nothing is kept then.
     """
-    path = index_path_for(store.db_path)
+    path = index_path_for(store)
     return _open.ensure(
         store,
         path,

@@ -11,6 +11,12 @@ actions). The next build finds the newest intact index of the same folder beside
 the hits of every session whose key did not change and extracts only the others (the
 ``src`` views the extraction reads are filtered to them); the postings are then built
 again over all hits, which takes a small share of the build.
+
+A lake (:class:`~app.store.lake.LakeStore`) is read in place and grows by compaction runs,
+each adding parts of new sessions: its index lives in the cache folder, named by its parts,
+so each new state of the lake gets a new index, built the same way from the previous one;
+a lake's session key is the list of parts that hold the session's rows
+(:data:`LAKE_SESSION_KEYS`), which is cheaper to read than the folder's counts over events.
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ SOURCE_TABLES = ("events", "errors", "requests", "actions", "sessions")
 CANDIDATES = 20
 """How many of the newest indexes beside the new one are looked at."""
 
-SESSION_KEYS = """
+FOLDER_SESSION_KEYS = """
 CREATE TABLE session_keys AS
 WITH events AS (
     SELECT session_id, count(*) AS n, min(ts) AS first, max(ts) AS last,
@@ -48,7 +54,22 @@ SELECT s.session_id,
             r.requests, r.errors, r.actions) AS key
 FROM store.sessions s LEFT JOIN events e USING (session_id) LEFT JOIN rum r USING (session_id)
 """
-"""What identifies a session's content in a store (see the module's docstring)."""
+"""What identifies a session's content in a store of a folder (see the module's docstring)."""
+
+LAKE_SESSION_KEYS = """
+CREATE TABLE session_keys AS
+SELECT s.session_id, hash(s.session_id, list((p.part, p.size, p.mtime) ORDER BY p.part)) AS key
+FROM store.session_parts s JOIN store.parts p USING (part)
+GROUP BY s.session_id
+"""
+"""What identifies a session's content in a lake: the parts that hold its rows, by name,
+size and time (``store.session_parts`` and ``store.parts``, made by
+:meth:`~app.store.lake.LakeStore.attach_to`). Compaction writes a session once, into parts of
+its own run, so a session's key stays as it was while later runs add days; reading which
+parts hold each session costs a scan of the ``session_id`` columns only."""
+
+SESSION_KEYS = {"folder": FOLDER_SESSION_KEYS, "lake": LAKE_SESSION_KEYS}
+"""The archives whose index is built incrementally (by their ``format``), and how."""
 
 KEPT = """
 CREATE TEMP TABLE kept AS
@@ -81,11 +102,14 @@ def previous_index(target: Path, source: str, version: str) -> Path | None:
     return None
 
 
-def prepare_sources(cur: Cursor, target: Path, source: str | None, version: str) -> tuple[str, int]:
-    """Create the ``src`` views the extraction reads and, for a folder, the session keys.
+def prepare_sources(
+    cur: Cursor, target: Path, source: str | None, version: str, session_keys: str = ""
+) -> tuple[str, int]:
+    """Create the ``src`` views the extraction reads and, for a folder or a lake, the
+    session keys (``session_keys``, one of :data:`SESSION_KEYS`).
 
     Returns the SQL that copies the kept sessions' hits (empty when nothing is kept) and
-    how many sessions are kept. ``source`` is the folder's path (None: not a folder, every
+    how many sessions are kept. ``source`` is the folder's or the lake's path (None: every
     session is extracted); ``target`` is where the new index will be. The earlier index, if
     any, is attached as ``previous``.
     """
@@ -93,7 +117,7 @@ def prepare_sources(cur: Cursor, target: Path, source: str | None, version: str)
     kept = 0
     condition = ""
     if source is not None:
-        cur.execute(SESSION_KEYS)
+        cur.execute(session_keys or FOLDER_SESSION_KEYS)
         path = previous_index(target, source, version)
         if path is not None:
             quoted = str(path).replace("'", "''")
