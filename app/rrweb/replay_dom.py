@@ -145,6 +145,11 @@ class ReplayDom(MutableDom):
                 self._mutation(data, timestamp)
             except DomError:
                 self._note("mutation aborted by a DOM error")
+            except (TypeError, AttributeError, KeyError, ValueError, IndexError):
+                # rrweb's replayer catches any exception of a mutation the same way (its
+                # "Exception in mutation" warning): a malformed one (``"adds": 5``) ends
+                # there, and what follows still plays
+                self._note("malformed mutation skipped")
         elif source == SCROLL:
             self._scroll(event, data)
         elif source == VIEWPORT_RESIZE:
