@@ -6,7 +6,8 @@ Full scale (the default) is what the goals are stated for: ingest of 10,000 sess
 5 million events, queries at 1,000 and 10,000 sessions, seeks in a 60-minute heavy session,
 the window benchmark ingesting 2,000 sessions (and filtering 10,000 sessions of 50 events,
 replaying the 60-minute heavy session), search, ranking comparisons, funnels and click maps
-over 10,000 sessions, a 20-second clip at 1280×800 and 10 fps. About 25 minutes on 2 cores.
+over 10,000 sessions, a 20-second clip at 1280×800 and 10 fps, a 1 GB rrweb NDJSON file
+and a 1 GB PostHog export ingested within 1.5 GB. About 35 minutes on 2 cores.
 ``--quick`` runs everything at a tenth of the scale (figures then do not speak for the goals).
 Each script's own printout goes to ``DIR/<script>.log``; the table is printed at the end.
 Exit status 0 when every goal is met.
@@ -42,6 +43,7 @@ FULL = {
     "bench_clips.py": ["--seconds", "20", "--repeat", "3"],
     "bench_lake.py": ["--sessions", "10000", "--copies", "10", "--repeat", "3"],
     "bench_long.py": ["--heavy-minutes", "360"],
+    "bench_bigfile.py": ["--mb", "1024"],
 }  # fmt: skip
 QUICK = {
     "bench_ingest.py": ["--sessions", "1000", "--events", "500", "--repeat", "1"],
@@ -59,6 +61,7 @@ QUICK = {
     "bench_clips.py": ["--seconds", "10", "--repeat", "1"],
     "bench_lake.py": ["--sessions", "1000", "--copies", "10", "--repeat", "1"],
     "bench_long.py": ["--heavy-minutes", "36", "--seeks", "30", "--triples", "20"],
+    "bench_bigfile.py": ["--mb", "100"],
 }  # fmt: skip
 
 

@@ -330,10 +330,10 @@ def test_a_batch_duckdb_refuses_costs_only_its_own_session(
 
     original = loading.ndjson_statement
 
-    def refuse_s1(con, kind, paths, rows):  # type: ignore[no-untyped-def]
+    def refuse_s1(con, kind, paths, rows, **options):  # type: ignore[no-untyped-def]
         if kind == "events" and any(sid == "s1" for sid, _ in rows):
             raise duckdb.InvalidInputException("simulated: the reader gave up")
-        return original(con, kind, paths, rows)
+        return original(con, kind, paths, rows, **options)
 
     monkeypatch.setattr(loading, "ndjson_statement", refuse_s1)
     result = ingest_file(archive, archive.with_suffix(".db"), force=True)

@@ -50,6 +50,12 @@ from app.store.store import STORE_CONFIG
 
 Progress = Callable[[float, str], None]
 BATCH_SESSIONS = 250
+# DuckDB's share of an ingest's memory (issue 23: a 1 GB input within 1.5 GB at its peak):
+# beyond it DuckDB spills to the ingest's work folder beside the store. The rest (Python's
+# streaming parse, the DOM mirror deriving RUM records) does not grow with the file.
+MEMORY_LIMIT_BYTES = 768 * 1024 * 1024
+# Reads loading at once may reserve this much of it together (see loading.read_bytes).
+READ_BUDGET_BYTES = MEMORY_LIMIT_BYTES // 2
 
 
 class IngestCancelled(Exception):
@@ -180,12 +186,19 @@ class IngestJob:
                 # One checkpoint at the end instead of one whenever the WAL fills up.
                 con.execute("SET checkpoint_threshold = '64GB'")
                 con.execute("SET threads = 1")
+                con.execute(f"SET memory_limit = '{MEMORY_LIMIT_BYTES // 2**20}MiB'")
+                con.execute("SET temp_directory = ?", [tmp])
                 con.execute(schema.DDL)
                 con.execute(schema.RUM_STAGE_DDL)
                 if in_one_transaction:
                     con.execute("BEGIN TRANSACTION")
                 self._phase_done("open")
-                loader = Loader(con, atomic=in_one_transaction, check_cancel=self._check_cancel)
+                loader = Loader(
+                    con,
+                    atomic=in_one_transaction,
+                    check_cancel=self._check_cancel,
+                    read_budget=READ_BUDGET_BYTES,
+                )
                 self._loader = loader
                 try:
                     count = self._load(loader, source, Path(tmp))
@@ -202,7 +215,7 @@ class IngestJob:
                 derivation.split_rum(con)
                 self._phase_done("rum split")
                 self._check_cancel()
-                self.progress(0.97, "Finishing")
+                self.progress(0.97, "Finding idle periods")
                 warnings = list(source.warnings)
                 self._finish(con, source, warnings)
                 if in_one_transaction:
@@ -259,8 +272,11 @@ class IngestJob:
         derivation.complete_sessions(con)
         derivation.derive_idle_periods(con)
         self._phase_done("idle")
+        # each step reads every event: seconds for a big file, so each says it is running
+        self.progress(0.98, "Finding frustration signals")
         derive_frustration_signals(con)
         self._phase_done("frustration")
+        self.progress(0.99, "Writing the store")
         info = {
             "schema_version": str(schema.SCHEMA_VERSION),
             "content_key": content_key(self.path),

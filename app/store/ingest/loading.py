@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,9 @@ from app.store.ingest.staging import Batch
 from app.store.sql_constants import EVENT_INCREMENTAL_SNAPSHOT
 
 MAX_OBJECT_BYTES = 256 * 1024 * 1024  # rrweb full snapshots can exceed DuckDB's 16 MB default
+MIN_OBJECT_BYTES = 1024 * 1024
+# What one read needs beside its buffers (DuckDB's 16 MB JSON chunks, the sort of the ids).
+READ_OVERHEAD_BYTES = 64 * 1024 * 1024
 
 SESSION_FIELDS = (
     "session_id",
@@ -50,6 +53,23 @@ class TransactionAborted(Exception):
     """A statement failed inside the ingest's one transaction, which DuckDB then aborts."""
 
 
+def object_bytes(longest_line: int) -> int:
+    """The ``maximum_object_size`` for a file whose lines are at most ``longest_line`` long.
+
+    Why not always the largest: DuckDB reserves a read buffer of twice the maximum object
+    size for every file it reads, whatever the file's size, and counts it against the
+    memory limit. At 256 MB, two batches loading at once reserved 1 GB: under a memory
+    limit one of them failed with an out-of-memory error, which was taken for a batch
+    DuckDB refuses and cost its sessions their events or RUM records.
+    """
+    return min(MAX_OBJECT_BYTES, max(MIN_OBJECT_BYTES, longest_line + 1))
+
+
+def read_bytes(longest_line: int) -> int:
+    """What DuckDB reserves to read a file of such lines: its buffers and their company."""
+    return 2 * object_bytes(longest_line) + READ_OVERHEAD_BYTES
+
+
 class Loader:
     """Loads batches into one database and remembers the sessions it loaded, in order.
 
@@ -65,6 +85,7 @@ class Loader:
         *,
         atomic: bool,
         check_cancel: Callable[[], None],
+        read_budget: int | None = None,
     ) -> None:
         self.con = con  # source maps and sessions; the batches go through per-thread cursors
         self.atomic = atomic  # inside one transaction: a refused statement aborts it
@@ -73,6 +94,27 @@ class Loader:
         self._cursors: list[duckdb.DuckDBPyConnection] = []
         self._local = threading.local()
         self._lock = threading.Lock()
+        # Reads at once may reserve this much together (None: no limit); one read alone
+        # may take more, so that no batch waits forever.
+        self._read_budget = read_budget
+        self._reading = 0
+        self._read_freed = threading.Condition(self._lock)
+
+    @contextlib.contextmanager
+    def _reserved(self, need: int) -> Iterator[None]:
+        """Wait until a read of ``need`` bytes fits the budget beside the reads running."""
+        with self._read_freed:
+            budget = self._read_budget
+            while budget is not None and self._reading and self._reading + need > budget:
+                self._read_freed.wait(0.5)
+                self.check_cancel()
+            self._reading += need
+        try:
+            yield
+        finally:
+            with self._read_freed:
+                self._reading -= need
+                self._read_freed.notify_all()
 
     @property
     def sessions(self) -> list[SessionMeta]:
@@ -122,28 +164,36 @@ class Loader:
                 cursor.interrupt()
 
     def load(self, batch: Batch, source: Any) -> int:
-        """Load one batch's events and RUM records, one statement each."""
-        if not batch.sessions:
+        """Load one batch's events and RUM records, one statement each; sessions loaded
+        (none for a part of a session's events, see ``staging._RecordingStager``)."""
+        if not batch.event_rows:
             return 0
         self.check_cancel()
         con = self._cursor()
         try:
-            short = self._read_ndjson(con, "events", [batch.events_path], batch.event_rows)
-        except duckdb.InterruptException:
-            raise
+            short = self._read_ndjson(
+                con, "events", [batch.events_path], batch.event_rows, batch.longest_event
+            )
+        except (duckdb.InterruptException, duckdb.OutOfMemoryException):
+            raise  # not the batch's fault: skipping its sessions would lose them silently
         except duckdb.Error as exc:  # one session per batch here (see IngestJob.run)
             for meta in batch.sessions:
                 source.skipped_sessions.append(meta.session_id)
                 source.warn(
                     f"session skipped: its events cannot be loaded ({exc})", meta.session_id
                 )
+            if not batch.sessions:  # a part of one session's events
+                for sid, lines in batch.event_rows:
+                    source.warn(f"{lines:,} of its events cannot be loaded ({exc})", sid)
             return 0
         for sid, missing in short.items():
             source.warn(f"{missing:,} malformed event line(s) were skipped", sid)
         if any(lines for _, lines in batch.rum_rows):
             try:
-                short = self._read_ndjson(con, "rum", [batch.rum_path], batch.rum_rows)
-            except duckdb.InterruptException:
+                short = self._read_ndjson(
+                    con, "rum", [batch.rum_path], batch.rum_rows, batch.longest_rum
+                )
+            except (duckdb.InterruptException, duckdb.OutOfMemoryException):
                 raise
             except duckdb.Error as exc:
                 for sid, _ in batch.rum_rows:
@@ -161,6 +211,7 @@ class Loader:
         kind: str,
         paths: list[Path],
         rows: list[tuple[str, int]],
+        longest_line: int = MAX_OBJECT_BYTES,
     ) -> dict[str, int]:
         """Load batch files leniently; returns, per session, how many lines were lost.
 
@@ -170,9 +221,12 @@ class Loader:
         transaction, so the ingest starts again session by session (see ``IngestJob.run``).
         """
         try:
-            kept = ndjson_statement(con, kind, paths, rows)
-        except duckdb.InterruptException:
-            raise
+            with self._reserved(read_bytes(longest_line)):
+                kept = ndjson_statement(
+                    con, kind, paths, rows, object_size=object_bytes(longest_line)
+                )
+        except (duckdb.InterruptException, duckdb.OutOfMemoryException):
+            raise  # reading again session by session would need the same memory
         except duckdb.Error as exc:
             if self.atomic:
                 raise TransactionAborted(str(exc)) from exc
@@ -205,24 +259,32 @@ class Loader:
         if not self.sessions:
             return
         sessions_path = tmp / "sessions.ndjson"
+        longest = 0
         with sessions_path.open("w", encoding="utf-8") as sink:
             for meta in self.sessions:
                 row = {name: getattr(meta, name) for name in SESSION_FIELDS}
                 row["extra"] = json.dumps(meta.extra) if meta.extra else None
-                sink.write(json.dumps(row, ensure_ascii=False) + "\n")
+                line = json.dumps(row, ensure_ascii=False) + "\n"
+                longest = max(longest, len(line.encode()))
+                sink.write(line)
         self.con.execute(
             f"""INSERT INTO sessions SELECT session_id, user_id,
                    epoch_ms(started_at_ms), epoch_ms(ended_at_ms), NULL,
                    browser, os, device, screen_width, screen_height, country, city,
                    entry_url, release, user_agent, extra::JSON
                FROM read_ndjson(?, columns={schema.SESSION_COLUMNS},
-                                maximum_object_size={MAX_OBJECT_BYTES})""",
+                                maximum_object_size={object_bytes(longest)})""",
             [str(sessions_path)],
         )
 
 
 def ndjson_statement(
-    con: duckdb.DuckDBPyConnection, kind: str, paths: list[Path], rows: list[tuple[str, int]]
+    con: duckdb.DuckDBPyConnection,
+    kind: str,
+    paths: list[Path],
+    rows: list[tuple[str, int]],
+    *,
+    object_size: int = MAX_OBJECT_BYTES,
 ) -> int:
     """Insert the lines of ``paths`` into ``events`` or ``rum_stage``; rows inserted.
 
@@ -234,7 +296,7 @@ def ndjson_statement(
     """
     options = (
         f"format='newline_delimited', records='true', "
-        f"maximum_object_size={MAX_OBJECT_BYTES}, ignore_errors=true"
+        f"maximum_object_size={object_size}, ignore_errors=true"
     )
     params = {
         "paths": [str(p) for p in paths],

@@ -27,6 +27,9 @@ from app.archive.recording import RecordedSession
 from app.derive.rum import RumDeriver
 
 BATCH_BYTES = 256 * 1024 * 1024
+# A single-file recording is loaded in parts of about this many bytes of events: DuckDB's
+# reads stay small whatever the file's size, and progress moves while a big file loads.
+RECORDING_CHUNK_BYTES = 64 * 1024 * 1024
 LOADERS = 2  # batches loading at once (DuckDB reads each on one thread, see loading.Loader)
 _sequence = itertools.count()
 
@@ -49,6 +52,11 @@ class Batch:
     event_rows: list[tuple[str, int]] = field(default_factory=list)
     rum_rows: list[tuple[str, int]] = field(default_factory=list)
     size: int = 0
+    # Upper bounds of the longest line in each file: DuckDB reserves a read buffer of twice
+    # its maximum object size, so reads ask for what the batch needs, not the largest a
+    # line may be (see app.store.ingest.loading.object_bytes).
+    longest_event: int = 0
+    longest_rum: int = 0
     slot: int = 0
     seq: int = field(default_factory=lambda: next(_sequence))  # staging order
 
@@ -148,11 +156,14 @@ def _stage_entry(
     if entry.rum is not None:
         rum = reader.extract(entry.rum, batch.rum_sink)
         batch.rum_rows.append((sid, rum.lines))
+        batch.longest_rum = max(batch.longest_rum, rum.bytes_written)
         if rum.problem:
             reader.warn(f"rum.ndjson.gz {rum.problem}; {rum.lines:,} records were kept", sid)
     batch.sessions.append(meta)
     batch.event_rows.append((sid, result.lines))
     batch.size += result.bytes_written
+    # a member's lines are no longer than the member: a bound found without reading them
+    batch.longest_event = max(batch.longest_event, result.bytes_written)
 
 
 def stage_recording(
@@ -164,62 +175,100 @@ def stage_recording(
     check_cancel: Callable[[], None],
     progress: Callable[[float, str], None],
 ) -> int:
-    """Stage and load a single-file recording one session at a time; sessions loaded."""
+    """Stage and load a single-file recording one session at a time, each in parts of
+    about :data:`RECORDING_CHUNK_BYTES` of events; sessions loaded."""
     loaded = 0
     for session in source.sessions():
-        batch = Batch.open(tmp, 0)
-        try:
-            staged = _stage_recorded(session, source, batch, size, check_cancel, progress)
-        finally:
-            batch.close()
-        if staged:
-            loaded += load(batch, source)
+        loaded += _RecordingStager(source, tmp, load, size, check_cancel, progress).run(session)
     return loaded
 
 
-def _stage_recorded(
-    session: RecordedSession,
-    source: Any,
-    batch: Batch,
-    size: int,
-    check_cancel: Callable[[], None],
-    progress: Callable[[float, str], None],
-) -> bool:
-    """Write one streamed session as NDJSON while deriving its RUM records."""
-    deriver = RumDeriver()
-    meta = session.meta
-    first = last = None
-    written = 0
-    events_sink, rum_sink = batch.events_sink, batch.rum_sink
-    for event in session.events:
+class _RecordingStager:
+    """Writes one streamed session as NDJSON while deriving its RUM records, handing each
+    full part of its events to ``load`` as it goes.
+
+    Why parts: a 1 GB recording staged whole was one read of 1 GB by DuckDB — its memory
+    grew with the file, and progress stood still while it ran. The parts carry only event
+    lines; the last batch carries the rest of the events, the RUM records (derived from
+    every event) and the session, so a session is counted once, when it is complete.
+    """
+
+    def __init__(
+        self,
+        source: Any,
+        tmp: Path,
+        load: Load,
+        size: int,
+        check_cancel: Callable[[], None],
+        progress: Callable[[float, str], None],
+    ) -> None:
+        self.source, self.tmp, self.load, self.size = source, tmp, load, max(size, 1)
+        self.check_cancel, self.progress = check_cancel, progress
+        self.read = 0  # bytes of events staged so far, parts already loaded included
+
+    def run(self, session: RecordedSession) -> int:
+        self.batch = Batch.open(self.tmp, 0)
         try:
-            line = json.dumps(event, separators=(",", ":"), ensure_ascii=False)
-        except (RecursionError, ValueError):
-            source.warn("an event nested too deeply was skipped", meta.session_id)
-            continue
-        deriver.feed(event)
-        events_sink.write((line + "\n").encode())
-        ts = event["timestamp"]
-        first = ts if first is None or ts < first else first
-        last = ts if last is None or ts > last else last
-        written += 1
-        if written % 5000 == 0:
-            check_cancel()
-            progress(min(0.9, 0.9 * events_sink.tell() / size), f"Read {written:,} events")
-    if written == 0:
-        source.skipped_sessions.append(meta.session_id)
-        source.warn("contains no rrweb events", meta.session_id)
-        return False
-    if session.side_records is not None:
-        for record in session.side_records(first):
-            deriver.add(record)
-    records = deriver.finish()
-    for record in records:
-        line = json.dumps(record, separators=(",", ":"), ensure_ascii=False)
-        rum_sink.write((line + "\n").encode())
-    meta.started_at_ms = meta.started_at_ms or first
-    meta.ended_at_ms = meta.ended_at_ms or last
-    batch.sessions.append(meta)
-    batch.event_rows.append((meta.session_id, written))
-    batch.rum_rows.append((meta.session_id, len(records)))
-    return True
+            staged = self._stage(session)
+        finally:
+            self.batch.close()
+        return self.load(self.batch, self.source) if staged else 0
+
+    def _load_part(self, sid: str, lines: int) -> Batch:
+        """Load the events staged so far and start a new batch in the same slot file."""
+        self.batch.event_rows.append((sid, lines))
+        self.batch.close()
+        self.load(self.batch, self.source)
+        self.progress(
+            min(0.9, 0.9 * self.read / self.size), f"Stored {self.read / 2**20:,.0f} MB of events"
+        )
+        self.batch = Batch.open(self.tmp, 0)
+        return self.batch
+
+    def _stage(self, session: RecordedSession) -> bool:
+        source, meta, batch = self.source, session.meta, self.batch
+        deriver = RumDeriver()
+        first = last = None
+        written = in_part = 0
+        for event in session.events:
+            try:
+                line = json.dumps(event, separators=(",", ":"), ensure_ascii=False)
+            except (RecursionError, ValueError):
+                source.warn("an event nested too deeply was skipped", meta.session_id)
+                continue
+            deriver.feed(event)
+            data = (line + "\n").encode()
+            batch.events_sink.write(data)
+            batch.size += len(data)
+            batch.longest_event = max(batch.longest_event, len(data))
+            self.read += len(data)
+            ts = event["timestamp"]
+            first = ts if first is None or ts < first else first
+            last = ts if last is None or ts > last else last
+            written += 1
+            in_part += 1
+            if written % 1000 == 0:  # heavy DOM events parse at ~1,000 a second
+                self.check_cancel()
+                self.progress(min(0.9, 0.9 * self.read / self.size), f"Read {written:,} events")
+            if batch.size >= RECORDING_CHUNK_BYTES:
+                batch = self._load_part(meta.session_id, in_part)
+                in_part = 0
+        if written == 0:
+            source.skipped_sessions.append(meta.session_id)
+            source.warn("contains no rrweb events", meta.session_id)
+            return False
+        if session.side_records is not None:
+            for record in session.side_records(first):
+                deriver.add(record)
+        records = deriver.finish()
+        for record in records:
+            line = json.dumps(record, separators=(",", ":"), ensure_ascii=False)
+            data = (line + "\n").encode()
+            batch.rum_sink.write(data)
+            batch.longest_rum = max(batch.longest_rum, len(data))
+        meta.started_at_ms = meta.started_at_ms or first
+        meta.ended_at_ms = meta.ended_at_ms or last
+        batch.sessions.append(meta)
+        batch.event_rows.append((meta.session_id, in_part))
+        batch.rum_rows.append((meta.session_id, len(records)))
+        return True
