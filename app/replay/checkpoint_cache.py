@@ -39,13 +39,16 @@ from app.store.queries import replay_window
 
 CHECKPOINTS_WORKER = "player-checkpoints"
 """The internal command of the child that computes a session's checkpoints."""
-CACHE_VERSION = 2  # 2: denser checkpoints
-EVERY_MS = 20_000
-MIN_EVENTS = 300
+CACHE_VERSION = 4  # 2: denser; 3: denser still (10 s, 100 events); 4: rule inserts folded
+EVERY_MS = 10_000
+MIN_EVENTS = 100
 """Denser than the inline default (:mod:`app.rrweb.checkpoints`: 60 s and 1,000 events):
-a seek far away costs its window's transfer plus the events from the checkpoint to the
-target, both proportional to the distance to the checkpoint before it; cached on disk, a
-checkpoint costs only its file space (~0.1 MB for the heavy session's page)."""
+a seek far away costs its window's read, transfer and parse plus the catch-up from the
+checkpoint to the target, all proportional to the distance to the checkpoint before it
+(bench_long --breakdown: at 20 s and 300 events — every 30 s in the heavy session — the
+catch-up was the largest part of a seek, then the snapshot's rebuild and the read); cached
+on disk, a checkpoint costs only its file space (~0.08 MB for the heavy session's page: 163 MB
+beside the 6-hour, 559 MB session)."""
 STRETCH_MS = 5 * 60 * 1000
 """Events read from the store at a time by the child: memory follows this, not the session."""
 _CHECKPOINT = re.compile(rb'\{"ts":([-+0-9.eE]+),"(events|recorded)"')

@@ -21,6 +21,8 @@ import math
 import os
 import subprocess
 import threading
+import time
+from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -68,6 +70,9 @@ class SessionWindows:
         self._digest: str | None = None
         self._streams: dict[tuple[str, str | None], _Stream] = {}
         self._lock = threading.Lock()
+        self.read_ms: deque[float] = deque(maxlen=1000)
+        """How long each of the last windows took to read (bench_long --breakdown: the
+        store's share of a seek)."""
 
     def window(
         self,
@@ -78,6 +83,7 @@ class SessionWindows:
     ) -> bytes:
         """The window of events for time ``t_ms`` (None: the stream's start), as JSON,
         reaching ``ahead_ms`` past it (at most, and by default, :attr:`ahead_ms`)."""
+        started = time.perf_counter()
         stream = self._stream(session_id, window_id)
         if stream is None:
             return b'{"first":0,"last":0,"start":0,"end":0,"events":[]}'
@@ -115,6 +121,7 @@ class SessionWindows:
             f'{{"first":{stream.first},"last":{stream.last},"start":{checkpoint.ts!r},'
             f'"end":{end},"pointer":{"null" if pointer is None else pointer},"events":['
         ).encode()
+        self.read_ms.append((time.perf_counter() - started) * 1000)
         return header + body + b"]}"
 
     def stop(self) -> None:

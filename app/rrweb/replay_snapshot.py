@@ -68,7 +68,7 @@ def checkpoint_events(
         in_frame = (host is not None and _in_frame(dom, host)) or (
             data.get("styleId") in created_in_frame
         )
-        (late if in_frame else out).append(_replayed(event))
+        _append_kept(late if in_frame else out, _replayed(event))
     # iframe documents: like the recorder, one attaching mutation each, parents first
     while frames:
         iframe = frames.pop(0)
@@ -94,6 +94,32 @@ def checkpoint_events(
         if "windowId" in like:
             event["windowId"] = like["windowId"]
     return out
+
+
+_RULE_ADDS_KEYS = frozenset({"source", "id", "styleId", "adds"})
+
+
+def _append_kept(events: list[dict[str, Any]], event: dict[str, Any]) -> None:
+    """Append a kept event, folding rule inserts into the previous event's when both only
+    insert rules into the same sheet: rrweb inserts a StyleSheetRule's ``adds`` one after
+    the other, as it would the events, but each event costs a seek its own dispatch (a page
+    that inserts a rule a minute carried 360 events in each checkpoint after 6 hours)."""
+    data = event["data"]
+    last = events[-1]["data"] if events else None
+    if (
+        last is not None
+        and data.get("source") == IncrementalSource.STYLE_SHEET_RULE
+        and last.get("source") == IncrementalSource.STYLE_SHEET_RULE
+        and set(data) <= _RULE_ADDS_KEYS
+        and set(last) <= _RULE_ADDS_KEYS
+        and isinstance(data.get("adds"), list)
+        and isinstance(last.get("adds"), list)
+        and (data.get("id"), data.get("styleId")) == (last.get("id"), last.get("styleId"))
+    ):
+        # a new data object: the kept events' data is shared, never modified
+        events[-1] = {**events[-1], "data": {**last, "adds": [*last["adds"], *data["adds"]]}}
+    else:
+        events.append(event)
 
 
 def _in_frame(dom: ReplayDom, node: Node) -> bool:

@@ -6,6 +6,10 @@
     var stage = box.querySelector('.stage');
     var player = new rrweb.Replayer(events, {root: stage, showWarning: false, mouseTail: false,
                                              logger: {log: function () {}, warn: function () {}}});
+    // rrweb keeps a document scroll on its virtual DOM for the replayer's life: without
+    // this, Play (a seek back to 0 after the pause at the moment) scrolls the page to the
+    // moment's scroll (resources/player/exact.js, forgetVirtualScroll, says more)
+    player.on('flush', function () { if (player.virtualDom) player.virtualDom.scrollData = null; });
     var wrapper = stage.querySelector('.replayer-wrapper');
     var fit = function () {
       var iframe = stage.querySelector('iframe');

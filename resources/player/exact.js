@@ -105,7 +105,9 @@ window.replayStateText = () => {
   // Attributes sorted and class lists normalised: the order of attributes and the spaces
   // in a class list depend on whether a node was rebuilt from a snapshot or patched by
   // rrweb's virtual DOM (an SVG's xmlns, " a " against "a", class="" against none), which
-  // no user can see.
+  // no user can see. A name is listed once: an SVG added by a mutation and patched in by
+  // the virtual DOM carries xmlns twice (in the XMLNS namespace and in none), one rebuilt
+  // from a snapshot once — and getAttribute() reads the first of them for both anyway.
   const parts = [];
   const attribute = (node, name) => {
     const value = node.getAttribute(name);
@@ -113,7 +115,7 @@ window.replayStateText = () => {
   };
   const walk = (node, depth) => {
     if (node.nodeType === 1) {
-      const names = node.getAttributeNames().sort()
+      const names = [...new Set(node.getAttributeNames())].sort()
         .filter((n) => n !== "class" || attribute(node, n));
       parts.push(`${depth}<${node.tagName} ${names.map((n) => `${n}=${attribute(node, n)}`).join(" ")}`);
       if (node.tagName === "INPUT" || node.tagName === "TEXTAREA" || node.tagName === "SELECT") {

@@ -73,6 +73,7 @@ function makeReplayer(events, pointerAtStart = null) {
     logger: { log() {}, warn() {} },
   });
   forgetVirtualScroll(replayer); // exact.js
+  timeRebuilds(replayer);
   replayer.on("resize", () => setTimeout(fit, 0));
   replayer.on("finish", () => {
     if (!playing) return; // a paused seek to the end casts the last event as well
@@ -88,6 +89,21 @@ function makeReplayer(events, pointerAtStart = null) {
   const meta = replayer.getMetaData();
   base = meta.startTime;
   replayerEnd = meta.endTime;
+}
+
+// The time rrweb spends rebuilding a snapshot (a seek's share that is not the catch-up of
+// incrementals after it), summed into `rebuildMs` for the seek breakdown (windows.js).
+let rebuildMs = 0;
+function timeRebuilds(r) {
+  const rebuild = r.rebuildFullSnapshot;
+  r.rebuildFullSnapshot = function (event, isSync) {
+    const started = performance.now();
+    try {
+      return rebuild.call(this, event, isSync);
+    } finally {
+      rebuildMs += performance.now() - started;
+    }
+  };
 }
 
 // Events arrive in parts: the replayer starts on the first part, later parts are added as

@@ -21,16 +21,25 @@ let windowsLoaded = 0;
 const PREFETCH_MS = 15_000; // ask for the next window this long before playback needs it
 
 // A paused seek asks for a short window (what it shows needs nothing after the target, and
-// every millisecond of events after it costs reading, sending and parsing); playback asks
-// for the whole reach and prefetches the next one.
-const PAUSED_AHEAD_MS = 5_000;
+// every millisecond of events after it costs reading, sending and parsing: 5 s were a fifth
+// to a half of a heavy window's events); playback asks for the whole reach and prefetches
+// the next one, and play after a paused seek prefetches at once (within PREFETCH_MS).
+const PAUSED_AHEAD_MS = 1_000;
 
-async function fetchWindow(t, ahead = null) {
+// `timing`, when given, gets the times (performance.now()) the answer's headers and its
+// whole body arrived and its parse ended: where a seek's time goes (bench_long --breakdown).
+async function fetchWindow(t, ahead = null, timing = null) {
   const sep = windowUrl.includes("?") ? "&" : "?";
   const at = t === null ? "" : `${sep}t=${Math.round(t)}${ahead === null ? "" : `&ahead=${ahead}`}`;
   const response = await fetch(`${windowUrl}${at}`);
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
-  return response.json();
+  if (timing === null) return response.json();
+  timing.headers = performance.now();
+  const text = await response.text();
+  timing.body = performance.now();
+  const w = JSON.parse(text);
+  timing.parsed = performance.now();
+  return w;
 }
 
 async function loadWindowed(url) {
@@ -74,14 +83,18 @@ function useWindow(w) {
 }
 
 // A seek (or playback) to `abs` outside the window: the window there, then the seek.
-window.windowTimings = []; // [fetch + parse ms, replayer built ms, seek ms] per window sought
+// Where each such seek's time went, in ms (bench_long --breakdown): until the answer's
+// headers (the store's read, the scheme, the IPC), its body, the JSON parse, the replayer
+// built, the checkpoint's snapshot rebuilt, and the rest of the seek (the catch-up to the
+// target: incrementals, rrweb's virtual-DOM diff, hover and scroll), with its event count.
+window.windowTimings = [];
 async function requestWindow(abs) {
   const token = ++windowToken;
   const load = loadToken;
-  const started = performance.now();
+  const timing = { started: performance.now() };
   let w;
   try {
-    w = await fetchWindow(abs, pendingSeek && !pendingSeek.play ? PAUSED_AHEAD_MS : null);
+    w = await fetchWindow(abs, pendingSeek && !pendingSeek.play ? PAUSED_AHEAD_MS : null, timing);
   } catch (e) {
     if (token === windowToken) report(`cannot load the events at ${abs}: ${e}`);
     return;
@@ -92,8 +105,18 @@ async function requestWindow(abs) {
   const fetched = performance.now();
   useWindow(w);
   const built = performance.now();
+  rebuildMs = 0;
   seekInWindow(Math.min(Math.max(seek.abs, win.start), win.end), seek.play);
-  window.windowTimings.push([fetched - started, built - fetched, performance.now() - built]);
+  const done = performance.now();
+  window.windowTimings.push({
+    headers: timing.headers - timing.started,
+    body: timing.body - timing.headers,
+    parse: timing.parsed - timing.body,
+    build: built - fetched,
+    rebuild: rebuildMs,
+    catchUp: done - built - rebuildMs,
+    events: w.events.length,
+  });
   if (window.windowTimings.length > 1000) window.windowTimings.shift();
 }
 

@@ -30,27 +30,56 @@ def _first_difference(before: str, after: str) -> tuple[str, str]:
     return next(((x[:160], y[:160]) for x, y in pairs if x != y), ("(shorter)", "(longer)"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="not fixed yet: 6 of 600 triples still differ (hover and scroll fixed: 94 before); "
-    "e.g. s0037 A=3.5 s: the first visit after loading shows the document scrolled to 240 px "
-    "(a scroll recorded at 8.2 s) where A->B->A shows 0 as recorded; never in isolation",
-)
-def test_a_to_b_to_a_on_every_demo_session(replay: Any) -> None:
+def _show_demo(replay: Any) -> list[Any]:
+    """The demo archive in the windowed player; its sessions."""
     store, _ = open_store(demo_archive_path())
     replay.store = store  # closed with the view
     windows = SessionWindows(store)
     replay.windows = windows
     replay.view.set_events_provider(store_events(store), store, windows.window)
+    return session_queries.summaries(store.cursor())
+
+
+def _load(replay: Any, session_id: str) -> None:
+    stream = replay_queries.windows(replay.store.cursor(), session_id)[0][0]
+    with replay.qtbot.waitSignal(replay.view.session_loaded, timeout=LOAD_TIMEOUT_MS) as got:
+        replay.view.show_session(session_id, stream)
+    replay.first_ms, replay.last_ms = got.args
+
+
+def _document_scroll(replay: Any) -> list[int]:
+    return replay.js_json(
+        "const w = window.replayDocument().defaultView; return [w.scrollX, w.scrollY];"
+    )
+
+
+def test_a_scroll_seen_at_b_does_not_come_back_at_a(replay: Any) -> None:
+    """Demo s0097 scrolls the document for the first time at 28.4 s (444 px), then to 43 px
+    at 31.0 s. At 16 s the page is unscrolled, however it was reached: before the fix, the
+    way back from 31.4 s kept 43 px — rrweb's virtual document held on to the scroll of the
+    earlier catch-up and applied it again on the next one."""
+    _show_demo(replay)
+    _load(replay, "s0097")
+    replay.seek(15_982)
+    assert _document_scroll(replay) == [0, 0]
+    before = replay.js("window.replayStateText()")
+    replay.seek(31_390)
+    assert _document_scroll(replay) == [0, 43]
+    replay.seek(15_982)
+    assert _document_scroll(replay) == [0, 0]
+    assert replay.js("window.replayStateText()") == before
+    replay.seek(29_000)  # forward, past the first scroll: 444 px, not a stale 43
+    assert _document_scroll(replay) == [0, 444]
+    assert replay.bridge.errors == []
+
+
+def test_a_to_b_to_a_on_every_demo_session(replay: Any) -> None:
+    sessions = _show_demo(replay)
     rng = random.Random(23)
-    sessions = session_queries.summaries(store.cursor())
     assert len(sessions) > 20
     differing = []
     for summary in sessions:
-        stream = replay_queries.windows(store.cursor(), summary.session_id)[0][0]
-        with replay.qtbot.waitSignal(replay.view.session_loaded, timeout=LOAD_TIMEOUT_MS) as got:
-            replay.view.show_session(summary.session_id, stream)
-        replay.first_ms, replay.last_ms = got.args
+        _load(replay, summary.session_id)
         for _ in range(TRIPLES_PER_SESSION):
             a, b = rng.uniform(0, replay.duration), rng.uniform(0, replay.duration)
             replay.seek(a)

@@ -485,3 +485,30 @@ def test_media_state_is_written_for_the_checkpoint_time() -> None:
     assert attrs["rr_mediaState"] == "played"
     assert attrs["rr_mediaCurrentTime"] == pytest.approx(2.0 + 3 * 2)  # 3 s at 2×
     assert attrs["rr_mediaPlaybackRate"] == 2
+
+
+def test_rule_inserts_into_one_sheet_come_back_as_one_event_in_their_order() -> None:
+    style = el(20, "style", {}, [])
+    events = [
+        *start(el(10, "div"), head=[style]),
+        inc(T0 + 10, 8, id=20, adds=[{"rule": ".a { color: red; }", "index": 0}]),
+        inc(T0 + 11, 8, id=20, adds=[{"rule": ".b { color: blue; }", "index": 1}]),
+        inc(T0 + 12, 8, id=20, adds=[{"rule": ".c { color: green; }", "index": 0}]),
+        inc(T0 + 13, 8, id=20, removes=[{"index": 2}]),  # not folded: it removes
+        inc(T0 + 14, 8, id=20, adds=[{"rule": ".d { color: gray; }", "index": 0}]),
+    ]
+    kept = [e["data"] for e in run(events).checkpoint_events(T0 + 20, {})[2:]]
+    assert kept == [
+        {
+            "source": 8,
+            "id": 20,
+            "adds": [
+                {"rule": ".a { color: red; }", "index": 0},
+                {"rule": ".b { color: blue; }", "index": 1},
+                {"rule": ".c { color: green; }", "index": 0},
+            ],
+        },
+        {"source": 8, "id": 20, "removes": [{"index": 2}]},
+        {"source": 8, "id": 20, "adds": [{"rule": ".d { color: gray; }", "index": 0}]},
+    ]
+    assert events[2]["data"]["adds"] == [{"rule": ".a { color: red; }", "index": 0}]  # untouched

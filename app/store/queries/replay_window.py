@@ -65,6 +65,10 @@ def events_between_json(
 POINTER_LOOK_BACK_MS = 10 * 60 * 1000
 """How far before a window the pointer's last position is looked for (bounded: the query
 must not scan the session's past)."""
+POINTER_FIRST_LOOK_MS = 30 * 1000
+"""Looked at first: where the pointer moves at all, its last move is seldom further back, and
+the query's cost follows the stretch it reads (over 10 minutes it was as slow as reading the
+window itself: ~20 ms of a seek in the heavy session)."""
 
 
 def last_pointer_node(
@@ -77,7 +81,27 @@ def last_pointer_node(
     page's ``:hover`` styles follow it) from the last position it applied; a window starts
     at a checkpoint, after that position, and must know it to show the same hover.
     """
-    row = cur.execute(
+    row = None
+    for look_back in (POINTER_FIRST_LOOK_MS, POINTER_LOOK_BACK_MS):
+        row = _last_pointer_row(cur, session_id, window_id, before_ms, look_back)
+        if row is not None:
+            break
+    if row is None:
+        return None
+    data = json.loads(row[1])
+    if row[0] == IncrementalSource.MOUSE_INTERACTION:
+        node = data.get("id")
+    else:
+        positions = data.get("positions") or [{}]
+        node = positions[-1].get("id")
+    return node if isinstance(node, int) and node >= 0 else None
+
+
+def _last_pointer_row(
+    cur: Cursor, session_id: str, window_id: str | None, before_ms: float, look_back_ms: int
+) -> tuple[int, str] | None:
+    """(source, data) of the last pointer event in the ``look_back_ms`` before ``before_ms``."""
+    return cur.execute(
         f"""SELECT source, data::VARCHAR FROM events
             WHERE session_id = $sid AND {_WINDOW} AND type = {EVENT_INCREMENTAL_SNAPSHOT}
               AND ts BETWEEN make_timestamp($lo * 1000) AND make_timestamp($hi * 1000)
@@ -90,17 +114,8 @@ def last_pointer_node(
             "sid": session_id,
             "window": window_id,
             "all": window_id is None,
-            "lo": int(before_ms - POINTER_LOOK_BACK_MS),
+            "lo": int(before_ms - look_back_ms),
             "hi": int(before_ms) + 1,
             "before": before_ms,
         },
     ).fetchone()
-    if row is None:
-        return None
-    data = json.loads(row[1])
-    if row[0] == IncrementalSource.MOUSE_INTERACTION:
-        node = data.get("id")
-    else:
-        positions = data.get("positions") or [{}]
-        node = positions[-1].get("id")
-    return node if isinstance(node, int) and node >= 0 else None
