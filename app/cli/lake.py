@@ -14,6 +14,9 @@ from typing import Any
 
 from app.lake.batches import Limits
 from app.lake.layout import is_lake
+from app.store.lake import open_session_store
+from app.store.lake_location import lake_url
+from app.store.store import SessionStore
 
 
 def add_parsers(commands: Any) -> None:
@@ -76,5 +79,12 @@ def run_compact(args: argparse.Namespace) -> int:
 
 
 def opens_lake(path: Path) -> bool:
-    """Whether a command's FILE is a lake directory (opened in place, never ingested)."""
-    return is_lake(path)
+    """Whether a command's FILE is a lake — a directory, or an ``s3://`` URL — opened in
+    place, never ingested."""
+    return is_lake(path) or lake_url(path) is not None
+
+
+def open_lake(path: Path) -> SessionStore:
+    """The lake FILE names, read in place (:class:`~app.archive.problems.UnreadableFile`,
+    naming the URL and the problem, when a URL is not a lake or cannot be reached)."""
+    return open_session_store(path)

@@ -33,7 +33,6 @@ from app.export.tables import write_csv
 from app.logs import configure_logging
 from app.store.findings import FindingsError, FindingsStore
 from app.store.ingest import ingest_file
-from app.store.lake import LakeStore
 from app.store.open import open_store
 from app.store.queries import replay as replay_queries
 from app.store.queries import sessions as session_queries
@@ -197,7 +196,7 @@ def run_cli(argv: Sequence[str], services: CliServices | None = None) -> int:
         if args.command == "compact":
             return lake_commands.run_compact(args)
         if lake_commands.opens_lake(args.file):
-            store: SessionStore = LakeStore(args.file)
+            store: SessionStore = lake_commands.open_lake(args.file)
             source_format = "lake"
         else:
             store, result = open_store(args.file, args.db)

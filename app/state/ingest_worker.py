@@ -18,7 +18,8 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
 from app.store.ingest import IngestCancelled, IngestJob, IngestResult
-from app.store.lake import LakeStore, is_lake
+from app.store.lake import is_lake, open_session_store
+from app.store.lake_location import lake_url
 from app.store.queries import sessions as session_queries
 from app.store.queries.sessions import SessionSummary
 from app.store.store import SessionStore
@@ -78,8 +79,8 @@ class IngestWorker(QObject):
         """Ingest, open the store and read what the window shows first."""
         try:
             store: SessionStore
-            if is_lake(self.path):  # read in place: a lake is never ingested
-                store = LakeStore(self.path)
+            if is_lake(self.path) or lake_url(self.path):  # a lake is read in place
+                store = open_session_store(self.path)
                 result = IngestResult(self.path, "lake", 0, reused=True)
             else:
                 result = self.job.run()

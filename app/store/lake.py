@@ -13,6 +13,7 @@ import contextlib
 import hashlib
 import json
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ import duckdb
 
 from app.store import schema
 from app.store.cache import cache_dir
+from app.store.lake_location import remote_lake_url
 from app.store.store import PARQUET_TABLES, STORE_CONFIG, SessionStore
 
 LAKE_TABLES = {name: column for name, column in PARQUET_TABLES.items() if column is not None}
@@ -36,7 +38,7 @@ def is_lake(path: str | Path) -> bool:
     return path.is_dir() and (path / LAKE_MARKER).is_file()
 
 
-def _quoted(path: Path) -> str:
+def _quoted(path: str | Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
@@ -91,7 +93,13 @@ def parts_digest(lake: Path) -> str:
 
 
 def _create_views(
-    con: duckdb.DuckDBPyConnection, tables: Path, target: str, empties: str, *, rowid: bool
+    con: duckdb.DuckDBPyConnection,
+    tables: str,
+    has_parts: Callable[[str], bool],
+    target: str,
+    empties: str,
+    *,
+    rowid: bool,
 ) -> None:
     """One view per lake table in ``target`` (a schema or an attached database), with
     ``rowid`` or without; a table with no part yet reads the empty table ``empties.no_…``.
@@ -101,14 +109,14 @@ def _create_views(
     views without it (and without the cost of numbering rows), the app's queries the others.
     """
     for table in LAKE_TABLES:
-        if any((tables / table).glob("day=*/*.parquet")):
+        if has_parts(table):
             numbered = ", file_row_number = true" if rowid else ""
             columns = (
                 "EXCLUDE (day, file_row_number), file_row_number AS rowid"
                 if rowid
                 else "EXCLUDE (day)"
             )
-            parts = _quoted(tables / table / "*" / "*.parquet")
+            parts = _quoted(f"{tables}/{table}/*/*.parquet")
             source = (
                 f"SELECT * {columns} FROM read_parquet({parts}, "
                 "hive_partitioning = true, hive_types = {'day': VARCHAR}, "
@@ -119,10 +127,12 @@ def _create_views(
         con.execute(f"CREATE VIEW {target}.{table} AS {source}")
 
 
-def _create_empties(con: duckdb.DuckDBPyConnection, tables: Path, target: str) -> None:
+def _create_empties(
+    con: duckdb.DuckDBPyConnection, has_parts: Callable[[str], bool], target: str
+) -> None:
     """The empty tables the views of a table with no part read (see :func:`_create_views`)."""
     for table in LAKE_TABLES:
-        if not any((tables / table).glob("day=*/*.parquet")):
+        if not has_parts(table):
             con.execute(_empty_table_sql(table).replace(table, f"{target}.no_{table}", 1))
 
 
@@ -148,13 +158,18 @@ class LakeStore(SessionStore):
     def __init__(self, lake: str | Path) -> None:
         self.lake = Path(lake)
         self.db_path = self.lake
-        tables = self.lake / "tables"
+        self._open_tables(str(self.lake / "tables"))
+
+    def _open_tables(self, tables: str) -> None:
+        """One view per table over the parts under ``tables`` (a folder, or a location of a
+        filesystem :meth:`_prepare` registered), then lock reading to ``tables`` alone."""
         con = duckdb.connect(config={"threads": STORE_CONFIG["threads"],
                                      "python_enable_replacements": False})  # fmt: skip
+        self._prepare(con)
         con.execute(f"CREATE SCHEMA {ORDERED}")
-        _create_empties(con, tables, ORDERED)
-        _create_views(con, tables, ORDERED, ORDERED, rowid=True)
-        _create_views(con, tables, "main", ORDERED, rowid=False)
+        _create_empties(con, self._has_parts, ORDERED)
+        _create_views(con, tables, self._has_parts, ORDERED, ORDERED, rowid=True)
+        _create_views(con, tables, self._has_parts, "main", ORDERED, rowid=False)
         for table in ("ingest_warnings", "source_maps", "archive_info"):
             con.execute(_empty_table_sql(table))
         con.executemany("INSERT INTO archive_info VALUES (?, ?)", list(self._facts().items()))
@@ -193,8 +208,8 @@ class LakeStore(SessionStore):
         name, size and time (what a derived file built incrementally keys a session by)."""
         tables = self.lake / "tables"
         con.execute(f"ATTACH ':memory:' AS {name}")
-        _create_empties(con, tables, name)
-        _create_views(con, tables, name, name, rowid=True)
+        _create_empties(con, self._has_parts, name)
+        _create_views(con, str(tables), self._has_parts, name, name, rowid=True)
         for table in ("ingest_warnings", "source_maps"):
             con.execute(_empty_table_sql(table).replace(table, f"{name}.{table}", 1))
         con.execute(f"CREATE TABLE {name}.parts (part VARCHAR, size BIGINT, mtime BIGINT)")
@@ -213,15 +228,29 @@ class LakeStore(SessionStore):
                 FROM read_parquet([{globs}], union_by_name = true, filename = true)"""
         )
 
+    def _prepare(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Before the views: a lake elsewhere than a folder registers its filesystem here."""
+
+    def _has_parts(self, table: str) -> bool:
+        return any((self.lake / "tables" / table).glob("day=*/*.parquet"))
+
+    def _marker_text(self) -> str:
+        return (self.lake / LAKE_MARKER).read_text(encoding="utf-8")
+
+    def _source(self) -> tuple[str, str]:
+        """The lake's name and where it is, for ``archive_info``."""
+        return self.lake.name, str(self.lake.resolve())
+
     def _facts(self) -> dict[str, str]:
         marker: dict[str, Any] = {}
         with contextlib.suppress(OSError, ValueError):
-            marker = json.loads((self.lake / LAKE_MARKER).read_text(encoding="utf-8"))
+            marker = json.loads(self._marker_text())
+        name, where = self._source()
         return {
             "schema_version": str(schema.SCHEMA_VERSION),
             "format": "lake",
-            "source_name": self.lake.name,
-            "source_path": str(self.lake.resolve()),
+            "source_name": name,
+            "source_path": where,
             "manifest": json.dumps(marker.get("manifest") or {}),
             "skipped_sessions": "[]",
         }
@@ -231,5 +260,11 @@ class LakeStore(SessionStore):
 
 
 def open_session_store(path: str | Path) -> SessionStore:
-    """The store at ``path``: an ingested DuckDB file, or a lake directory read in place."""
+    """The store at ``path``: an ingested DuckDB file, a lake directory read in place, or a
+    lake on object storage (its URL, or the local folder standing for it)."""
+    url = remote_lake_url(path)
+    if url is not None:
+        from app.store.lake_s3 import S3LakeStore  # pyarrow's S3 client only when asked for
+
+        return S3LakeStore(url)
     return LakeStore(path) if is_lake(path) else SessionStore(path)

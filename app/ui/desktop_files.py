@@ -1,5 +1,5 @@
 """How the desktop hands files to the window: drops, open events, a later launch, and
-File › Open Folder… and File › Open Lake….
+File › Open Folder…, File › Open Lake… and File › Open Lake URL….
 
 A mixin for the main window (listed before ``QMainWindow``, so its event handlers are the
 window's): every way a file or a folder of recordings arrives ends in ``open_file``, and the
@@ -14,7 +14,16 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeySequence
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMenu
+
+from app.store.lake_location import lake_url
+
+LAKE_URL_HELP = (
+    "A lake on object storage, e.g. s3://bucket/prefix (the folder holding lake.json).\n"
+    "Credentials, region and endpoint come from the environment as for the AWS tools:\n"
+    "AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or AWS_PROFILE, AWS_REGION,\n"
+    "AWS_ENDPOINT_URL for S3-compatible stores (MinIO, R2)."
+)
 
 
 class DesktopFiles:
@@ -44,6 +53,14 @@ class DesktopFiles:
         action.triggered.connect(self.choose_folder)
         return action
 
+    def add_lake_actions(self, menu: QMenu) -> None:
+        """File › Open Lake… and File › Open Lake URL… (``open_lake_action``,
+        ``open_lake_url_action``)."""
+        self.open_lake_action = self.make_open_lake_action()
+        menu.addAction(self.open_lake_action)
+        self.open_lake_url_action = self.make_open_lake_url_action()
+        menu.addAction(self.open_lake_url_action)
+
     def make_open_lake_action(self) -> QAction:
         """File › Open Lake…: a collector's lake directory, its Parquet read in place."""
         action = QAction("Open &Lake…", self)  # type: ignore[call-overload]
@@ -59,6 +76,32 @@ class DesktopFiles:
         )
         if name:
             self.open_file(name)
+
+    def make_open_lake_url_action(self) -> QAction:
+        """File › Open Lake URL…: a lake on object storage (``s3://bucket/prefix``)."""
+        action = QAction("Open Lake &URL…", self)  # type: ignore[call-overload]
+        action.setStatusTip("Open a lake on S3 or an S3-compatible store, read in place")
+        action.triggered.connect(self.choose_lake_url)
+        return action
+
+    def choose_lake_url(self) -> None:
+        """Ask for the URL; one that is not ``s3://bucket[/prefix]`` is said so, not opened."""
+        text, accepted = QInputDialog.getText(
+            self,  # type: ignore[arg-type]
+            "Open Lake URL",
+            LAKE_URL_HELP,
+            QLineEdit.EchoMode.Normal,
+            "s3://",
+        )
+        if not accepted or not text.strip():
+            return
+        url = lake_url(text)
+        if url is None:
+            self.show_error(
+                "Not a lake URL", f"{text.strip()}: a lake URL reads s3://bucket/prefix"
+            )
+            return
+        self.open_file(url)
 
     def choose_folder(self) -> None:
         current = getattr(self, "current_path", None)
@@ -111,4 +154,7 @@ class DesktopFiles:
         raise NotImplementedError
 
     def set_status(self, text: str) -> None:
+        raise NotImplementedError
+
+    def show_error(self, title: str, text: str) -> None:
         raise NotImplementedError

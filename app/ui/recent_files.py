@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QMenu, QWidget
 
 from app.state.settings import app_settings
 from app.state.tasks import TaskRunner
+from app.store.lake_location import lake_url
 
 RECENT_KEY = "recent_files"
 MAX_RECENT = 10
@@ -46,7 +47,7 @@ class RecentFiles(QObject):
         return [str(item) for item in (value or []) if item]
 
     def add(self, path: str | Path) -> None:
-        entry = str(Path(path).resolve())
+        entry = lake_url(path) or str(Path(path).resolve())  # a lake's URL stays a URL
         files = ([entry] + [f for f in self.files() if f != entry])[:MAX_RECENT]
         self._write_recent(files)
 
@@ -81,12 +82,12 @@ class RecentFiles(QObject):
             placeholder = menu.addAction("No recent files")
             placeholder.setEnabled(False)
         for number, name in enumerate(files, start=1):
-            path = Path(name)
-            label = path.name.replace("&", "&&")
+            url = lake_url(name)
+            label = (url or Path(name).name).replace("&", "&&")
             prefix = f"&{number}  " if number < 10 else "1&0  "
             action = menu.addAction(f"{prefix}{label}")
             action.setData(name)
-            exists = path.exists()
+            exists = url is not None or Path(name).exists()  # a URL is tried when opened
             action.setEnabled(exists)
             action.setToolTip(name if exists else f"{name} (no longer exists)")
             if not exists:

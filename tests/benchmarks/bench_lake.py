@@ -76,13 +76,18 @@ def write_copies(store_db: Path, lake: Path, copies: int) -> float:
     return time.perf_counter() - started
 
 
-def main() -> int:
+def lake_arguments() -> argparse.ArgumentParser:
+    """The generated lake's options (``bench_lake_s3.py`` takes the same)."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--sessions", type=int, default=10_000)
     parser.add_argument("--copies", type=int, default=10)
     parser.add_argument("--events", type=int, default=60, help="events per synthetic session")
     parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
+    return parser
+
+
+def main() -> int:
+    args = lake_arguments().parse_args()
     target_ms = 1000.0
     with tempfile.TemporaryDirectory(prefix="bench-lake-") as tmp:
         folder = Path(tmp)
