@@ -82,13 +82,13 @@ def lake_parts(lake: Path) -> list[Path]:
     return sorted((lake / "tables").glob("*/day=*/*.parquet"))
 
 
-def parts_digest(lake: Path) -> str:
-    """What a lake holds: the names, sizes and times of its parts. Compaction only adds
-    parts (each named by its run), so a digest changes exactly when sessions were added."""
+def parts_digest(parts: list[tuple[str, int, int]]) -> str:
+    """What a lake holds: the names (under its ``tables``), sizes and times of its parts
+    (:meth:`LakeStore.parts`). Compaction only adds parts (each named by its run), so a
+    digest changes exactly when sessions were added."""
     digest = hashlib.blake2b(digest_size=16)
-    for part in lake_parts(lake):
-        stat = part.stat()
-        digest.update(f"{part.relative_to(lake)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    for name, size, mtime_ns in parts:
+        digest.update(f"{name}\0{size}\0{mtime_ns}\n".encode())
     return digest.hexdigest()
 
 
@@ -166,6 +166,7 @@ class LakeStore(SessionStore):
         con = duckdb.connect(config={"threads": STORE_CONFIG["threads"],
                                      "python_enable_replacements": False})  # fmt: skip
         self._prepare(con)
+        self._tables = tables
         con.execute(f"CREATE SCHEMA {ORDERED}")
         _create_empties(con, self._has_parts, ORDERED)
         _create_views(con, tables, self._has_parts, ORDERED, ORDERED, rowid=True)
@@ -195,8 +196,17 @@ class LakeStore(SessionStore):
     def digest(self) -> str:
         """The lake's parts as it was opened (see :func:`parts_digest`)."""
         if self._digest is None:
-            self._digest = parts_digest(self.lake)
+            prefix = len(self._tables) + 1
+            self._digest = parts_digest([(n[prefix:], *rest) for n, *rest in self.parts()])
         return self._digest
+
+    def parts(self) -> list[tuple[str, int, int]]:
+        """Each Parquet part as DuckDB names it (``filename``), its size and its time (ns)."""
+        found = []
+        for part in lake_parts(self.lake):
+            stat = part.stat()
+            found.append((str(part), stat.st_size, stat.st_mtime_ns))
+        return found
 
     def sidecar_path(self, suffix: str) -> Path:
         """In the user's cache folder, named by the lake's parts (the lake may be read-only)."""
@@ -206,21 +216,21 @@ class LakeStore(SessionStore):
         """The lake's tables as views (with ``rowid``, as a store file's tables have it) in an
         in-memory database ``name``, and ``name.session_parts``: each session's parts, by
         name, size and time (what a derived file built incrementally keys a session by)."""
-        tables = self.lake / "tables"
+        self._prepare(con)
         con.execute(f"ATTACH ':memory:' AS {name}")
         _create_empties(con, self._has_parts, name)
-        _create_views(con, str(tables), self._has_parts, name, name, rowid=True)
+        _create_views(con, self._tables, self._has_parts, name, name, rowid=True)
         for table in ("ingest_warnings", "source_maps"):
             con.execute(_empty_table_sql(table).replace(table, f"{name}.{table}", 1))
         con.execute(f"CREATE TABLE {name}.parts (part VARCHAR, size BIGINT, mtime BIGINT)")
-        parts = [(str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in lake_parts(self.lake)]
+        parts = self.parts()
         con.executemany(f"INSERT INTO {name}.parts VALUES (?, ?, ?)", parts)
         if not parts:
             con.execute(f"CREATE TABLE {name}.session_parts (session_id VARCHAR, part VARCHAR)")
             return
         globs = ", ".join(
-            _quoted(tables / table / "*" / "*.parquet")
-            for table in sorted({Path(part).parent.parent.name for part, _, _ in parts})
+            _quoted(f"{self._tables}/{table}/*/*.parquet")
+            for table in sorted({part.rsplit("/", 3)[-3] for part, _, _ in parts})
         )
         con.execute(
             f"""CREATE VIEW {name}.session_parts AS

@@ -229,9 +229,22 @@ class LakeObjects(AbstractFileSystem):
             self._handles.clear()
         self._tails.clear()
 
+    def parts(self) -> list[tuple[str, int, int]]:
+        """Each part as DuckDB names it through this filesystem, its size and time (ns)."""
+        return [
+            (f"{PROTOCOL}://{key}", int(info.size or 0), _ns(info.mtime))
+            for key, info in sorted(self._files.items())
+            if key.endswith(".parquet")
+        ]
+
     def has_parts(self, table: str) -> bool:
         prefix = f"{self.root}/{table}/"
         return any(key.startswith(prefix) and key.endswith(".parquet") for key in self._files)
+
+
+def _ns(moment: Any) -> int:
+    """An S3 listing's time (a datetime, or None from some stores) in ns since the epoch."""
+    return round(moment.timestamp() * 1e9) if moment is not None else 0
 
 
 class _CountedFile:
@@ -342,6 +355,10 @@ class S3LakeStore(LakeStore):
 
     def _has_parts(self, table: str) -> bool:
         return self.objects.has_parts(table)
+
+    def parts(self) -> list[tuple[str, int, int]]:
+        """From the listing taken when the lake was opened (what its views read)."""
+        return self.objects.parts()
 
     def _marker_text(self) -> str:
         return self._marker

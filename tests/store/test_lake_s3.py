@@ -159,3 +159,28 @@ def test_one_sessions_replay_reads_only_the_part_of_its_day(settled: str) -> Non
         read.clear()
         overview.summary(lake.cursor(), SessionFilter(start_ms=FIRST_DAY + 2 * DAY))
         assert sorted({key.split("/")[-2] for key in read}) == ["day=2026-11-22"], dict(read)
+
+
+def test_a_lake_on_s3_is_searchable_like_the_same_lake_in_a_folder(
+    bucket: str, local_lake: Path
+) -> None:
+    """The full-text index of a lake on S3 is built from the bucket (its parts as listed
+    when opened key the index and each session's reuse), into the local cache."""
+    from app.store.search import build_index, index_path_for, search
+
+    def hits(store: LakeStore, query: str) -> list[tuple[str, int, str]]:
+        found = search(store, query, limit=10_000)
+        return sorted((h.session_id, h.ts_ms, h.snippet) for h in found.hits)
+
+    with LakeStore(local_lake) as local, open_session_store(f"s3://{bucket}/prod/web") as remote:
+        assert build_index(remote)["sessions indexed"] == len(SESSIONS)
+        build_index(local)
+        clicks = hits(remote, "action:click")
+        assert len(clicks) == 300 * len(SESSIONS) and clicks == hits(local, "action:click")
+        built = index_path_for(remote)
+        assert built != index_path_for(local) and built.stat().st_size > 0
+        built_at = built.stat().st_mtime_ns
+    with open_session_store(f"s3://{bucket}/prod/web") as again:  # the same parts: the same
+        assert index_path_for(again) == built  # index, searched without building it again
+        assert len(hits(again, "action:click")) == 300 * len(SESSIONS)
+        assert built.stat().st_mtime_ns == built_at
