@@ -184,3 +184,32 @@ def test_a_lake_on_s3_is_searchable_like_the_same_lake_in_a_folder(
         assert index_path_for(again) == built  # index, searched without building it again
         assert len(hits(again, "action:click")) == 300 * len(SESSIONS)
         assert built.stat().st_mtime_ns == built_at
+
+
+@pytest.mark.webengine
+def test_the_frame_command_renders_a_session_of_a_lake_url(
+    bucket: str, local_lake: Path, tmp_path: Path
+) -> None:
+    """``frame s3://…`` replays the session from the bucket in its own process (the
+    endpoint and keys reach it through the environment, as a user's would): the same frame
+    as from the lake's folder."""
+    import os
+    import subprocess
+    import sys
+
+    from PySide6.QtGui import QImage
+
+    def frame(lake: str, out: Path) -> QImage:
+        done = subprocess.run(
+            [sys.executable, "-m", "app", "frame", lake, "--session", "d1-1", "--at", "+1",
+             "--out", str(out)],
+            capture_output=True, text=True, timeout=300, check=False,
+            env=dict(os.environ, QT_QPA_PLATFORM="offscreen"),
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr[-2000:]
+        return QImage(str(out / "frame-1.png"))
+
+    remote = frame("s3://lakes/prod/web", tmp_path / "s3")
+    local = frame(str(local_lake), tmp_path / "folder")
+    assert remote.width() > 600 and remote.height() > 400
+    assert remote == local
