@@ -98,13 +98,28 @@ class CheckpointIndex:
     def refresh(self) -> None:
         """Read the lines the child has written since the last call (whole lines only)."""
         with self._lock:
-            if self.done or not self.path.exists():
+            if self.done:
                 return
-            with self.path.open("rb") as stream:
+            try:
+                opened = self._open()
+            except FileNotFoundError:
+                return  # the child has not written it yet
+            with opened as stream:
                 stream.seek(self._read)
                 while (line := stream.readline()).endswith(b"\n"):
                     self._line(line, self._read)
                     self._read += len(line)
+
+    def _open(self) -> IO[bytes]:
+        """The file under its current name. Once the child is done, the partial file is
+        linked under its final name, :attr:`path` switched to it, and only then the partial
+        name removed (``windows._publish``): a reader that took the old name just before
+        finds the same file under the new one (a window read failed on this race, and its
+        seek was never applied)."""
+        try:
+            return self.path.open("rb")
+        except FileNotFoundError:
+            return self.path.open("rb")
 
     def _line(self, line: bytes, offset: int) -> None:
         head = line[:80]
@@ -131,7 +146,7 @@ class CheckpointIndex:
         """The JSON of a synthetic checkpoint's events, without the brackets: cut out of its
         line (``{"ts":…,"events":[…]}``), not decoded — a snapshot is megabytes."""
         assert checkpoint.offset is not None
-        with self.path.open("rb") as stream:
+        with self._open() as stream:
             stream.seek(checkpoint.offset)
             line = stream.readline().rstrip(b"\n")
         start = line.index(b',"events":[') + len(b',"events":[')

@@ -75,6 +75,7 @@ async function loadWindowed(url) {
 
 function useWindow(w) {
   destroy();
+  if (!message.hidden) showMessage(""); // a window arrived: whatever failed before is over
   makeReplayer(w.events, w.pointer);
   win = { start: w.start, end: Math.max(w.end, replayerEnd) };
   if (nextWindow === w) nextWindow = null;
@@ -88,7 +89,7 @@ function useWindow(w) {
 // built, the checkpoint's snapshot rebuilt, and the rest of the seek (the catch-up to the
 // target: incrementals, rrweb's virtual-DOM diff, hover and scroll), with its event count.
 window.windowTimings = [];
-async function requestWindow(abs) {
+async function requestWindow(abs, retried = false) {
   const token = ++windowToken;
   const load = loadToken;
   const timing = { started: performance.now() };
@@ -96,7 +97,16 @@ async function requestWindow(abs) {
   try {
     w = await fetchWindow(abs, pendingSeek && !pendingSeek.play ? PAUSED_AHEAD_MS : null, timing);
   } catch (e) {
-    if (token === windowToken) report(`cannot load the events at ${abs}: ${e}`);
+    if (token !== windowToken || load !== loadToken) return;
+    if (!retried) {
+      // once more: a read can fail for a moment (a file renamed under it); the seek waits
+      setTimeout(() => {
+        if (token === windowToken && load === loadToken && pendingSeek) requestWindow(abs, true);
+      }, 100);
+      return;
+    }
+    report(`cannot load the events at ${abs}: ${e}`);
+    showMessage("The events at this moment could not be loaded.");
     return;
   }
   if (token !== windowToken || load !== loadToken || !pendingSeek) return;

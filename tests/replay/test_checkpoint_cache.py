@@ -5,9 +5,12 @@ the window, not the session."""
 from __future__ import annotations
 
 import json
+import os
 import time
 from pathlib import Path
+from typing import Any
 
+from app.replay.checkpoint_cache import CheckpointIndex
 from app.replay.windows import SessionWindows
 from app.store.open import open_store
 from app.store.queries import sessions as session_queries
@@ -63,3 +66,32 @@ def test_checkpoints_are_cached_beside_the_store_and_windows_stay_small(tmp_path
         stream = again._stream(sid, None)
         assert stream is not None and stream.child is None and stream.index.done
         assert _window(again, sid, last - 1_000) == _window(windows, sid, last - 1_000)
+
+
+def test_a_read_racing_the_rename_of_the_finished_file_finds_it(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    """The finished partial file is linked under its final name, the index switched to it,
+    and the partial name removed (``windows._publish``). A window read that took the
+    partial name just before found no file, and its seek was never applied (seen once in
+    the demo's A → B → A test). Replayed here in that order, deterministically."""
+    partial = tmp_path / "stream.partial"
+    final = tmp_path / "stream.ndjson"
+    partial.write_bytes(
+        b'{"ts":1500.5,"events":[{"type":4},{"type":2}]}\n{"progress":2000}\n{"done":true}\n'
+    )
+    index = CheckpointIndex(partial, 1000)
+    index.refresh()
+    (checkpoint,) = index.checkpoints
+    real_open = Path.open
+
+    def publish_then_open(self: Path, *args: Any, **kwargs: Any) -> Any:
+        if self == partial and partial.exists():  # the publisher runs between name and open
+            os.link(partial, final)
+            index.path = final
+            partial.unlink()
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", publish_then_open)
+    assert index.synthetic_events(checkpoint) == b'{"type":4},{"type":2}'
+    assert index.path == final and not partial.exists()
