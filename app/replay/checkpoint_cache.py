@@ -6,8 +6,9 @@ checkouts are in the store; synthetic ones (:mod:`app.rrweb.checkpoints`) need t
 mirror to have followed every event before them, which takes seconds per recorded hour.
 That work runs once per session, in a child process (the GUI thread never shares an
 interpreter lock with it; see :func:`app.replay.events.parts_in_child`), reading the store a
-few minutes at a time, and writes what it finds to a file beside the store (as the search
-index does): ``<store>.checkpoints/<digest>.ndjson``. The app reads the file while the child
+few minutes at a time, and writes what it finds to a file where the store keeps what is
+derived from it (as the search index does): ``<store>.checkpoints/<digest>.ndjson`` beside a
+store file, the cache folder for a lake. The app reads the file while the child
 writes it, so a window near the start is served at once and one further on waits only
 until the child has passed it; the next opening of the session reads the finished file.
 
@@ -34,7 +35,6 @@ from app.replay.events import array_elements, decode_in_steps
 from app.resources import app_command
 from app.rrweb.checkpoints import Checkpointer
 from app.rrweb.protocol import EventType
-from app.store.cache import fingerprint
 from app.store.queries import replay_window
 
 CHECKPOINTS_WORKER = "player-checkpoints"
@@ -54,25 +54,12 @@ STRETCH_MS = 5 * 60 * 1000
 _CHECKPOINT = re.compile(rb'\{"ts":([-+0-9.eE]+),"(events|recorded)"')
 
 
-def store_digest(store_path: Path) -> str:
-    """What the store's content is, for the cache key: a store file's sampled digest (as its
-    seal), or for a lake directory read in place the names, sizes and times of its files."""
-    if not store_path.is_dir():
-        return str(fingerprint(store_path)["digest"])
-    digest = hashlib.blake2b(digest_size=16)
-    for part in sorted(p for p in store_path.rglob("*.parquet") if p.is_file()):
-        stat = part.stat()
-        digest.update(
-            f"{part.relative_to(store_path)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode()
-        )
-    return digest.hexdigest()
-
-
-def cache_path(store_path: Path, store_digest: str, session_id: str, window_id: str | None) -> Path:
-    """Where one stream's checkpoints of the store at ``store_path`` are cached."""
+def cache_path(folder: Path, store_digest: str, session_id: str, window_id: str | None) -> Path:
+    """Where one stream's checkpoints are cached, in the store's ``folder`` for them
+    (``store.sidecar_path(".checkpoints")``), keyed by the store's content
+    (``store.digest()``)."""
     key = json.dumps([store_digest, session_id, window_id, CACHE_VERSION]).encode()
-    name = hashlib.blake2b(key, digest_size=12).hexdigest() + ".ndjson"
-    return store_path.with_name(store_path.stem + ".checkpoints") / name
+    return folder / (hashlib.blake2b(key, digest_size=12).hexdigest() + ".ndjson")
 
 
 @dataclass

@@ -31,7 +31,6 @@ from app.replay.checkpoint_cache import (
     CheckpointIndex,
     cache_path,
     start_child,
-    store_digest,
     wait_for,
 )
 from app.store.queries import replay_window
@@ -144,9 +143,10 @@ class SessionWindows:
         with self._lock:
             if key in self._streams:
                 return self._streams[key]
-            if self._digest is None:
-                self._digest = store_digest(Path(self.store.db_path))
-            path = cache_path(Path(self.store.db_path), self._digest, session_id, window_id)
+            if self._digest is None:  # the store's own: a lake's parts, a file's sampled seal
+                self._digest = self.store.digest()
+            folder = self.store.sidecar_path(".checkpoints")
+            path = cache_path(folder, self._digest, session_id, window_id)
             stream = _Stream(span[0], span[1], CheckpointIndex(path, span[0]))
             stream.index.refresh()
             if not stream.index.done:
