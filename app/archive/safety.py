@@ -222,20 +222,28 @@ def stream_depth_exceeds(stream: IO[bytes], max_depth: int = MAX_STREAM_DEPTH) -
     """True when a JSON stream's brackets may nest deeper than ``max_depth``.
 
     Why: a streaming JSON parser keeps one prefix per open level, so a file of a hundred
-    thousand ``[`` exhausts memory. This pass counts brackets at C speed (numpy) without
-    parsing; brackets inside strings are counted too, so it is an upper bound, which only
-    matters for absurdly bracket-heavy text.
+    thousand ``[`` exhausts memory. This pass counts brackets at C speed without parsing:
+    ``bytes.translate`` keeps only the brackets (a twentieth of a recording's bytes), numpy
+    sums their steps — a 1 GB file in about a second, where a running sum over every byte
+    took eleven and held back the ingest's first progress report. Brackets inside strings
+    are counted too, so it is an upper bound, which only matters for absurdly bracket-heavy
+    text.
     """
     import numpy as np  # only the single-file readers need it; keep it off start-up
 
     depth = 0
-    opening = np.zeros(256, dtype=np.int8)
-    opening[[ord("["), ord("{")]] = 1
-    opening[[ord("]"), ord("}")]] = -1
+    step = np.zeros(256, dtype=np.int32)
+    step[[ord("["), ord("{")]] = 1
+    step[[ord("]"), ord("}")]] = -1
     while block := stream.read(CHUNK * 8):
-        steps = opening[np.frombuffer(block, dtype=np.uint8)].astype(np.int32)
-        levels = np.cumsum(steps) + depth
-        if levels.size and int(levels.max()) > max_depth:
+        brackets = block.translate(None, _NOT_BRACKETS)
+        if not brackets:
+            continue
+        levels = np.cumsum(step[np.frombuffer(brackets, dtype=np.uint8)]) + depth
+        if int(levels.max()) > max_depth:
             return True
-        depth = int(levels[-1]) if levels.size else depth
+        depth = int(levels[-1])
     return False
+
+
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")

@@ -65,6 +65,7 @@ marks = [(0.0, "start")] + [(t, m) for t, _, m in reports] + [(seconds, "end")]
 wait, after = max((b[0] - a[0], a[1]) for a, b in zip(marks, marks[1:]))
 print(json.dumps({"seconds": seconds, "events": n, "peak_bytes": usage.ru_maxrss * 1024,
                   "reports": len(reports), "longest_wait": wait, "wait_after": after,
+                  "first_report": reports[0][0] if reports else seconds,
                   "fractions": sorted({round(f, 2) for _, f, _ in reports})}))
 """
 
@@ -131,6 +132,7 @@ def measure(work: Path, mb: int) -> int:
         print(
             f"{label:15s} {file_mb:,.0f} MiB {ours['events']:,} events {ours['seconds']:.1f} s "
             f"{rate:,.0f} ev/s peak {peak:,.0f} MiB; {ours['reports']:,} progress reports, "
+            f"first after {ours['first_report']:.1f} s, "
             f"longest wait {ours['longest_wait']:.1f} s (after {ours['wait_after']!r}), "
             f"fractions {ours['fractions'][:3]}…{ours['fractions'][-3:]}"
         )
@@ -145,6 +147,12 @@ def measure(work: Path, mb: int) -> int:
                 rate / base_rate, "×", "(reported)", True,
                 f"read_ndjson {base_rate:,.0f} ev/s; ours {rate:,.0f} ev/s, progress every "
                 f"≤ {ours['longest_wait']:.1f} s", rate / base_rate,
+            ),
+            Figure(
+                f"{file_mb:,.0f} MiB {label} first progress report",
+                ours["first_report"], "s", "(reported)", True,
+                f"read_ndjson runs {baseline['seconds']:.0f} s without any",
+                ours["first_report"] / baseline["seconds"],
             ),
         ]  # fmt: skip
     with open("/proc/loadavg") as load:
