@@ -8,7 +8,11 @@ so a tick produced before the latest seek can be recognised and dropped.
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import QObject, Signal, Slot
+
+log = logging.getLogger(__name__)
 
 
 class PlayerBridge(QObject):
@@ -62,5 +66,8 @@ class PlayerBridge(QObject):
 
     @Slot(str)
     def page_error(self, message: str) -> None:
+        # logged, not only kept: a failed seek or window leaves a trace in the user's log
+        # (and in a failing test's captured log), where the page's console is quiet
+        log.warning("the player page reported: %s", message)
         self.errors.append(message)
         self.failed.emit(message)

@@ -134,6 +134,8 @@ class ReplaySchemeHandler(QWebEngineUrlSchemeHandler):
         self._store: Interruptible | None = None
         self._parts: dict[Key, Parts] = {}  # the stream prepared last, for its later parts
         self._preparing: dict[Key, _Preparation] = {}
+        self.windows_in_flight = 0
+        """Window requests read on a task and not yet answered (tests, diagnostics)."""
 
     def set_events_provider(
         self,
@@ -151,11 +153,11 @@ class ReplaySchemeHandler(QWebEngineUrlSchemeHandler):
         self._events = events
         self._windows = windows
         self._store = store
+        self._parts = {}  # the last stream's parts are another provider's
 
     def serves_windows(self) -> bool:
         """Whether the page may load sessions window by window."""
         return self._windows is not None
-        self._parts = {}
 
     def pending(self) -> int:
         """Requests waiting for their events (for tests and diagnostics)."""
@@ -225,7 +227,10 @@ class ReplaySchemeHandler(QWebEngineUrlSchemeHandler):
         windows = self._windows
         assert windows is not None
 
+        self.windows_in_flight += 1
+
         def answer(outcome: _Outcome) -> None:
+            self.windows_in_flight -= 1
             if outcome.parts is None:
                 log.warning("a window of %s could not be read: %s", key[0], outcome.error)
                 _fail(job)
@@ -239,8 +244,12 @@ class ReplaySchemeHandler(QWebEngineUrlSchemeHandler):
             store=self._store,
             lane=REPLAY_LANE,
             name=f"replay window of {key[0]}",
-            dropped=lambda: _fail(job),
+            dropped=lambda: self._window_dropped(job),
         )
+
+    def _window_dropped(self, job: QWebEngineUrlRequestJob) -> None:
+        self.windows_in_flight -= 1
+        _fail(job)
 
     def _prepared(self, preparation: _Preparation, key: Key, outcome: _Outcome) -> None:
         if self._preparing.get(key) is not preparation:

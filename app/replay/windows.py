@@ -45,6 +45,13 @@ the next one :data:`PREFETCH_MS` of the page ahead."""
 WAIT_S = 300.0
 """The longest a window waits for the child to reach its time before it starts further back."""
 KEEP_STREAMS = 4
+SMALL_STREAM_EVENTS = 1_000
+"""A stream of at most this many events gets no checkpoints: its windows start at its first
+event. Catching up on a thousand events costs the page a few milliseconds, where a child
+process (an interpreter and a DuckDB connection, ~0.3 s of a core) would be started for
+each session opened, and a seek would wait for it. The bundled demo's sessions hold 40 to
+300 events; the inline checkpointer (:mod:`app.rrweb.checkpoints`) too takes one only
+every 1,000 events."""
 
 
 @dataclass
@@ -63,9 +70,15 @@ class _Stream:
 class SessionWindows:
     """Answers the page's window requests for the sessions of one store (thread-safe)."""
 
-    def __init__(self, store: SessionStore, ahead_ms: int = AHEAD_MS) -> None:
+    def __init__(
+        self,
+        store: SessionStore,
+        ahead_ms: int = AHEAD_MS,
+        small_stream_events: int = SMALL_STREAM_EVENTS,
+    ) -> None:
         self.store = store
         self.ahead_ms = ahead_ms
+        self.small_stream_events = small_stream_events
         self._digest: str | None = None
         self._streams: dict[tuple[str, str | None], _Stream] = {}
         self._lock = threading.Lock()
@@ -130,6 +143,10 @@ class SessionWindows:
                 if stream.child_running():
                     assert stream.child is not None
                     stream.child.kill()
+                    stream.child.wait()
+                    # half a file is no cache: the next opening computes it again anyway
+                    if stream.index.path.suffix == ".partial":
+                        stream.index.path.unlink(missing_ok=True)
 
     def _stream(self, session_id: str, window_id: str | None) -> _Stream | None:
         key = (session_id, window_id)
@@ -137,9 +154,13 @@ class SessionWindows:
             stream = self._streams.get(key)
             if stream is not None:
                 return stream
-        span = replay_window.session_span(self.store.cursor(), session_id, window_id)
+        cursor = self.store.cursor()
+        span = replay_window.session_span(cursor, session_id, window_id)
         if span is None:
             return None
+        small = not replay_window.has_more_events_than(
+            cursor, session_id, window_id, self.small_stream_events
+        )
         with self._lock:
             if key in self._streams:
                 return self._streams[key]
@@ -147,7 +168,7 @@ class SessionWindows:
                 self._digest = self.store.digest()
             folder = self.store.sidecar_path(".checkpoints")
             path = cache_path(folder, self._digest, session_id, window_id)
-            stream = _Stream(span[0], span[1], CheckpointIndex(path, span[0]))
+            stream = _Stream(span[0], span[1], CheckpointIndex(path, span[0], done=small))
             stream.index.refresh()
             if not stream.index.done:
                 stream.index = CheckpointIndex(path, span[0])  # a stale partial file: redo

@@ -26,6 +26,16 @@ const PREFETCH_MS = 15_000; // ask for the next window this long before playback
 // the next one, and play after a paused seek prefetches at once (within PREFETCH_MS).
 const PAUSED_AHEAD_MS = 1_000;
 
+// A window that takes longer than this (the first seek far into a long session waits for
+// its checkpoints to be computed) says so on the page: a seek must never look ignored.
+const SLOW_WINDOW_MS = 400;
+const LOADING_MOMENT = "Loading this moment…";
+
+// A seek served without the window it waited for: the wait is over, so is its message.
+function endWait() {
+  if (message.textContent === LOADING_MOMENT) showMessage("");
+}
+
 // `timing`, when given, gets the times (performance.now()) the answer's headers and its
 // whole body arrived and its parse ended: where a seek's time goes (bench_long --breakdown).
 async function fetchWindow(t, ahead = null, timing = null) {
@@ -93,10 +103,16 @@ async function requestWindow(abs, retried = false) {
   const token = ++windowToken;
   const load = loadToken;
   const timing = { started: performance.now() };
+  const slow = setTimeout(() => {
+    if (token === windowToken && load === loadToken && pendingSeek) {
+      showMessage(LOADING_MOMENT);
+    }
+  }, SLOW_WINDOW_MS);
   let w;
   try {
     w = await fetchWindow(abs, pendingSeek && !pendingSeek.play ? PAUSED_AHEAD_MS : null, timing);
   } catch (e) {
+    clearTimeout(slow);
     if (token !== windowToken || load !== loadToken) return;
     if (!retried) {
       // once more: a read can fail for a moment (a file renamed under it); the seek waits
@@ -109,6 +125,7 @@ async function requestWindow(abs, retried = false) {
     showMessage("The events at this moment could not be loaded.");
     return;
   }
+  clearTimeout(slow);
   if (token !== windowToken || load !== loadToken || !pendingSeek) return;
   const seek = pendingSeek;
   pendingSeek = null;
@@ -163,10 +180,12 @@ function goTo(abs, play) {
   if (!windowUrl || (replayer && abs >= win.start && abs <= win.end)) {
     pendingSeek = null;
     windowToken++; // a window still on its way is no longer wanted
+    endWait();
     seekInWindow(abs, play);
   } else if (nextWindow && abs >= nextWindow.start && abs <= nextWindow.end) {
     pendingSeek = null;
     windowToken++;
+    endWait();
     useWindow(nextWindow);
     seekInWindow(abs, play);
   } else {

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pytestqt.exceptions import TimeoutError as WaitTimeout
 
 from app.replay.engine import prepare_web_engine
 
@@ -123,8 +124,29 @@ class Replay:
             return seq
         # The page answers every seek with a tick carrying its sequence number, after the
         # replayer has applied it (rrweb applies the events before the offset synchronously).
-        self.qtbot.waitUntil(lambda: any(s == seq for _, s in self.ticks), timeout=JS_TIMEOUT_MS)
+        try:
+            self.qtbot.waitUntil(
+                lambda: any(s == seq for _, s in self.ticks), timeout=JS_TIMEOUT_MS
+            )
+        except WaitTimeout as exc:
+            raise AssertionError(f"seek {seq} to {offset_ms:.0f} ms: {self.state()}") from exc
         return seq
+
+    def state(self) -> str:
+        """What the player holds and what went wrong: a failing test's message (a seek that
+        was never answered says little without it)."""
+        try:
+            page = self.js("JSON.stringify(window.playerWindow())", timeout=2_000)
+        except WaitTimeout:
+            page = "(the page did not answer)"
+        handler = self.view.scheme_handler
+        reads = list(self.windows.read_ms)[-3:] if self.windows is not None else []
+        return (
+            f"page {page}, page errors {self.bridge.errors}, "
+            f"{handler.pending()} event requests and {handler.windows_in_flight} windows pending, "
+            f"last window reads {reads} ms, "
+            f"last ticks {self.ticks[-3:]}"
+        )
 
     def seek_to_epoch(self, epoch_ms: float) -> None:
         self.seek(epoch_ms - self.first_ms)

@@ -95,3 +95,49 @@ def test_a_read_racing_the_rename_of_the_finished_file_finds_it(
     monkeypatch.setattr(Path, "open", publish_then_open)
     assert index.synthetic_events(checkpoint) == b'{"type":4},{"type":2}'
     assert index.path == final and not partial.exists()
+
+
+def test_a_short_session_is_replayed_from_its_start_without_a_child(tmp_path: Path) -> None:
+    """A session of a few hundred events (every session of the bundled demo) starts no
+    checkpoint process: its windows reach back to its first event, and a seek never waits."""
+    recording = tmp_path / "short.ndjson"
+    write_heavy_ndjson(recording, minutes=1, seed=6, rate=5)
+    store, _ = open_store(recording)
+    with store:
+        [summary] = session_queries.summaries(store.cursor())
+        sid = summary.session_id
+        assert summary.events <= 1_000
+        windows = SessionWindows(store, ahead_ms=60_000)
+        near_end = _window(windows, sid, None)["last"] - 500
+        window = _window(windows, sid, near_end)
+        stream = windows._stream(sid, None)
+        assert stream is not None and stream.child is None
+        assert window["start"] == window["first"] and window["events"][0]["type"] == 4
+        assert not store.sidecar_path(".checkpoints").exists()
+
+        # the same stream with checkpoints forced on takes them from a child
+        forced = SessionWindows(store, ahead_ms=60_000, small_stream_events=0)
+        _wait_done(forced, sid)
+        assert forced._stream(sid, None).child is not None
+        forced.stop()
+
+
+def test_closing_during_the_computation_leaves_no_half_file(tmp_path: Path) -> None:
+    recording = tmp_path / "long.ndjson"
+    write_heavy_ndjson(recording, minutes=12, seed=9)
+    store, _ = open_store(recording)
+    with store:
+        [summary] = session_queries.summaries(store.cursor())
+        windows = SessionWindows(store, ahead_ms=60_000)
+        _window(windows, summary.session_id, None)
+        stream = windows._stream(summary.session_id, None)
+        assert stream is not None
+        deadline = time.monotonic() + 60
+        while not stream.index.path.exists():  # the child has begun writing
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        assert stream.child_running() and stream.index.path.suffix == ".partial"
+        windows.stop()
+        assert stream.child is not None and stream.child.returncode != 0
+        folder = store.sidecar_path(".checkpoints")
+        assert list(folder.glob("*")) == []

@@ -4,6 +4,7 @@ what it shows is exactly what a replay of the whole recording shows."""
 from __future__ import annotations
 
 import random
+import time
 from typing import Any
 
 import pytest
@@ -73,4 +74,35 @@ def test_playback_runs_on_from_window_to_window_to_the_end(windowed: Any) -> Non
     assert replay.js_json("return window.playerWindow();")["loaded"] >= loaded + 2
     last_tick = max(offset for offset, _seq in replay.ticks)
     assert last_tick == pytest.approx(replay.duration, abs=1)
+    assert replay.bridge.errors == []
+
+
+def test_a_seek_whose_window_is_slow_says_so_until_it_arrives(replay: Any) -> None:
+    """The first seek far into a long session waits for its window (its checkpoints are
+    still being computed): the page shows that it is loading, not a frozen frame."""
+    replay.windowed_ahead_ms = 30_000
+    replay.open_events("slow", heavy_session(minutes=3, rate=10, seed=8))
+    windows = replay.windows
+    assert windows is not None
+
+    def slow_window(*request: Any) -> bytes:
+        time.sleep(1.5)
+        return windows.window(*request)
+
+    replay.view.set_events_provider(store_events(replay.store), replay.store, slow_window)
+    with replay.qtbot.waitSignal(replay.view.session_loaded, timeout=LOAD_TIMEOUT_MS):
+        replay.view.show_session(replay.session_id)
+    message = "return [document.getElementById('message').hidden, message.textContent];"
+    assert replay.js_json(message)[0]
+    seq = replay.seek(replay.duration - 5_000, wait=False)
+    replay.qtbot.waitUntil(lambda: replay.js_json(message) == [False, "Loading this moment…"])
+    replay.qtbot.waitUntil(lambda: any(s == seq for _, s in replay.ticks), timeout=10_000)
+    assert replay.js_json(message)[0]
+
+    # a seek back into the shown window while another is on its way: served at once, and
+    # the message of the abandoned wait goes with it
+    replay.seek(replay.duration - 40_000, wait=False)
+    replay.qtbot.waitUntil(lambda: replay.js_json(message)[1] == "Loading this moment…")
+    replay.seek(replay.duration - 4_000)
+    assert replay.js_json(message)[0]
     assert replay.bridge.errors == []

@@ -38,6 +38,17 @@ def session_span(
     return int(row[0]), int(row[1])
 
 
+def has_more_events_than(cur: Cursor, session_id: str, window_id: str | None, limit: int) -> bool:
+    """Whether the stream holds more than ``limit`` events (its rows counted up to the
+    limit only: a six-hour session is not scanned to say it is long)."""
+    row = cur.execute(
+        f"""SELECT count(*) FROM (
+                SELECT 1 FROM events WHERE session_id = $sid AND {_WINDOW} LIMIT $limit + 1)""",
+        {"sid": session_id, "window": window_id, "all": window_id is None, "limit": limit},
+    ).fetchone()
+    return bool(row and row[0] > limit)
+
+
 def events_between_json(
     cur: Cursor, session_id: str, window_id: str | None, from_ms: int, to_ms: int
 ) -> bytes:
