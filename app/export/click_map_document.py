@@ -16,6 +16,7 @@ import html
 from pathlib import Path
 from typing import Any
 
+from app.export.markdown_cells import table_cell
 from app.maps import ClickMap, ranked
 
 TOP_ELEMENTS = 10
@@ -68,11 +69,6 @@ def _named_html(element: dict[str, Any]) -> str:
     return f"{name}<code>{html.escape(element['selector'])}</code>"
 
 
-def _escaped_cell(text: str) -> str:
-    """``text`` safe in a Markdown table cell (a name may hold ``|`` or backticks)."""
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("`", "\\`")
-
-
 def click_map_html(snapshot: dict[str, Any], png: bytes | None) -> str:
     """The map's section of a finding's HTML card: the drawn map and its top elements."""
     image = (
@@ -108,6 +104,6 @@ def click_map_markdown(
     lines.append("|---" * (len(_COLUMNS) + 1) + "|")
     for e in snapshot.get("elements", []):
         values = " | ".join(str(e.get(c, "")) for c in _COLUMNS)
-        name = f"{_escaped_cell(e['label'])} " if e.get("label") else ""
+        name = f"{table_cell(e['label'])} " if e.get("label") else ""
         lines.append(f"| {name}`{e['selector']}` | {values} |")
     return lines

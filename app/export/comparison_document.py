@@ -13,6 +13,7 @@ import html
 from pathlib import Path
 
 from app.export.comparison_report import ComparedRow, ComparedSection
+from app.export.markdown_cells import table_cell
 
 SIDES = {"a": "this session (A)", "b": "the session that went right (B)"}
 
@@ -69,10 +70,6 @@ def _row_html(row: ComparedRow, divergence: bool) -> str:
     return f"{cells}<tr{mark}>{under}</tr>"
 
 
-def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def comparison_markdown(
     section: ComparedSection, index: int, frames_dir: Path, link: str
 ) -> list[str]:
@@ -84,8 +81,8 @@ def comparison_markdown(
         lines.append(f"![{SIDES[side]}, just after the first divergence]({link}/{name})")
     lines += ["", f"| A: this session | B: {section.other_id} | Differences |", "|---|---|---|"]
     for n, row in enumerate(section.rows):
-        a, b = _md(_cell(row.a)), _md(_cell(row.b))
-        said = "; ".join(_md(d) for d in row.differences)
+        a, b = table_cell(_cell(row.a)), table_cell(_cell(row.b))
+        said = "; ".join(table_cell(d) for d in row.differences)
         if n == section.divergence:
             a, b = (f"**{a}**" if a else ""), (f"**{b}**" if b else "")
             said = f"◀ **first divergence** {said}".rstrip()

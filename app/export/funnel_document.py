@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from app.analysis.funnels import StepDifference
+from app.export.markdown_cells import table_cell
 from app.store.queries.funnels import Funnel, StepCount
 
 
@@ -181,5 +182,5 @@ def funnel_markdown(snapshot: dict[str, Any], index: int, frames_dir: Path, link
     lines = ["", "### The funnel", "", _caption(snapshot), "", f"![The funnel]({link}/{name})", ""]
     lines.append("| " + " | ".join(header) + " |")
     lines.append("|" + "---|" * len(header))
-    lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows]
+    lines += ["| " + " | ".join(table_cell(cell) for cell in row) + " |" for row in rows]
     return lines
