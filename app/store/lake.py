@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import shutil
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -210,7 +211,7 @@ class LakeStore(SessionStore):
 
     def sidecar_path(self, suffix: str) -> Path:
         """In the user's cache folder, named by the lake's parts (the lake may be read-only)."""
-        return cache_dir() / f"lake-{self.digest()}{suffix}"
+        return cache_dir() / f"{LAKE_STATE_PREFIX}{self.digest()}{suffix}"
 
     def attach_to(self, con: duckdb.DuckDBPyConnection, name: str) -> None:
         """The lake's tables as views (with ``rowid``, as a store file's tables have it) in an
@@ -278,3 +279,25 @@ def open_session_store(path: str | Path) -> SessionStore:
 
         return S3LakeStore(url)
     return LakeStore(path) if is_lake(path) else SessionStore(path)
+
+
+LAKE_STATE_PREFIX = "lake-"
+"""What names the files derived from one state of a lake (its parts as listed when opened)
+in the cache folder: ``lake-<digest><suffix>``."""
+
+
+def remove_lake_state(sidecar: Path, suffix: str) -> None:
+    """Remove every file derived from the lake state that ``sidecar`` (named
+    ``lake-<digest><suffix>``) belongs to: its search and maps indexes, their seals, its
+    checkpoints. Why: each compaction run is a new state with files of its own, and nothing
+    else would ever remove the old ones."""
+    if not (sidecar.name.startswith(LAKE_STATE_PREFIX) and sidecar.name.endswith(suffix)):
+        raise ValueError(f"not a lake state's file: {sidecar}")
+    state = sidecar.name[: -len(suffix)]
+    for path in sidecar.parent.iterdir():
+        if path.name.startswith(state + "."):
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                with contextlib.suppress(OSError):  # open elsewhere (Windows): left for later
+                    path.unlink()

@@ -14,9 +14,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from app.store.lake import remove_lake_state
 from app.store.queries import Cursor
 from app.store.search.extract import extract
-from app.store.search.reuse import SESSION_KEYS, prepare_sources, release_sources
+from app.store.search.reuse import (
+    SESSION_KEYS,
+    earlier_indexes,
+    prepare_sources,
+    release_sources,
+)
 from app.store.sidecar import (
     SidecarCancelled,
     build_sidecar,
@@ -32,6 +38,10 @@ IndexCancelled = SidecarCancelled
 
 
 INDEX_SUFFIX = ".search.duckdb"
+KEEP_EARLIER_LAKE_STATES = 2
+"""A lake's earlier states whose derived files outlive a new index (a window opened before
+the last compaction runs may still read theirs); older ones are removed with the new
+index built, or every compaction run would leave an index, a maps index and checkpoints."""
 
 
 def index_path_for(store: SessionStore | Path) -> Path:
@@ -85,5 +95,8 @@ def build_index(
         info={"source": source or ""},
         check_cancel=check_cancel,
     )
+    if info.get("format") == "lake" and source:
+        for earlier in earlier_indexes(target, source)[KEEP_EARLIER_LAKE_STATES:]:
+            remove_lake_state(earlier, INDEX_SUFFIX)
     report(1.0, "Search index ready")
     return timings

@@ -21,6 +21,7 @@ a lake's session key is the list of parts that hold the session's rows
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import duckdb
@@ -87,9 +88,23 @@ WHERE d.session_id IN (SELECT session_id FROM kept)
 
 def previous_index(target: Path, source: str, version: str) -> Path | None:
     """The newest intact index beside ``target`` of the folder ``source``, of this build."""
-    others = [p for p in target.parent.glob("*.search.duckdb") if p != target]
-    others.sort(key=lambda p: p.stat().st_mtime_ns, reverse=True)
-    for path in others[:CANDIDATES]:
+    earlier = earlier_indexes(target, source, version, CANDIDATES)
+    return earlier[0] if earlier else None
+
+
+def earlier_indexes(
+    target: Path, source: str, version: str | None = None, limit: int | None = None
+) -> list[Path]:
+    """The intact indexes beside ``target`` (not it) of the folder or lake ``source`` (and
+    of build ``version``, when given), newest first; the newest ``limit`` looked at."""
+    others = []
+    for path in target.parent.glob("*.search.duckdb"):
+        with contextlib.suppress(OSError):  # removed meanwhile
+            if path != target:
+                others.append((path.stat().st_mtime_ns, path))
+    others.sort(reverse=True)
+    found = []
+    for _, path in others[:limit]:
         if not store_is_intact(path):
             continue
         try:
@@ -97,9 +112,9 @@ def previous_index(target: Path, source: str, version: str) -> Path | None:
                 info = dict(con.execute("SELECT key, value FROM index_info").fetchall())
         except duckdb.Error:
             continue
-        if info.get("source") == source and info.get("version") == version:
-            return path
-    return None
+        if info.get("source") == source and version in (None, info.get("version")):
+            found.append(path)
+    return found
 
 
 def prepare_sources(

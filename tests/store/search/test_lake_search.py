@@ -127,3 +127,43 @@ def test_search_command_over_a_lake(
     assert run_cli(["search", str(lake), '"was returned"', "--json"]) == 0
     found = capsys.readouterr().out
     assert '"total": 1' in found and '"session": "third"' in found
+
+
+def test_each_compaction_run_does_not_leave_its_derived_files_for_good(
+    tmp_path: Path, cache: Path
+) -> None:
+    """A new state's index removes the files of all but the two states before it: indexes,
+    maps index, checkpoints — of this lake only."""
+    other = tmp_path / "other-lake"
+    compact(other, ["first"])
+    with LakeStore(other) as store:
+        build_index(store)
+        other_files = {p.name for p in (cache / "stores").iterdir()}
+
+    lake = tmp_path / "lake"
+    states = []
+    for session in ["first", "second", "third", None]:
+        if session is None:  # a part rewritten in place is a new state as well
+            part = next((lake / "tables" / "events").rglob("*.parquet"))
+            part.write_bytes(part.read_bytes())
+        else:
+            compact(lake, [session])
+        with LakeStore(lake) as store:
+            build_index(store)
+            checkpoints = store.sidecar_path(".checkpoints")
+            checkpoints.mkdir()
+            (checkpoints / "s.ndjson").write_text("{}\n")
+            store.sidecar_path(".maps.duckdb").write_bytes(b"")
+            states.append(store.sidecar_path(""))
+    assert len(set(states)) == 4
+
+    def files_of(state: Path) -> set[str]:
+        return {p.name for p in cache.joinpath("stores").iterdir() if p.name.startswith(state.name)}
+
+    assert files_of(states[0]) == set()  # the oldest state: gone
+    for state in states[1:3]:  # the two before the newest: the new index's files are kept
+        assert {f"{state.name}.search.duckdb", f"{state.name}.checkpoints"} <= files_of(state)
+    assert f"{states[3].name}.search.duckdb" in files_of(states[3])
+    assert other_files <= {p.name for p in (cache / "stores").iterdir()}
+    with LakeStore(lake) as store:  # the newest still answers
+        assert len(hits(store, "parcel")) == 3
