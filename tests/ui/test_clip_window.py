@@ -124,5 +124,14 @@ def test_a_range_marked_with_the_bracket_keys_is_the_clip_offered(qtbot: Any, wi
     assert dialog.preset.currentText() == "The range marked on the timeline (1:00.0 to 1:04.5)"
     assert (dialog.start.value(), dialog.end.value()) == (60.0, 64.5)
     dialog.reject()
+    # the keys are the window's shortcuts: they work once the window is active again (a
+    # key pressed while the closed dialog still held the activation went nowhere, in CI)
+    qtbot.waitUntil(
+        lambda: (
+            window.isActiveWindow()
+            and QApplication.activeModalWidget() is None
+            and screen.isAncestorOf(QApplication.focusWidget())
+        )
+    )
     qtbot.keyClick(target, Qt.Key.Key_Backslash)
     assert screen.cursor.marked() is None and not screen.timeline.mark.region.isVisible()
